@@ -1,0 +1,225 @@
+// The incident record, schema incident-room/v1, as TypeScript types.
+// The JSON Schema in incident-room-v1.schema.json is the source of truth for validation;
+// these types describe a record that passed it. Keys are snake_case as in the YAML.
+
+export const SCHEMA_ID = 'incident-room/v1';
+
+/** An ISO 8601 timestamp that carries its offset, e.g. "2026-11-27T14:05:00+01:00" or "...Z". */
+export type Timestamp = string;
+/** A person's id within the record (or the shared people file). */
+export type PersonId = string;
+
+export type Level = 1 | 2 | 3;
+export const LEVELS: readonly Level[] = [1, 2, 3];
+
+export type IncidentStatus = 'active' | 'fix-released-awaiting-tests' | 'closed';
+export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['active', 'fix-released-awaiting-tests', 'closed'];
+
+export interface Person {
+  id: PersonId;
+  name: string;
+  /** IANA time zone, e.g. "Europe/Lisbon". */
+  timezone: string;
+  phone?: string;
+  email?: string;
+  /** Emails this person commits with, to map git authors to people. */
+  git_emails?: string[];
+}
+
+export interface WorkerAssignment {
+  person: PersonId;
+  since: Timestamp;
+  released_at?: Timestamp | null;
+}
+
+export interface Roles {
+  incident_manager: PersonId;
+  sme?: PersonId[];
+  workers?: WorkerAssignment[];
+  observers?: PersonId[];
+  prm?: PersonId | null;
+}
+
+export interface CustomerContact {
+  name: string;
+  phone?: string;
+  email?: string;
+}
+
+export interface Customer {
+  id: string;
+  name: string;
+  timezone: string;
+  contacts?: CustomerContact[];
+}
+
+export interface ChecklistStep {
+  /** Stable id of the step within the level's checklist, e.g. "announce". */
+  id: string;
+  text: string;
+  done_at?: Timestamp | null;
+  done_by?: PersonId | null;
+}
+
+export interface Checklists {
+  start: ChecklistStep[];
+  end: ChecklistStep[];
+}
+
+export interface Links {
+  chat_room?: string;
+  ticket?: string;
+  runbook?: string;
+}
+
+export interface TimelineEntry {
+  at: Timestamp;
+  by: PersonId;
+  /** What happened, e.g. "declared", "role-assigned", "severity-changed", "test-run". */
+  kind: string;
+  text: string;
+}
+
+export interface WorkerUpdate {
+  person: PersonId;
+  found: string;
+  next: string;
+  needs_help: boolean;
+}
+
+export type UpdateDecision = 'no-change' | 'more-people' | 'swap-workers' | 'change-direction';
+
+export interface CustomerUpdate {
+  text: string;
+  sent_at?: Timestamp | null;
+  by?: PersonId | null;
+}
+
+export interface UpdateCycle {
+  at: Timestamp;
+  by: PersonId;
+  workers: WorkerUpdate[];
+  decision: UpdateDecision;
+  decision_note?: string;
+  notable?: string;
+  customer_update?: CustomerUpdate;
+}
+
+export interface FixBranch {
+  branch: string;
+  base: string;
+}
+
+/**
+ * A linked automated test: the file it lives in (relative to the workspace, forward slashes)
+ * and its full title path (suites then test title). Two tests with the same title in
+ * different suites or files are different tests.
+ */
+export interface TestRef {
+  file: string;
+  title: string[];
+}
+
+export type PlanEnvironment = 'staging' | 'production';
+export type PlanOutcome = 'pass' | 'fail' | 'skipped';
+
+export interface PlanResult {
+  env: PlanEnvironment;
+  outcome: PlanOutcome;
+  by: PersonId;
+  at: Timestamp;
+  note?: string;
+}
+
+export interface TestPlanItem {
+  id: string;
+  title: string;
+  manual_steps?: string;
+  mutates_customer_data?: boolean;
+  automated?: TestRef[];
+  results?: PlanResult[];
+}
+
+export interface Signoff {
+  person: PersonId;
+  role: 'incident_manager' | 'worker' | 'other';
+  at: Timestamp;
+}
+
+export interface TestPlan {
+  items: TestPlanItem[];
+  signoffs?: Signoff[];
+}
+
+export type TestOutcome = 'passed' | 'failed' | 'skipped' | 'missing';
+
+/** The audit entry for one run of the integrated runner. An audit trail, not a credential. */
+export interface TestRunRecord {
+  id: string;
+  sha: string;
+  branch: string;
+  clean: boolean;
+  command: string[];
+  started_at: Timestamp;
+  ended_at: Timestamp;
+  exit_code: number | null;
+  /** Why the run ended other than by exiting: "timeout" or "cancelled". */
+  ended_by?: 'exit' | 'timeout' | 'cancelled';
+  report_format?: string;
+  tests: { test: TestRef; outcome: TestOutcome }[];
+  totals: { passed: number; failed: number; skipped: number; missing: number };
+}
+
+export interface ContactAttempt {
+  at: Timestamp;
+  by: PersonId;
+  /** A person id, or a customer id prefixed "customer:". */
+  who: string;
+  channel: 'phone' | 'email';
+  reached: boolean;
+  /** Why this contact was made, e.g. "sme" for an attempt to reach a SME. */
+  purpose?: string;
+  note?: string;
+  answers?: { question: string; answer: string }[];
+}
+
+export interface Regroup {
+  at: Timestamp;
+  by: PersonId;
+  until: Timestamp;
+  resumed_at?: Timestamp | null;
+}
+
+export interface Release {
+  at: Timestamp;
+  by: PersonId;
+  note?: string;
+}
+
+export interface Incident {
+  schema: typeof SCHEMA_ID;
+  id: string;
+  title: string;
+  severity: Level;
+  status: IncidentStatus;
+  declared_at: Timestamp;
+  closed_at?: Timestamp | null;
+  impact: string;
+  links?: Links;
+  people?: Person[];
+  roles: Roles;
+  customers?: Customer[];
+  questions?: string[];
+  checklists: Checklists;
+  contact_attempts?: ContactAttempt[];
+  regroup?: Regroup[];
+  updates?: UpdateCycle[];
+  fix?: FixBranch;
+  /** Set when the fix went to production before its automated tests existed. */
+  released_without_tests?: Release;
+  /** Per-incident override of the workspace's test command, as an argument vector. */
+  test_command?: string[];
+  test_plan?: TestPlan;
+  test_runs?: TestRunRecord[];
+  timeline: TimelineEntry[];
+}

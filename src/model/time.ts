@@ -1,0 +1,46 @@
+// Timestamps in records are ISO 8601 strings that keep their offset; ordering is by instant.
+import { DateTime } from 'luxon';
+import type { Timestamp } from './record';
+
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export class TimestampError extends Error {}
+
+/** True when the text is an ISO 8601 date-time with an explicit offset. */
+export function isTimestamp(text: unknown): text is Timestamp {
+  return typeof text === 'string' && WITH_OFFSET.test(text) && DateTime.fromISO(text, { setZone: true }).isValid;
+}
+
+/** The instant a timestamp names, in ms since the epoch. Refuses a timestamp without an offset. */
+export function instantOf(ts: Timestamp): number {
+  if (!isTimestamp(ts)) throw new TimestampError(`"${ts}" is not a timestamp with an offset (e.g. 2026-11-27T14:05:00+01:00)`);
+  return DateTime.fromISO(ts, { setZone: true }).toMillis();
+}
+
+/** Formats an instant as a timestamp in the given IANA zone (default: this machine's), with its offset. */
+export function toTimestamp(at: Date | number, zone?: string): Timestamp {
+  const dt = DateTime.fromMillis(typeof at === 'number' ? at : at.getTime(), zone ? { zone } : {});
+  if (!dt.isValid) throw new TimestampError(`unknown time zone "${zone}"`);
+  return dt.toISO({ suppressMilliseconds: true }) as string;
+}
+
+/** True when the zone is a valid IANA time zone name. */
+export function isTimeZone(zone: string): boolean {
+  return DateTime.now().setZone(zone).isValid;
+}
+
+/** Orders timestamps by instant, not by text. */
+export function compareTimestamps(a: Timestamp, b: Timestamp): number {
+  return instantOf(a) - instantOf(b);
+}
+
+/** "3d 4h", "2h 05m", "12m": a short human duration for tree descriptions and the status bar. */
+export function formatDuration(ms: number): string {
+  const totalMinutes = Math.max(0, Math.floor(ms / 60000));
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = totalMinutes % 60;
+  if (days > 0) return `${days}d ${hours}h`;
+  if (hours > 0) return `${hours}h ${String(minutes).padStart(2, '0')}m`;
+  return `${minutes}m`;
+}
