@@ -1,7 +1,7 @@
 // Bundles the extension and the command-line entry into dist/, and (with --tests)
 // transpiles the test suites and the sources they import into out/ for mocha.
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const args = new Set(process.argv.slice(2));
@@ -53,7 +53,8 @@ if (args.has('--tests')) {
     logLevel: 'warning',
   });
   // JSON the sources import (the record schema) sits beside them in out/.
-  cpSync('src/model/incident-room-v1.schema.json', 'out/src/model/incident-room-v1.schema.json');
+  const schema = 'src/model/incident-room-v1.schema.json';
+  if (existsSync(schema)) cpSync(schema, 'out/' + schema);
 } else {
   const common = {
     bundle: true,
