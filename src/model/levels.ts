@@ -40,6 +40,12 @@ export interface LevelRules {
   postPostMortem: boolean;
   /** Which way to look for an IM. */
   chooseIm: string;
+  /** The runbook expects more than one developer on the problem; a lone worker is flagged. */
+  multipleWorkers: boolean;
+  /** The level an incident that is not solved quickly enough is elevated to, if any. */
+  escalatesTo: Level | null;
+  /** The IM posts their direct phone number in the chat room. */
+  imPhoneInRoom: boolean;
   start: ChecklistStepTemplate[];
   end: EndStepTemplate[];
 }
@@ -73,6 +79,9 @@ export const LEVEL_TABLE: Readonly<Record<Level, LevelRules>> = {
     postMortem: 'Top priority; a meeting with the observers and the PRM.',
     postPostMortem: true,
     chooseIm: 'Go up the hierarchy.',
+    multipleWorkers: true,
+    escalatesTo: null,
+    imPhoneInRoom: true,
     start: [
       step('find-workers', 'With the SME, find who should work on the problem and reach them; if unreachable, choose someone else until someone is actively working'),
       step('announce', 'Join the incident chat room and announce the incident with its level and the runbook link; post your direct phone number'),
@@ -114,6 +123,9 @@ export const LEVEL_TABLE: Readonly<Record<Level, LevelRules>> = {
     postMortem: 'Top priority; a meeting with the observers and the PRM.',
     postPostMortem: true,
     chooseIm: 'Go up the hierarchy.',
+    multipleWorkers: true,
+    escalatesTo: 1,
+    imPhoneInRoom: true,
     start: [
       step('find-workers', 'With the SME, find who should work on the problem and reach them; if unreachable, choose someone else until someone is actively working'),
       step('announce', 'Join the incident chat room and announce the incident with its level and the runbook link; post your direct phone number'),
@@ -153,6 +165,9 @@ export const LEVEL_TABLE: Readonly<Record<Level, LevelRules>> = {
     postMortem: 'At the next convenient time.',
     postPostMortem: false,
     chooseIm: 'Fine to go down the hierarchy.',
+    multipleWorkers: false,
+    escalatesTo: null,
+    imPhoneInRoom: false,
     start: [
       step('find-workers', 'Find the workers'),
       step('contact-observers', 'Contact the observers (email is fine)'),
