@@ -1,0 +1,268 @@
+// Validates a parsed record against the published JSON Schema, then adds the checks a
+// schema cannot express. Messages are written for the person editing the YAML by hand.
+import Ajv, { type ErrorObject } from 'ajv';
+import schemaJson from './incident-room-v1.schema.json';
+import { isTimestamp } from './time';
+
+export type ProblemPath = (string | number)[];
+
+export interface ValidationProblem {
+  path: ProblemPath;
+  message: string;
+}
+
+const SCHEMA_URI = schemaJson.$id;
+const TIMESTAMP_PATTERN = schemaJson.definitions.timestamp.pattern;
+const ID_PATTERN = schemaJson.properties.id.pattern;
+const TIMESTAMP_EXAMPLE = '2026-11-27T14:05:00+01:00';
+
+// verbose gives each error its subschema, so timestamp fields get their own wording.
+const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+ajv.addSchema(schemaJson);
+const validateRecord = ajv.getSchema(SCHEMA_URI)!;
+const validatePeople = ajv.compile({
+  type: 'object',
+  required: ['people'],
+  properties: {
+    people: { type: 'array', items: { $ref: `${SCHEMA_URI}#/definitions/person` } },
+  },
+});
+
+/** "roles.workers[0].person"; the record itself is "the record". */
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return 'the record';
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out === '' ? seg : `.${seg}`;
+  }
+  return out;
+}
+
+/** Problems with a parsed incident record; empty when it is valid. */
+export function validateIncident(value: unknown): ValidationProblem[] {
+  const problems = schemaProblems(validateRecord, value);
+  if (isObject(value)) {
+    walkTimestamps(schemaJson as unknown as SchemaNode, value, [], problems);
+    problems.push(...semanticProblems(value));
+  }
+  return problems;
+}
+
+/** Problems with a parsed people file (`people: [ {id, name, timezone, ...} ]`). */
+export function validatePeopleFile(value: unknown): ValidationProblem[] {
+  const problems = schemaProblems(validatePeople, value);
+  if (isObject(value) && Array.isArray(value.people)) {
+    const people = value.people as unknown[];
+    duplicates(people, (p) => (isObject(p) ? p.id : undefined), ['people'], 'id', 'person id', problems);
+  }
+  return problems;
+}
+
+type Validator = typeof validateRecord;
+
+function schemaProblems(validator: Validator, value: unknown): ValidationProblem[] {
+  if (validator(value)) return [];
+  const errors = validator.errors ?? [];
+  // One message per place: a wrong type makes every other complaint about that value noise.
+  const typeErrorAt = new Set(errors.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const seen = new Set<string>();
+  const out: ValidationProblem[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'type' && e.keyword !== 'required' && typeErrorAt.has(e.instancePath)) continue;
+    const problem = describe(e, value);
+    const key = `${JSON.stringify(problem.path)}\n${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(problem);
+  }
+  return out;
+}
+
+function pointerToPath(pointer: string): ProblemPath {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^(0|[1-9]\d*)$/.test(s) ? Number(s) : s));
+}
+
+function valueAt(root: unknown, path: ProblemPath): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+function describe(e: ErrorObject, root: unknown): ValidationProblem {
+  const path = pointerToPath(e.instancePath);
+  const where = formatPath(path);
+  const sub = (e.parentSchema ?? {}) as { pattern?: string; type?: string | string[] };
+  const isTimestampField = sub.pattern === TIMESTAMP_PATTERN;
+  switch (e.keyword) {
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      const full = [...path, missing];
+      return { path: full, message: `${formatPath(full)} is required` };
+    }
+    case 'type': {
+      const actual = kindOf(valueAt(root, path));
+      if (isTimestampField) {
+        return { path, message: `${where} must be a timestamp with an offset, e.g. ${TIMESTAMP_EXAMPLE}` };
+      }
+      const expected = typeList(sub.type ?? (e.params as { type: string }).type);
+      const hint = expected.startsWith('a string') && (actual === 'a number' || actual === 'true or false')
+        ? '; put the value in quotes'
+        : '';
+      return { path, message: `${where} must be ${expected}, not ${actual}${hint}` };
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      return { path, message: `${where} must be ${orList(allowed.map(String))}` };
+    }
+    case 'const': {
+      const allowed = (e.params as { allowedValue: unknown }).allowedValue;
+      return { path, message: `${where} must be ${String(allowed)}` };
+    }
+    case 'pattern': {
+      if (isTimestampField) {
+        return { path, message: `${where} must be a timestamp with an offset, e.g. ${TIMESTAMP_EXAMPLE}` };
+      }
+      if (sub.pattern === ID_PATTERN) {
+        return { path, message: `${where} may contain only letters, digits, ".", "_" and "-", starting with a letter or digit (it names the file)` };
+      }
+      return { path, message: `${where} must match ${sub.pattern ?? 'the expected pattern'}` };
+    }
+    case 'minimum':
+      return { path, message: `${where} must be at least ${(e.params as { limit: number }).limit}` };
+    default:
+      return { path, message: `${where} ${e.message ?? 'is not valid'}` };
+  }
+}
+
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return 'empty';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'boolean') return 'true or false';
+  if (typeof v === 'number') return 'a number';
+  return `a ${typeof v}`;
+}
+
+function typeList(type: string | string[]): string {
+  const names: Record<string, string> = {
+    string: 'a string',
+    integer: 'a whole number',
+    number: 'a number',
+    boolean: 'true or false',
+    object: 'a mapping (key: value pairs)',
+    array: 'a list',
+    null: 'empty (null)',
+  };
+  const list = (Array.isArray(type) ? type : [type]).map((t) => names[t] ?? t);
+  return orList(list);
+}
+
+function orList(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+interface SchemaNode {
+  $ref?: string;
+  pattern?: string;
+  properties?: Record<string, SchemaNode>;
+  items?: SchemaNode;
+}
+
+function resolve(node: SchemaNode): SchemaNode {
+  if (!node.$ref) return node;
+  const name = node.$ref.replace('#/definitions/', '');
+  return (schemaJson.definitions as Record<string, SchemaNode>)[name] ?? node;
+}
+
+// The pattern only checks the shape; this catches "2026-02-30T25:00:00Z" too.
+function walkTimestamps(node: SchemaNode, value: unknown, path: ProblemPath, out: ValidationProblem[]): void {
+  const s = resolve(node);
+  if (s.pattern === TIMESTAMP_PATTERN) {
+    if (typeof value === 'string' && new RegExp(TIMESTAMP_PATTERN).test(value) && !isTimestamp(value)) {
+      out.push({ path, message: `${formatPath(path)} is not a real date and time: "${value}" (e.g. ${TIMESTAMP_EXAMPLE})` });
+    }
+    return;
+  }
+  if (s.properties && isObject(value)) {
+    for (const [key, child] of Object.entries(s.properties)) {
+      if (key in value) walkTimestamps(child, value[key], [...path, key], out);
+    }
+  }
+  if (s.items && Array.isArray(value)) {
+    value.forEach((item, i) => walkTimestamps(s.items!, item, [...path, i], out));
+  }
+}
+
+function semanticProblems(rec: Record<string, unknown>): ValidationProblem[] {
+  const out: ValidationProblem[] = [];
+  if (rec.status === 'closed' && (rec.closed_at === undefined || rec.closed_at === null)) {
+    out.push({ path: ['closed_at'], message: 'closed_at is required when status is closed' });
+  }
+  const roles = rec.roles;
+  if (isObject(roles) && Array.isArray(roles.workers)) {
+    // A released worker may come back; only two current assignments of one person conflict.
+    const current = (roles.workers as unknown[]).map((w) =>
+      isObject(w) && (w.released_at === undefined || w.released_at === null) ? w.person : undefined,
+    );
+    duplicates(current, (p) => p, ['roles', 'workers'], 'person', 'current worker', out);
+  }
+  const plan = rec.test_plan;
+  if (isObject(plan) && Array.isArray(plan.items)) {
+    duplicates(plan.items as unknown[], (i) => (isObject(i) ? i.id : undefined), ['test_plan', 'items'], 'id', 'test plan item id', out);
+  }
+  const lists: [ProblemPath, string, string][] = [
+    [['people'], 'id', 'person id'],
+    [['customers'], 'id', 'customer id'],
+    [['test_runs'], 'id', 'test run id'],
+  ];
+  for (const [path, key, label] of lists) {
+    const list = valueAt(rec, path);
+    if (Array.isArray(list)) duplicates(list, (x) => (isObject(x) ? x[key] : undefined), path, key, label, out);
+  }
+  const checklists = rec.checklists;
+  if (isObject(checklists)) {
+    for (const which of ['start', 'end']) {
+      const steps = checklists[which];
+      if (Array.isArray(steps)) {
+        duplicates(steps, (s) => (isObject(s) ? s.id : undefined), ['checklists', which], 'id', `${which} checklist step id`, out);
+      }
+    }
+  }
+  return out;
+}
+
+function duplicates(
+  list: unknown[],
+  idOf: (item: unknown) => unknown,
+  listPath: ProblemPath,
+  key: string,
+  label: string,
+  out: ValidationProblem[],
+): void {
+  const firstAt = new Map<string, number>();
+  list.forEach((item, i) => {
+    const id = idOf(item);
+    if (typeof id !== 'string') return;
+    const first = firstAt.get(id);
+    if (first === undefined) {
+      firstAt.set(id, i);
+      return;
+    }
+    const path = [...listPath, i, key];
+    out.push({ path, message: `${formatPath(path)}: ${label} "${id}" is already used by ${formatPath([...listPath, first])}` });
+  });
+}
