@@ -1,0 +1,185 @@
+// When the next update cycle is due, for the status bar, the tree and the notifications.
+// Called on every status-bar tick for every open incident, so it is pure and avoids
+// re-parsing the same timestamps: parsed instants are memoised by their text.
+import { LEVEL_TABLE } from './levels';
+import type { Incident, Regroup, Timestamp } from './record';
+import { formatDuration, instantOf, toTimestamp } from './time';
+
+export type CadenceState = 'normal' | 'near' | 'overdue' | 'paused';
+
+export interface NextUpdate {
+  /** When the next cycle is due, ms since the epoch. While paused: when it will be due if the regroup ends as planned. */
+  dueAt: number;
+  dueTimestamp: Timestamp;
+  /** The last recorded update cycle, ms since the epoch; absent before the first. */
+  lastAt?: number;
+  /** How late the cycle is; 0 unless overdue. */
+  overdueMs: number;
+  /** Time left until due; 0 once overdue. */
+  remainingMs: number;
+  state: CadenceState;
+  /** End of the active regroup, ms since the epoch; only when paused. */
+  pausedUntil?: number;
+  /** The cadence of the incident's current level. */
+  cadenceMinutes: number;
+}
+
+export interface MostUrgent {
+  /** Incidents that are not closed. */
+  openCount: number;
+  /** The open incident whose update is due first (paused ones only when nothing else is open). */
+  urgent?: { incident: Incident; next: NextUpdate };
+}
+
+export const DEFAULT_NEAR_THRESHOLD_MINUTES = 15;
+
+const MEMO_LIMIT = 20000;
+const instants = new Map<string, number>();
+const formatted = new Map<string, Timestamp>();
+
+function instant(ts: Timestamp): number {
+  let ms = instants.get(ts);
+  if (ms === undefined) {
+    ms = instantOf(ts);
+    // Bounded so a long-running editor session cannot grow it without limit.
+    if (instants.size >= MEMO_LIMIT) instants.clear();
+    instants.set(ts, ms);
+  }
+  return ms;
+}
+
+function stamp(ms: number, zone: string | undefined): Timestamp {
+  const key = `${ms}|${zone ?? ''}`;
+  let ts = formatted.get(key);
+  if (ts === undefined) {
+    ts = toTimestamp(ms, zone);
+    if (formatted.size >= MEMO_LIMIT) formatted.clear();
+    formatted.set(key, ts);
+  }
+  return ts;
+}
+
+/** A regroup is active until its `until`, unless someone resumed it earlier. */
+export function activeRegroup(incident: Incident, now: Date | number): Regroup | undefined {
+  const t = typeof now === 'number' ? now : now.getTime();
+  return (incident.regroup ?? []).find((r) => !r.resumed_at && t < instant(r.until));
+}
+
+/** When a finished regroup ended: the resume time, or its planned end when nobody resumed it. */
+function regroupEnd(r: Regroup): number {
+  return r.resumed_at ? instant(r.resumed_at) : instant(r.until);
+}
+
+function imZone(incident: Incident): string | undefined {
+  const im = incident.roles.incident_manager;
+  return incident.people?.find((p) => p.id === im)?.timezone;
+}
+
+/**
+ * When the next update cycle is due.
+ *
+ * The cadence is the current level's (1 h, 2 h, 4 h), counted from the last recorded cycle,
+ * or from the declaration before the first. After a severity change the NEW level's cadence
+ * is counted from the last cycle, not from the change: an escalation to Level 1 two hours
+ * after the last cycle makes an update due at once, which is what the stricter level asks.
+ * While a regroup is active the countdown is paused; afterwards the cycle restarts from the
+ * resume time (or the regroup's `until` when nobody resumed it).
+ *
+ * `zone` only chooses how `dueTimestamp` is written (default: the IM's zone, else this machine's).
+ */
+export function nextUpdate(
+  incident: Incident,
+  now: Date | number,
+  nearThresholdMinutes: number = DEFAULT_NEAR_THRESHOLD_MINUTES,
+  zone?: string,
+): NextUpdate {
+  const t = typeof now === 'number' ? now : now.getTime();
+  const cadenceMinutes = LEVEL_TABLE[incident.severity].updateCadenceMinutes;
+  const cadenceMs = cadenceMinutes * 60_000;
+  const outZone = zone ?? imZone(incident);
+
+  // Ordering is by instant, not by position in the file (hand edits may reorder).
+  let lastAt: number | undefined;
+  for (const cycle of incident.updates ?? []) {
+    const at = instant(cycle.at);
+    if (lastAt === undefined || at > lastAt) lastAt = at;
+  }
+  let base = lastAt ?? instant(incident.declared_at);
+
+  let paused: Regroup | undefined;
+  for (const r of incident.regroup ?? []) {
+    // Overlapping regroups: the pause lasts until the last of them ends.
+    if (!r.resumed_at && t < instant(r.until)) {
+      if (!paused || instant(r.until) > instant(paused.until)) paused = r;
+    }
+    else base = Math.max(base, regroupEnd(r));
+  }
+
+  if (paused) {
+    const pausedUntil = instant(paused.until);
+    const dueAt = Math.max(base, pausedUntil) + cadenceMs;
+    const result: NextUpdate = {
+      dueAt,
+      dueTimestamp: stamp(dueAt, outZone),
+      overdueMs: 0,
+      remainingMs: dueAt - t,
+      state: 'paused',
+      pausedUntil,
+      cadenceMinutes,
+    };
+    if (lastAt !== undefined) result.lastAt = lastAt;
+    return result;
+  }
+
+  const dueAt = base + cadenceMs;
+  const remainingMs = Math.max(0, dueAt - t);
+  const overdueMs = Math.max(0, t - dueAt);
+  const state: CadenceState = t >= dueAt ? 'overdue' : remainingMs <= nearThresholdMinutes * 60_000 ? 'near' : 'normal';
+  const result: NextUpdate = { dueAt, dueTimestamp: stamp(dueAt, outZone), overdueMs, remainingMs, state, cadenceMinutes };
+  if (lastAt !== undefined) result.lastAt = lastAt;
+  return result;
+}
+
+/**
+ * The open incident whose update is due first, and how many are open. Closed incidents are
+ * ignored; paused ones come after every running countdown. Ties go to the lower id so the
+ * status bar does not flicker between two incidents.
+ */
+export function mostUrgent(
+  incidents: readonly Incident[],
+  now: Date | number,
+  nearThresholdMinutes: number = DEFAULT_NEAR_THRESHOLD_MINUTES,
+): MostUrgent {
+  let openCount = 0;
+  let best: { incident: Incident; next: NextUpdate } | undefined;
+  for (const incident of incidents) {
+    if (incident.status === 'closed') continue;
+    openCount++;
+    const next = nextUpdate(incident, now, nearThresholdMinutes);
+    if (!best || before(incident, next, best.incident, best.next)) best = { incident, next };
+  }
+  return best ? { openCount, urgent: best } : { openCount };
+}
+
+function before(a: Incident, an: NextUpdate, b: Incident, bn: NextUpdate): boolean {
+  const ap = an.state === 'paused';
+  const bp = bn.state === 'paused';
+  if (ap !== bp) return bp;
+  if (an.dueAt !== bn.dueAt) return an.dueAt < bn.dueAt;
+  return a.id < b.id;
+}
+
+/** "update in 1h 05m", "update overdue by 12m", "paused until 08:00": the status bar's words. */
+export function countdownText(next: NextUpdate, zone?: string): string {
+  switch (next.state) {
+    case 'paused': {
+      // The time of day is enough: a regroup lasts at most overnight.
+      const until = stamp(next.pausedUntil ?? next.dueAt, zone);
+      return `paused until ${until.slice(11, 16)}`;
+    }
+    case 'overdue':
+      return `update overdue by ${formatDuration(next.overdueMs)}`;
+    default:
+      return `update in ${formatDuration(next.remainingMs)}`;
+  }
+}
