@@ -1,0 +1,254 @@
+// Reading one record file: bytes to a validated Incident, or to a broken record whose
+// problems carry the line and column a person needs to fix it by hand.
+import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Incident } from '../model/record';
+import { validateIncident, type ProblemPath, type ValidationProblem } from '../model/validate';
+
+export interface RecordProblem {
+  message: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  col: number;
+}
+
+export type BrokenReason = 'empty' | 'encoding' | 'conflict' | 'parse' | 'schema' | 'duplicate-id' | 'io';
+
+export type LoadedRecord =
+  | { kind: 'ok'; file: string; incident: Incident; text: string }
+  | { kind: 'broken'; file: string; reason: BrokenReason; problems: RecordProblem[]; id?: string; text?: string };
+
+/** A YAML file that decoded and parsed, with what is needed to map paths back to positions. */
+export interface ParsedYaml {
+  text: string;
+  doc: Document.Parsed;
+  lineCounter: LineCounter;
+  value: unknown;
+}
+
+export type YamlOutcome =
+  | { ok: true; parsed: ParsedYaml }
+  | { ok: false; reason: BrokenReason; problems: RecordProblem[]; text?: string };
+
+// Core schema (YAML 1.2): timestamps stay strings, quoted "0123" stays a string.
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
+/** Decodes UTF-8 strictly, refuses empty files and conflict markers, and parses YAML. */
+export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
+  let text: string;
+  if (typeof bytes === 'string') {
+    text = bytes;
+  } else {
+    const bad = firstInvalidUtf8(bytes);
+    if (bad >= 0) {
+      const before = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
+      const pos = positionInText(before, before.length);
+      const hex = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
+      return {
+        ok: false,
+        reason: 'encoding',
+        problems: [{ ...pos, message: `the file is not valid UTF-8: byte 0x${hex} cannot start or continue a character here` }],
+      };
+    }
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  }
+
+  if (isBlankOrComments(text)) {
+    return { ok: false, reason: 'empty', text, problems: [{ line: 1, col: 1, message: 'the file is empty (no YAML content, only blank lines or comments)' }] };
+  }
+
+  const conflicts = conflictMarkers(text);
+  if (conflicts.length > 0) {
+    return { ok: false, reason: 'conflict', text, problems: conflicts };
+  }
+
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { ...PARSE_OPTIONS, lineCounter });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      reason: 'parse',
+      text,
+      problems: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        if (e.code === 'DUPLICATE_KEY') {
+          const rest = text.slice(e.pos[0]).split('\n', 1)[0] ?? '';
+          const key = /^(.*?):(?:\s|$)/.exec(rest)?.[1]?.trim();
+          const named = key ? ` "${key}"` : '';
+          return { line, col, message: `duplicate key${named}: keys in a mapping must be unique` };
+        }
+        return { line, col, message: e.message };
+      }),
+    };
+  }
+  if (doc.contents === null) {
+    return { ok: false, reason: 'empty', text, problems: [{ line: 1, col: 1, message: 'the file is empty (the document has no content)' }] };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return { ok: false, reason: 'parse', text, problems: [{ line: 1, col: 1, message: (err as Error).message }] };
+  }
+  return { ok: true, parsed: { text, doc, lineCounter, value } };
+}
+
+/** Parses and validates one incident record. Never throws for bad content. */
+export function parseRecord(file: string, bytes: Buffer | string): LoadedRecord {
+  return parseRecordDetailed(file, bytes).loaded;
+}
+
+/** As parseRecord, plus the parsed document when the YAML parsed (even if the record is invalid). */
+export function parseRecordDetailed(file: string, bytes: Buffer | string): { loaded: LoadedRecord; parsed?: ParsedYaml } {
+  const outcome = parseYamlFile(bytes);
+  if (!outcome.ok) {
+    const id = outcome.text !== undefined ? idFromText(outcome.text) : undefined;
+    return {
+      loaded: {
+        kind: 'broken',
+        file,
+        reason: outcome.reason,
+        problems: outcome.problems,
+        ...(id !== undefined ? { id } : {}),
+        ...(outcome.text !== undefined ? { text: outcome.text } : {}),
+      },
+    };
+  }
+  const { parsed } = outcome;
+  const problems = validateIncident(parsed.value);
+  if (problems.length > 0) {
+    const id = idFromValue(parsed.value);
+    return {
+      parsed,
+      loaded: {
+        kind: 'broken',
+        file,
+        reason: 'schema',
+        problems: locateProblems(parsed, problems),
+        ...(id !== undefined ? { id } : {}),
+        text: parsed.text,
+      },
+    };
+  }
+  return { parsed, loaded: { kind: 'ok', file, incident: parsed.value as Incident, text: parsed.text } };
+}
+
+/** Gives each validation problem the position of the offending node, or of its nearest existing parent. */
+export function locateProblems(parsed: ParsedYaml, problems: ValidationProblem[]): RecordProblem[] {
+  return problems.map((p) => ({ ...positionOfPath(parsed, p.path), message: p.message }));
+}
+
+export function positionOfPath(parsed: ParsedYaml, path: ProblemPath): { line: number; col: number } {
+  const offset = offsetOfPath(parsed.doc, path);
+  return parsed.lineCounter.linePos(offset);
+}
+
+function offsetOfPath(doc: Document.Parsed, path: ProblemPath): number {
+  let node: Node | null = doc.contents;
+  let fallback = node?.range?.[0] ?? 0;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && keyMatches(it.key, seg));
+      if (!pair) return fallback;
+      // A key with no value, or a missing child below it, is best shown at the key.
+      const keyNode = pair.key as Node | null;
+      if (keyNode?.range) fallback = keyNode.range[0];
+      const value = pair.value as Node | null;
+      if (!value?.range) return fallback;
+      node = value;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as Node | undefined;
+      if (!item?.range) return fallback;
+      fallback = item.range[0];
+      node = item;
+    } else {
+      return fallback;
+    }
+  }
+  return node?.range?.[0] ?? fallback;
+}
+
+function keyMatches(key: unknown, seg: string | number): boolean {
+  if (isScalar(key)) return String(key.value) === String(seg);
+  return key === seg;
+}
+
+function idFromValue(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const id = (value as Record<string, unknown>).id;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+// A file that does not parse may still name its incident; that keeps duplicates and the UI honest.
+function idFromText(text: string): string | undefined {
+  const m = /^id:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^#\n]*?))[ \t]*(?:#.*)?$/m.exec(text);
+  if (!m) return undefined;
+  const id = m[1] ?? m[2] ?? m[3];
+  return id === undefined || id === '' ? undefined : id;
+}
+
+function isBlankOrComments(text: string): boolean {
+  return text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line));
+}
+
+const CONFLICT_LINE = /^(<{7}|={7}|\|{7}|>{7})(?: .*)?\r?$/;
+
+function conflictMarkers(text: string): RecordProblem[] {
+  const lines = text.split('\n');
+  const markers: { line: number; kind: string }[] = [];
+  lines.forEach((l, i) => {
+    const m = CONFLICT_LINE.exec(l);
+    if (m) markers.push({ line: i + 1, kind: m[1]![0]! });
+  });
+  // A lone "=======" can be legitimate text; real conflicts always have the outer markers.
+  if (!markers.some((m) => m.kind === '<' || m.kind === '>')) return [];
+  const starts = markers.filter((m) => m.kind === '<');
+  const reported = starts.length > 0 ? starts : [markers[0]!];
+  return reported.map((m) => ({ line: m.line, col: 1, message: 'unresolved git conflict markers: resolve the merge conflict, then save' }));
+}
+
+function positionInText(text: string, index: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < index; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: index - lineStart + 1 };
+}
+
+/** Offset of the first byte that breaks UTF-8, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    let need: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else {
+      return i;
+    }
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const cc = b[i + k];
+      if (cc === undefined || (cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
