@@ -200,6 +200,8 @@ export interface Incident {
   schema: typeof SCHEMA_ID;
   id: string;
   title: string;
+  /** The title shown outside the team (customer updates, public log), when the title names internals. */
+  public_title?: string;
   severity: Level;
   status: IncidentStatus;
   declared_at: Timestamp;
