@@ -1,0 +1,74 @@
+// The public incident log the runbook recommends ("full transparency with customers"),
+// regenerated from the records each time so it cannot drift from them. Only what outsiders
+// may read goes in: no contact details, no internal names or links, no customer names.
+// The output depends on the records alone (no clock, no locale), so the same records give
+// the same bytes and a regenerated log only shows up in a diff when a record changed.
+import { DateTime } from 'luxon';
+import { privateFacts, publicStatusText, publicTitle, scrubForOutsiders } from './customerText';
+import { LEVEL_TABLE } from './levels';
+import type { Incident } from './record';
+import { instantOf } from './time';
+
+/** "2026-11-27 13:05 UTC": one zone for every reader of a public page. */
+function utc(ts: string): string {
+  return `${DateTime.fromMillis(instantOf(ts), { zone: 'UTC' }).toFormat('yyyy-MM-dd HH:mm')} UTC`;
+}
+
+/** Keeps record text from becoming markup on the published page. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/^([#>*+-]|\d+\.)(\s)/gm, '\\$1$2');
+}
+
+function block(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function quoted(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => (l ? `> ${l}` : '>'))
+    .join('\n');
+}
+
+export function renderPublicLog(incidents: readonly Incident[]): string {
+  // Newest first by declared instant; the id breaks ties so equal times cannot reorder.
+  const ordered = [...incidents].sort((a, b) => instantOf(b.declared_at) - instantOf(a.declared_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const out: string[] = ['# Incident log', ''];
+  if (ordered.length === 0) out.push('No incidents have been recorded.', '');
+  for (const incident of ordered) {
+    const facts = privateFacts(incident);
+    const clean = (text: string): string => escapeMarkdown(block(scrubForOutsiders(text, facts, true)));
+    out.push(`## ${escapeMarkdown(publicTitle(incident, facts, true))}`);
+    out.push('');
+    out.push(`- Severity: ${LEVEL_TABLE[incident.severity].name}`);
+    out.push(`- Status: ${publicStatusText(incident.status)}`);
+    out.push(`- Declared: ${utc(incident.declared_at)}`);
+    if (incident.closed_at) out.push(`- Closed: ${utc(incident.closed_at)}`);
+    out.push('');
+    out.push('### Impact');
+    out.push('');
+    out.push(clean(incident.impact));
+    out.push('');
+    const sent = (incident.updates ?? [])
+      .filter((u) => u.customer_update?.sent_at && u.customer_update.text.trim())
+      .map((u) => ({ at: u.customer_update!.sent_at as string, text: u.customer_update!.text }))
+      .sort((a, b) => instantOf(a.at) - instantOf(b.at));
+    if (sent.length > 0) {
+      out.push('### Updates');
+      out.push('');
+      for (const u of sent) {
+        out.push(`#### ${utc(u.at)}`);
+        out.push('');
+        out.push(quoted(clean(u.text)));
+        out.push('');
+      }
+    }
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
