@@ -1,5 +1,6 @@
 // Applies RecordEdits to a parsed YAML Document in place, so everything the edits do not
 // touch (comments, key order, blank lines, quoting, keys we do not know) is written back as it was.
+import { isDeepStrictEqual } from 'node:util';
 import {
   Document,
   isMap,
@@ -8,6 +9,7 @@ import {
   isScalar,
   isSeq,
   Pair,
+  parseDocument,
   Scalar,
   visit,
   YAMLMap,
@@ -287,7 +289,11 @@ export function editText(original: string, doc: Document, edits: readonly Record
   const before = stringifyLike(doc, original);
   applyEdits(doc, edits);
   const after = stringifyLike(doc, original);
-  return spliceChanges(original, before, after);
+  const spliced = spliceChanges(original, before, after);
+  // The splice is an optimisation of layout only; if it ever changed meaning, use the serializer's text.
+  const check = parseDocument(spliced, { uniqueKeys: true });
+  if (check.errors.length > 0 || !isDeepStrictEqual(check.toJS(), doc.toJS())) return after;
+  return spliced;
 }
 
 // Beyond this many changed lines the diff stops being worth it; the serializer's text is used.

@@ -1,0 +1,320 @@
+// A folder of incident records: loading them all, creating one, and updating one safely
+// (re-read first, never write a broken or invalid record, never clobber a change on disk).
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Document, isMap, isScalar, type Pair } from 'yaml';
+import type { RecordOperation } from '../model/edits';
+import type { Incident, Person } from '../model/record';
+import { validatePeopleFile } from '../model/validate';
+import { createValueNode, editText } from './recordEditor';
+import {
+  locateProblems,
+  parseRecordDetailed,
+  parseYamlFile,
+  positionOfPath,
+  type BrokenReason,
+  type LoadedRecord,
+  type ParsedYaml,
+  type RecordProblem,
+} from './recordFile';
+
+export const RECORD_HEADER = '# Incident record (incident-room/v1). Hand edits are kept.';
+
+const MAX_UPDATE_ATTEMPTS = 3;
+
+function problemList(problems: readonly RecordProblem[]): string {
+  return problems.map((p) => `  ${p.line}:${p.col} ${p.message}`).join('\n');
+}
+
+/** The file on disk is broken; it is left exactly as it is. */
+export class RecordBrokenError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: BrokenReason,
+    readonly problems: RecordProblem[],
+  ) {
+    super(`${path.basename(file)} is broken (${reason}) and was not changed:\n${problemList(problems)}`);
+    this.name = 'RecordBrokenError';
+  }
+}
+
+/** The change (or the new record) would not validate; nothing was written. Positions are in the text that would have been written. */
+export class RecordInvalidError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: RecordProblem[],
+  ) {
+    super(`refused to write ${path.basename(file)}: the result would not be a valid record:\n${problemList(problems)}`);
+    this.name = 'RecordInvalidError';
+  }
+}
+
+/** The file kept changing on disk while we tried to update it. */
+export class RecordChangedError extends Error {
+  constructor(
+    readonly file: string,
+    attempts: number,
+  ) {
+    super(`${path.basename(file)} changed on disk during each of ${attempts} attempts to update it; nothing was written. Try again.`);
+    this.name = 'RecordChangedError';
+  }
+}
+
+/** create() refused: the id or the file is already taken. */
+export class RecordExistsError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RecordExistsError';
+  }
+}
+
+export class IncidentStore {
+  private loaded: LoadedRecord[] = [];
+  // Updates to one file run one after another, so two in this process cannot race.
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(readonly folderPath: string) {}
+
+  /** Reads every *.yaml / *.yml directly in the folder, sorted by file name. A missing folder holds no records. */
+  async loadAll(): Promise<LoadedRecord[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.folderPath);
+    } catch (err) {
+      if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) {
+        this.loaded = [];
+        return [];
+      }
+      throw err;
+    }
+    names = names.filter((n) => /\.ya?ml$/i.test(n)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    const entries: { loaded: LoadedRecord; parsed?: ParsedYaml }[] = [];
+    for (const name of names) {
+      const file = path.join(this.folderPath, name);
+      let stat;
+      try {
+        stat = await fs.stat(file);
+      } catch (err) {
+        entries.push({ loaded: ioBroken(file, err) });
+        continue;
+      }
+      if (!stat.isFile()) continue;
+      try {
+        entries.push(parseRecordDetailed(file, await fs.readFile(file)));
+      } catch (err) {
+        entries.push({ loaded: ioBroken(file, err) });
+      }
+    }
+    this.loaded = markDuplicateIds(entries);
+    return [...this.loaded];
+  }
+
+  /** The records from the last loadAll (kept current by create and update). */
+  records(): readonly LoadedRecord[] {
+    return this.loaded;
+  }
+
+  /** The record with this id from the last load; a valid one when there is one. */
+  get(id: string): LoadedRecord | undefined {
+    const matches = this.loaded.filter((r) => (r.kind === 'ok' ? r.incident.id === id : r.id === id));
+    return matches.find((r) => r.kind === 'ok') ?? matches[0];
+  }
+
+  /** Writes a new record as <id>.yaml and returns its path. Never overwrites a file or reuses an id. */
+  async create(incident: Incident): Promise<string> {
+    const file = path.join(this.folderPath, `${String(incident.id)}.yaml`);
+    const text = renderNewRecord(incident);
+    const check = parseRecordDetailed(file, text).loaded;
+    if (check.kind === 'broken') throw new RecordInvalidError(file, check.problems);
+    const existing = (await this.loadAll()).find((r) => (r.kind === 'ok' ? r.incident.id === incident.id : r.id === incident.id));
+    if (existing) {
+      throw new RecordExistsError(existing.file, `an incident with id "${incident.id}" already exists in ${path.basename(existing.file)}`);
+    }
+    await fs.mkdir(this.folderPath, { recursive: true });
+    try {
+      await fs.writeFile(file, text, { flag: 'wx' });
+    } catch (err) {
+      if (isErrno(err, 'EEXIST')) throw new RecordExistsError(file, `${path.basename(file)} already exists; not overwritten`);
+      throw err;
+    }
+    await this.loadAll();
+    return file;
+  }
+
+  /**
+   * Re-reads the file, runs the operation on what is on disk now, applies its edits to the
+   * YAML and writes the result atomically, only if the file did not change in the meantime.
+   * Throws RecordBrokenError for a broken file, RecordInvalidError for an invalid result,
+   * RecordChangedError when the file kept changing; RuleViolation from the operation passes through.
+   */
+  update(file: string, operation: RecordOperation): Promise<Incident> {
+    const abs = path.resolve(this.folderPath, file);
+    const previous = this.queues.get(abs) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.updateNow(abs, operation));
+    this.queues.set(abs, next);
+    const cleanup = () => {
+      if (this.queues.get(abs) === next) this.queues.delete(abs);
+    };
+    next.then(cleanup, cleanup);
+    return next;
+  }
+
+  /** Reads a shared people file; see readPeopleFile. */
+  readPeopleFile(filePath: string): Promise<{ people: Person[]; problems: RecordProblem[] }> {
+    return readPeopleFile(filePath);
+  }
+
+  private async updateNow(file: string, operation: RecordOperation): Promise<Incident> {
+    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+      const bytes = await fs.readFile(file);
+      const { loaded, parsed } = parseRecordDetailed(file, bytes);
+      if (loaded.kind === 'broken' || !parsed) {
+        const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
+        this.remember(broken);
+        throw new RecordBrokenError(file, broken.reason, broken.problems);
+      }
+      const edits = operation(structuredClone(loaded.incident));
+      if (edits.length === 0) {
+        this.remember(loaded);
+        return loaded.incident;
+      }
+      const text = editText(parsed.text, parsed.doc, edits);
+      const result = parseRecordDetailed(file, text).loaded;
+      if (result.kind === 'broken') throw new RecordInvalidError(file, result.problems);
+      if (await this.replaceIfUnchanged(file, bytes, text)) {
+        this.remember(result);
+        return result.incident;
+      }
+    }
+    throw new RecordChangedError(file, MAX_UPDATE_ATTEMPTS);
+  }
+
+  /** Temp file in the same folder, then rename over the original if it still has the bytes we read. */
+  private async replaceIfUnchanged(file: string, expected: Buffer, text: string): Promise<boolean> {
+    const dir = path.dirname(file);
+    const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const mode = (await fs.stat(file)).mode & 0o7777;
+    const handle = await fs.open(temp, 'wx', mode);
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      const current = await fs.readFile(file);
+      if (!current.equals(expected)) {
+        await fs.rm(temp, { force: true });
+        return false;
+      }
+      await fs.rename(temp, file);
+      return true;
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  private remember(record: LoadedRecord): void {
+    const i = this.loaded.findIndex((r) => r.file === record.file);
+    if (i >= 0) this.loaded[i] = record;
+  }
+}
+
+/** Reads a people file (`people: [ {id, name, timezone, phone, email, git_emails} ]`). A missing or empty file holds no people. */
+export async function readPeopleFile(filePath: string): Promise<{ people: Person[]; problems: RecordProblem[] }> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(filePath);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return { people: [], problems: [] };
+    return { people: [], problems: [{ line: 1, col: 1, message: `cannot read the people file: ${(err as Error).message}` }] };
+  }
+  const outcome = parseYamlFile(bytes);
+  if (!outcome.ok) {
+    return { people: [], problems: outcome.reason === 'empty' ? [] : outcome.problems };
+  }
+  const problems = validatePeopleFile(outcome.parsed.value);
+  const value = outcome.parsed.value as { people?: unknown };
+  const list = Array.isArray(value?.people) ? (value.people as unknown[]) : [];
+  // Keep the people that are fine; one bad entry should not hide everyone else.
+  const bad = new Set(problems.filter((p) => p.path[0] === 'people' && typeof p.path[1] === 'number').map((p) => p.path[1] as number));
+  const people = list.filter((_, i) => !bad.has(i)) as Person[];
+  return { people: problems.some((p) => p.path.length < 2) ? [] : people, problems: locateProblems(outcome.parsed, problems) };
+}
+
+const TOP_LEVEL_ORDER = [
+  'schema', 'id', 'title', 'severity', 'status', 'declared_at', 'closed_at', 'impact', 'links', 'people', 'roles', 'customers',
+  'questions', 'checklists', 'contact_attempts', 'regroup', 'updates', 'fix', 'released_without_tests', 'test_command',
+  'test_plan', 'test_runs', 'timeline',
+];
+
+/** The text of a new record: header comment, known keys in a fixed order, sections separated by a blank line. */
+export function renderNewRecord(incident: Incident): string {
+  const source = incident as unknown as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const key of TOP_LEVEL_ORDER) if (source[key] !== undefined) ordered[key] = source[key];
+  for (const key of Object.keys(source)) if (!(key in ordered) && source[key] !== undefined) ordered[key] = source[key];
+  const doc = new Document();
+  const root = createValueNode(doc, ordered);
+  doc.contents = root as never;
+  doc.commentBefore = RECORD_HEADER.replace(/^#/, '');
+  if (isMap(root)) {
+    let first = true;
+    for (const pair of root.items as Pair[]) {
+      const collection = pair.value !== null && typeof pair.value === 'object' && !isScalar(pair.value);
+      if (collection && !first && isScalar(pair.key)) pair.key.spaceBefore = true;
+      first = false;
+    }
+  }
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
+}
+
+function ioBroken(file: string, err: unknown): LoadedRecord {
+  return { kind: 'broken', file, reason: 'io', problems: [{ line: 1, col: 1, message: `cannot read the file: ${(err as Error).message}` }] };
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+function idOf(r: LoadedRecord): string | undefined {
+  return r.kind === 'ok' ? r.incident.id : r.id;
+}
+
+function idPosition(entry: { loaded: LoadedRecord; parsed?: ParsedYaml }): { line: number; col: number } {
+  if (entry.parsed) return positionOfPath(entry.parsed, ['id']);
+  const text = entry.loaded.text;
+  const index = text ? text.split('\n').findIndex((l) => /^id\s*:/.test(l)) : -1;
+  return { line: index >= 0 ? index + 1 : 1, col: 1 };
+}
+
+/** Every file sharing an id with another is broken, pointing at the others' `id:` lines. */
+function markDuplicateIds(entries: { loaded: LoadedRecord; parsed?: ParsedYaml }[]): LoadedRecord[] {
+  const byId = new Map<string, number[]>();
+  entries.forEach((e, i) => {
+    const id = idOf(e.loaded);
+    if (id === undefined) return;
+    byId.set(id, [...(byId.get(id) ?? []), i]);
+  });
+  const out = entries.map((e) => e.loaded);
+  for (const [id, indexes] of byId) {
+    if (indexes.length < 2) continue;
+    for (const i of indexes) {
+      const others = indexes
+        .filter((j) => j !== i)
+        .map((j) => `${path.basename(entries[j]!.loaded.file)}:${idPosition(entries[j]!).line}`);
+      const problem: RecordProblem = { ...idPosition(entries[i]!), message: `id "${id}" is also used by ${others.join(', ')}` };
+      const r = out[i]!;
+      out[i] =
+        r.kind === 'ok'
+          ? { kind: 'broken', file: r.file, reason: 'duplicate-id', problems: [problem], id, text: r.text }
+          : { ...r, problems: [...r.problems, problem] };
+    }
+  }
+  return out;
+}
