@@ -143,7 +143,8 @@ export function nextUpdate(
 /**
  * The open incident whose update is due first, and how many are open. Closed incidents are
  * ignored; paused ones come after every running countdown. Ties go to the lower id so the
- * status bar does not flicker between two incidents.
+ * status bar does not flicker between two incidents. An incident whose times cannot be read
+ * still counts as open but is not chosen.
  */
 export function mostUrgent(
   incidents: readonly Incident[],
@@ -155,7 +156,14 @@ export function mostUrgent(
   for (const incident of incidents) {
     if (incident.status === 'closed') continue;
     openCount++;
-    const next = nextUpdate(incident, now, nearThresholdMinutes);
+    let next: NextUpdate;
+    try {
+      next = nextUpdate(incident, now, nearThresholdMinutes);
+    } catch {
+      // A hand-edited timestamp without an offset must not stop the countdown of the others;
+      // the record itself is reported as broken where it is read.
+      continue;
+    }
     if (!best || before(incident, next, best.incident, best.next)) best = { incident, next };
   }
   return best ? { openCount, urgent: best } : { openCount };

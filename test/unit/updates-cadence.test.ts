@@ -157,6 +157,14 @@ describe('update cadence', () => {
       assert.deepEqual(mostUrgent([incident({ status: 'closed' })], now), { openCount: 0 });
     });
 
+    it('still counts down the others when one record has an unreadable time', () => {
+      const broken = incident({ id: 'a-broken', declared_at: '2026-11-27T09:00:00' });
+      const fine = incident({ id: 'fine' });
+      const result = mostUrgent([broken, fine], now);
+      assert.equal(result.openCount, 2);
+      assert.equal(result.urgent?.incident.id, 'fine');
+    });
+
     it('finds the most urgent of 50 incidents', () => {
       const many = Array.from({ length: 50 }, (_, i) =>
         incident({ id: `inc-${String(i).padStart(2, '0')}`, severity: ((i % 3) + 1) as Level, declared_at: '2026-11-27T16:30:00+01:00' }),
