@@ -15,6 +15,9 @@ export function run(): Promise<void> {
     // The extension host's stdout is no terminal; the runner asks for colours when its own is.
     color: process.env.MOCHA_COLORS !== undefined,
   });
+  // Set by the runners' --grep, to run a part of the suite while working on it.
+  const grep = process.env.INCIDENT_ROOM_TEST_GREP;
+  if (grep) mocha.grep(new RegExp(grep));
   const files = readdirSync(__dirname)
     .filter((name) => name.endsWith('.test.js'))
     .sort();

@@ -3,7 +3,7 @@
 // how code-server gets into .vscode-test/.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,14 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+const QUIET_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+};
 
 /** The project root: the nearest folder above this file whose package.json is the extension's. */
 export function projectRoot(): string {
@@ -96,6 +104,8 @@ export interface StartCodeServerOptions {
    * With it on, a freshly opened folder is untrusted until someone trusts it.
    */
   workspaceTrust?: boolean;
+  /** User settings written before start, over quiet defaults (no welcome page, no gallery checks). */
+  settings?: Record<string, unknown>;
   /** Receives every line the server prints; by default they are kept only for error messages. */
   onOutput?: (line: string) => void;
   /** How long to wait for the first HTTP answer (default 60 s). */
@@ -121,6 +131,12 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
   // Without --config, code-server writes a config with a password into the user's home.
   const config = join(scratch, 'config.yaml');
   await writeFile(config, 'auth: none\n');
+  // A welcome walkthrough over the editor and gallery checks that fail offline only get in the way.
+  await mkdir(join(userDataDir, 'User'), { recursive: true });
+  const settings = join(userDataDir, 'User', 'settings.json');
+  if (opts.settings || !existsSync(settings)) {
+    await writeFile(settings, `${JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2)}\n`);
+  }
 
   const args = [
     '--config', config,

@@ -3,7 +3,7 @@
 // Development Host with `extensionTestsPath`, and the workbench reports the suite's output
 // and exit code back through two functions this page exposes. Build first (npm test does).
 //
-// Usage: node out/test/tools/runIntegrationInCodeServer.js [--extension-development-path <dir>]
+// Usage: node out/test/tools/runIntegrationInCodeServer.js [--grep <regexp>] [--extension-development-path <dir>]
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -54,6 +54,8 @@ async function main(): Promise<number> {
   try {
     const env: Record<string, string> = { INCIDENT_ROOM_TEST_WORKSPACE: workspace };
     if (process.stdout.isTTY) env.MOCHA_COLORS = '1';
+    const grep = argValue('--grep');
+    if (grep) env.INCIDENT_ROOM_TEST_GREP = grep;
     server = await startCodeServer({ env });
     console.log(`code-server on ${server.url}, workspace ${workspace} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     browser = await launchChromium();
