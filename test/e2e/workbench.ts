@@ -1,0 +1,134 @@
+// Helpers for end-to-end tests: Playwright drives the real VS Code workbench (code-server) in
+// headless Chromium, opened as a person sees it, with the extension loaded but no test suite.
+// Selectors were observed on VS Code 1.100.3.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchChromium,
+  makeFixtureWorkspace,
+  projectRoot,
+  startCodeServer,
+  workbenchUrl,
+  type CodeServer,
+} from '../tools/codeServer';
+
+const QUICK_INPUT = '.quick-input-widget';
+const QUICK_INPUT_BOX = `${QUICK_INPUT} input`;
+const QUICK_ROW = `${QUICK_INPUT} .quick-input-list .monaco-list-row`;
+
+export interface OpenWorkbenchOptions {
+  /** The folder to open; defaults to a fresh copy of the fixture workspace (removed on close). */
+  workspace?: string;
+  /** Defaults to the project root (build it first). */
+  extensionDevelopmentPath?: string;
+  /** Keep workspace trust on, so the folder opens untrusted (default: trust disabled). */
+  workspaceTrust?: boolean;
+  /** Extra environment for code-server and so the extension host. */
+  env?: Record<string, string>;
+  /** Browser viewport (default 1400x900). */
+  viewport?: { width: number; height: number };
+}
+
+export interface Workbench {
+  page: Page;
+  browser: Browser;
+  server: CodeServer;
+  workspace: string;
+  close(): Promise<void>;
+}
+
+/** Starts code-server and Chromium and resolves once the workbench shows its status bar. */
+export async function openWorkbench(opts: OpenWorkbenchOptions = {}): Promise<Workbench> {
+  const ownWorkspace = opts.workspace === undefined;
+  const workspace = opts.workspace ?? (await makeFixtureWorkspace());
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (ownWorkspace) await rm(workspace, { recursive: true, force: true });
+  };
+  try {
+    server = await startCodeServer({ env: opts.env, workspaceTrust: opts.workspaceTrust });
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1400, height: 900 } });
+    const extensionDevelopmentPath = opts.extensionDevelopmentPath ?? projectRoot();
+    await page.goto(workbenchUrl(server, { folder: workspace, extensionDevelopmentPath }));
+    await page.locator('.part.statusbar').waitFor({ state: 'visible', timeout: 120_000 });
+    return { page, browser, server, workspace, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** Waits for the quick input (palette, input box or pick) to be open and returns its text box. */
+async function quickInputBox(page: Page) {
+  const box = page.locator(QUICK_INPUT_BOX);
+  await box.waitFor({ state: 'visible', timeout: 30_000 });
+  return box;
+}
+
+/** Runs a command from the palette by its title as shown there, e.g. "Incident: Declare Incident". */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  // Focus back on the workbench, so F1 reaches its keybinding and not an input box.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const box = await quickInputBox(page);
+  await box.fill(`>${title}`);
+  // Fuzzy matching lists look-alikes too; run the row whose label is this title.
+  const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(title) }) });
+  await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+  await row.first().click();
+}
+
+/** Types into the extension's open input box and accepts it. */
+export async function answerInput(page: Page, text: string): Promise<void> {
+  const box = await quickInputBox(page);
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** Chooses the item with this label in the extension's open quick pick. */
+export async function pickQuickItem(page: Page, label: string): Promise<void> {
+  await quickInputBox(page);
+  const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+  await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+  await row.first().click();
+}
+
+/** Shows a view container of the activity bar (Explorer, Testing, the extension's own), leaving it open if it is. */
+export async function openViewContainer(page: Page, title: string): Promise<void> {
+  const item = page.locator('.activitybar li.action-item').filter({ has: page.locator(`a[aria-label*="${title}"]`) });
+  await item.first().waitFor({ state: 'visible', timeout: 30_000 });
+  // Clicking the active container would hide the side bar instead.
+  const active = ((await item.first().getAttribute('class')) ?? '').split(/\s+/).includes('checked');
+  if (!active) await item.first().click();
+  await page.locator('.part.sidebar').waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/**
+ * The visible tree rows of the side bar, as displayed text; within one view when `view` names
+ * its title (as in its header), else of every expanded view.
+ */
+export async function treeRows(page: Page, view?: string): Promise<string[]> {
+  const scope = view
+    ? page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: view }) })
+    : page.locator('.part.sidebar');
+  const texts = await scope.locator('.pane-body .monaco-list-row').allInnerTexts();
+  return texts.map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text.length > 0);
+}
+
+/** Writes a PNG of the page to test-results/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = join(projectRoot(), 'test-results');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+function exactly(text: string): RegExp {
+  return new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+}
