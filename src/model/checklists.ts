@@ -1,0 +1,63 @@
+// The level's start and end checklists, from the level table. Steps carry stable ids so a
+// severity change keeps what was already done.
+import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
+import { LEVEL_TABLE, type ChecklistStepTemplate } from './levels';
+import type { ChecklistStep, Checklists, Incident, Level } from './record';
+import { toTimestamp } from './time';
+
+export type ChecklistName = keyof Checklists;
+export const RULE_CHECKLIST = 'checklist-step';
+
+function steps(templates: readonly ChecklistStepTemplate[], existing: readonly ChecklistStep[]): ChecklistStep[] {
+  return templates.map((t) => {
+    const before = existing.find((s) => s.id === t.id);
+    return { id: t.id, text: t.text, done_at: before?.done_at ?? null, done_by: before?.done_by ?? null };
+  });
+}
+
+/** The level's checklists; with existing ones, steps whose id is in both keep their done state. */
+export function checklistsForLevel(level: Level, existing?: Checklists): Checklists {
+  const rules = LEVEL_TABLE[level];
+  return { start: steps(rules.start, existing?.start ?? []), end: steps(rules.end, existing?.end ?? []) };
+}
+
+function stepIndex(incident: Incident, list: ChecklistName, stepId: string): number {
+  const index = incident.checklists[list].findIndex((s) => s.id === stepId);
+  if (index < 0) throw new RuleViolation(RULE_CHECKLIST, `The ${list} checklist has no step "${stepId}".`);
+  return index;
+}
+
+/** Marks a step done, by whom and when. Ticking a done step changes nothing. */
+export function tickStep(incident: Incident, list: ChecklistName, stepId: string, ctx: ActionContext): RecordEdit[] {
+  const index = stepIndex(incident, list, stepId);
+  const step = incident.checklists[list][index];
+  if (step.done_at) return [];
+  return [
+    { op: 'set', path: ['checklists', list, index, 'done_at'], value: toTimestamp(ctx.now, ctx.zone) },
+    { op: 'set', path: ['checklists', list, index, 'done_by'], value: ctx.actor },
+    timelineEdit(ctx, 'checklist-ticked', `${list === 'start' ? 'Start' : 'End'} step done: ${step.text}`),
+  ];
+}
+
+/** Marks a step not done again; the timeline keeps that it had been. */
+export function untickStep(incident: Incident, list: ChecklistName, stepId: string, ctx: ActionContext): RecordEdit[] {
+  const index = stepIndex(incident, list, stepId);
+  const step = incident.checklists[list][index];
+  if (!step.done_at) return [];
+  return [
+    { op: 'set', path: ['checklists', list, index, 'done_at'], value: null },
+    { op: 'set', path: ['checklists', list, index, 'done_by'], value: null },
+    timelineEdit(ctx, 'checklist-unticked', `${list === 'start' ? 'Start' : 'End'} step undone: ${step.text}`),
+  ];
+}
+
+/**
+ * End steps the level requires before the incident may close (those before "declare over")
+ * that are not done, including any removed from the record by hand.
+ */
+export function openStepsBeforeClose(incident: Incident): ChecklistStep[] {
+  return LEVEL_TABLE[incident.severity].end
+    .filter((t) => t.beforeClose)
+    .map((t) => incident.checklists.end.find((s) => s.id === t.id) ?? { id: t.id, text: t.text, done_at: null, done_by: null })
+    .filter((s) => !s.done_at);
+}
