@@ -1,0 +1,77 @@
+// Everything the incident should nudge people about right now, for the sidebar's tree.
+// While everyone is sent home, all of it waits: one entry says until when.
+import { DateTime } from 'luxon';
+import { CUSTOMER_PREFIX, nextContactSuggestion } from './contacts';
+import type { Incident, Level, Person, PersonId } from './record';
+import { activeRegroup } from './regroup';
+import { smeReminder } from './roles';
+import { DEFAULT_ESCALATION_MINUTES, escalationSuggestion } from './severity';
+import { DEFAULT_HANDOFF_MINUTES, DEFAULT_IM_LIMIT_MINUTES, DEFAULT_IM_PROMPT_MINUTES, handOffSuggestions, imHandOverPrompt, singleWorkerSuggestion } from './staffing';
+
+export type ReminderSeverity = 'info' | 'warning';
+
+/** What the UI may offer to do about a reminder; the UI maps kinds to its commands. */
+export interface ReminderAction {
+  kind: 'log-contact' | 'add-worker' | 'hand-off-worker' | 'hand-over-im' | 'change-severity' | 'resume';
+  label: string;
+  person?: PersonId;
+  /** For log-contact: who, as a person id or "customer:<id>". */
+  who?: string;
+  channel?: 'phone' | 'email';
+  purpose?: string;
+  level?: Level;
+}
+
+export interface Reminder {
+  /** Stable, so the UI can keep a node's state across refreshes. */
+  id: string;
+  severity: ReminderSeverity;
+  message: string;
+  action?: ReminderAction;
+}
+
+export interface ReminderSettings {
+  handOffAfterMinutes: number;
+  imPromptAfterMinutes: number;
+  imLimitMinutes: number;
+  escalateAfterMinutes: number;
+}
+
+export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
+  handOffAfterMinutes: DEFAULT_HANDOFF_MINUTES,
+  imPromptAfterMinutes: DEFAULT_IM_PROMPT_MINUTES,
+  imLimitMinutes: DEFAULT_IM_LIMIT_MINUTES,
+  escalateAfterMinutes: DEFAULT_ESCALATION_MINUTES,
+};
+
+function customerReminders(incident: Incident, people: readonly Person[]): Reminder[] {
+  const out: Reminder[] = [];
+  for (const c of incident.customers ?? []) {
+    const who = `${CUSTOMER_PREFIX}${c.id}`;
+    const next = nextContactSuggestion(incident, who, people);
+    if (next?.kind === 'email') {
+      out.push({ id: `email:${c.id}`, severity: 'warning', message: next.message, action: { kind: 'log-contact', label: `Email ${c.name}`, who, channel: 'email', purpose: 'customer' } });
+    }
+  }
+  return out;
+}
+
+export function remindersFor(incident: Incident, people: readonly Person[], now: Date, settings: Partial<ReminderSettings> = {}): Reminder[] {
+  if (incident.status === 'closed') return [];
+  const s = { ...DEFAULT_REMINDER_SETTINGS, ...settings };
+  const pause = activeRegroup(incident, now);
+  if (pause) {
+    // Shown at the offset it was set with: the IM's morning, as they chose it.
+    const until = DateTime.fromISO(pause.until, { setZone: true }).toFormat('ccc HH:mm ZZ');
+    return [{ id: 'paused', severity: 'info', message: `Paused until ${until}: everyone was sent home to sleep.`, action: { kind: 'resume', label: 'Resume now' } }];
+  }
+  const found: (Reminder | null)[] = [
+    smeReminder(incident),
+    singleWorkerSuggestion(incident, people),
+    ...handOffSuggestions(incident, now, people, s.handOffAfterMinutes),
+    imHandOverPrompt(incident, now, people, { promptAfterMinutes: s.imPromptAfterMinutes, limitMinutes: s.imLimitMinutes }),
+    escalationSuggestion(incident, now, s.escalateAfterMinutes),
+    ...customerReminders(incident, people),
+  ];
+  return found.filter((r): r is Reminder => r !== null);
+}
