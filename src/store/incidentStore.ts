@@ -9,6 +9,7 @@ import type { Incident, Person } from '../model/record';
 import { validatePeopleFile } from '../model/validate';
 import { createValueNode, editText } from './recordEditor';
 import {
+  idFromText,
   locateProblems,
   parseRecordDetailed,
   parseYamlFile,
@@ -177,6 +178,11 @@ export class IncidentStore {
         this.remember(broken);
         throw new RecordBrokenError(file, broken.reason, broken.problems);
       }
+      const twins = await this.otherFilesWithId(file, loaded.incident.id);
+      if (twins.length > 0) {
+        const problem = { ...positionOfPath(parsed, ['id']), message: `id "${loaded.incident.id}" is also used by ${twins.join(', ')}` };
+        throw new RecordBrokenError(file, 'duplicate-id', [problem]);
+      }
       const edits = operation(structuredClone(loaded.incident));
       if (edits.length === 0) {
         this.remember(loaded);
@@ -191,6 +197,29 @@ export class IncidentStore {
       }
     }
     throw new RecordChangedError(file, MAX_UPDATE_ATTEMPTS);
+  }
+
+  /** Other record files in the folder whose `id:` line names this id, as "name:line". */
+  private async otherFilesWithId(file: string, id: string): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.folderPath);
+    } catch {
+      return [];
+    }
+    const out: string[] = [];
+    for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
+      const other = path.join(this.folderPath, name);
+      if (path.resolve(other) === path.resolve(file)) continue;
+      let text: string;
+      try {
+        text = await fs.readFile(other, 'utf8');
+      } catch {
+        continue;
+      }
+      if (idFromText(text) === id) out.push(`${name}:${text.split('\n').findIndex((l) => /^id\s*:/.test(l)) + 1}`);
+    }
+    return out;
   }
 
   /** Temp file in the same folder, then rename over the original if it still has the bytes we read. */

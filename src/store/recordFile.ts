@@ -179,8 +179,11 @@ function idFromValue(value: unknown): string | undefined {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
 }
 
-// A file that does not parse may still name its incident; that keeps duplicates and the UI honest.
-function idFromText(text: string): string | undefined {
+/**
+ * The top-level `id:` of a record's text, found without parsing it. A file that does not parse
+ * may still name its incident, which keeps duplicate detection and the UI honest.
+ */
+export function idFromText(text: string): string | undefined {
   const m = /^id:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^#\n]*?))[ \t]*(?:#.*)?$/m.exec(text);
   if (!m) return undefined;
   const id = m[1] ?? m[2] ?? m[3];
