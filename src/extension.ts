@@ -1,0 +1,31 @@
+// Thin activate: builds the parts and hands them to the registration functions.
+import * as vscode from 'vscode';
+import { registerCommands } from './vscode/commands/index';
+import type { ExtensionParts } from './vscode/context';
+import { IncidentsModel } from './vscode/incidentsModel';
+import { createIncidentTreeView, IncidentTreeProvider } from './vscode/tree';
+
+/** What activate returns: the parts, so integration tests can read the tree's data. */
+export type IncidentRoomApi = ExtensionParts;
+
+export function activate(context: vscode.ExtensionContext): IncidentRoomApi | undefined {
+  try {
+    const model = new IncidentsModel();
+    context.subscriptions.push(model);
+    const tree = new IncidentTreeProvider(model);
+    context.subscriptions.push(tree);
+    const treeView = createIncidentTreeView(tree);
+    context.subscriptions.push(treeView);
+    const parts: ExtensionParts = { extension: context, model, tree, treeView };
+    context.subscriptions.push(...registerCommands(parts));
+    return parts;
+  } catch (err) {
+    // VS Code shows nothing when activation fails; say what happened.
+    void vscode.window.showErrorMessage(`Incident Room failed to start: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}

@@ -1,0 +1,11 @@
+import type * as vscode from 'vscode';
+import type { IncidentsModel } from './incidentsModel';
+import type { IncidentTreeNode, IncidentTreeProvider } from './tree';
+
+/** What commands and views share; built once in activate. */
+export interface ExtensionParts {
+  extension: vscode.ExtensionContext;
+  model: IncidentsModel;
+  tree: IncidentTreeProvider;
+  treeView: vscode.TreeView<IncidentTreeNode>;
+}
