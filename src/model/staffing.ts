@@ -15,7 +15,6 @@ export const DEFAULT_IM_LIMIT_MINUTES = 480;
 export const QUOTE_MORE_DEVELOPERS = 'multiple developers should be brought on board';
 export const QUOTE_HAND_OFF = "Workers will fade after working on a problem for long enough. [...] It's the manager's job to help them hand off the task.";
 export const QUOTE_SOMEONE_WORKING = 'repeat until you have someone actively working on the task';
-export const QUOTE_RELEASE = 'managers should make an effort to release human resources as soon as they are deemed no longer necessary';
 
 /** Milliseconds of [start, end] not covered by any pause. */
 function workedMs(start: number, end: number, pauses: readonly [number, number][]): number {

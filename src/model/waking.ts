@@ -35,7 +35,7 @@ export interface CallAdvice {
   message: string;
 }
 
-interface LocalClock {
+export interface LocalClock {
   hour: number;
   minute: number;
 }
