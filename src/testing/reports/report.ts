@@ -1,0 +1,107 @@
+// What every report parser produces, and how a linked test is found in it.
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import type { TestRef } from '../../model/record';
+import { normalizeTestFile } from '../testId';
+
+export type ReportFormat = 'junit' | 'mocha-json' | 'jest-json';
+export const REPORT_FORMATS: readonly ReportFormat[] = ['junit', 'mocha-json', 'jest-json'];
+
+export type ParsedOutcome = 'passed' | 'failed' | 'skipped';
+
+export interface ParsedTest {
+  ref: TestRef;
+  outcome: ParsedOutcome;
+  durationMs?: number;
+  message?: string;
+  /**
+   * The report does not say which file the test is in (node:test's JUnit reporter writes no
+   * `file` attribute, nodejs/node#59422); `ref.file` is then "".
+   */
+  fileUnknown?: boolean;
+  /**
+   * The report gives the suite path only as titles joined by spaces (mocha's json reporter has
+   * `fullTitle` but no title path); `ref.title` is then [joined suite titles, test title].
+   */
+  suitesJoined?: boolean;
+}
+
+export interface ParsedReport {
+  format: string;
+  tests: ParsedTest[];
+}
+
+/** The report is missing, empty, truncated or not in the expected format: never "no tests". */
+export class ReportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportError';
+  }
+}
+
+export interface ParseOptions {
+  /** Absolute file paths in the report are made relative to this folder. */
+  workspaceDir: string;
+}
+
+/** Reads a report file, refusing a missing or empty one. */
+export function readReportFile(path: string): string {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new ReportError(`the test command wrote no report at ${path}`);
+  }
+  if (size === 0) throw new ReportError(`the report at ${path} is empty`);
+  const text = readFileSync(path, 'utf8');
+  if (text.trim() === '') throw new ReportError(`the report at ${path} is empty`);
+  return text;
+}
+
+/** Maps a path from a report to the workspace-relative spelling TestRefs use. */
+export function toWorkspaceFile(file: string, workspaceDir: string): string {
+  if (!isAbsolute(file)) return normalizeTestFile(file);
+  // Runners report real paths (jest) or resolved ones (mocha); the workspace may be reached through a symlink.
+  const bases = new Set([workspaceDir]);
+  try {
+    bases.add(realpathSync(workspaceDir));
+  } catch {
+    // A workspace that no longer exists still maps lexically.
+  }
+  for (const base of bases) {
+    const rel = relative(base, file);
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return normalizeTestFile(rel);
+  }
+  return normalizeTestFile(file);
+}
+
+export type TestLookup =
+  | { kind: 'found'; outcome: ParsedOutcome; tests: ParsedTest[] }
+  | { kind: 'missing' }
+  /** Several tests in a report that names no files share the linked title path. */
+  | { kind: 'ambiguous'; tests: ParsedTest[] };
+
+function titleMatches(test: ParsedTest, ref: TestRef): boolean {
+  const t = test.ref.title;
+  if (t.length === ref.title.length && t.every((part, i) => part === ref.title[i])) return true;
+  if (!test.suitesJoined || ref.title.length < 2 || t.length !== 2) return false;
+  return t[1] === ref.title[ref.title.length - 1] && t[0] === ref.title.slice(0, -1).join(' ');
+}
+
+function combined(tests: ParsedTest[]): ParsedOutcome {
+  // A test reported twice (retries, a duplicate declaration) passes only if every report of it passed.
+  if (tests.some((t) => t.outcome === 'failed')) return 'failed';
+  if (tests.some((t) => t.outcome === 'skipped')) return 'skipped';
+  return 'passed';
+}
+
+/** Finds a linked test in a report: by file and title path, or by title path alone when the report names no files. */
+export function lookupTest(report: ParsedReport, ref: TestRef): TestLookup {
+  const file = normalizeTestFile(ref.file);
+  const exact = report.tests.filter((t) => !t.fileUnknown && t.ref.file === file && titleMatches(t, ref));
+  if (exact.length > 0) return { kind: 'found', outcome: combined(exact), tests: exact };
+  const loose = report.tests.filter((t) => t.fileUnknown && titleMatches(t, ref));
+  if (loose.length === 0) return { kind: 'missing' };
+  if (loose.length === 1) return { kind: 'found', outcome: combined(loose), tests: loose };
+  return { kind: 'ambiguous', tests: loose };
+}
