@@ -109,14 +109,22 @@ export async function openViewContainer(page: Page, title: string): Promise<void
 }
 
 /**
- * The visible tree rows of the side bar, as displayed text; within one view when `view` names
- * its title (as in its header), else of every expanded view.
+ * The visible tree rows of the side bar as "label description"; within one view when `view`
+ * names its title (as in its header), else of every expanded view.
  */
 export async function treeRows(page: Page, view?: string): Promise<string[]> {
   const scope = view
     ? page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header', { hasText: view }) })
     : page.locator('.part.sidebar');
-  const texts = await scope.locator('.pane-body .monaco-list-row').allInnerTexts();
+  // Label and description are separate spans without whitespace between them.
+  const texts = await scope.locator('.pane-body .monaco-list-row').evaluateAll((rows) =>
+    rows.map((row) => {
+      const parts = [row.querySelector('.label-name'), row.querySelector('.label-description')]
+        .map((part) => part?.textContent?.trim() ?? '')
+        .filter((part) => part.length > 0);
+      return parts.length > 0 ? parts.join(' ') : (row.textContent ?? '');
+    }),
+  );
   return texts.map((text) => text.replace(/\s+/g, ' ').trim()).filter((text) => text.length > 0);
 }
 

@@ -240,8 +240,10 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
 
-async function git(cwd: string, args: string[], env?: Record<string, string>): Promise<void> {
-  await execFileAsync('git', args, { cwd, env: { ...process.env, ...env } });
+/** Runs git in `cwd` and returns its standard output. */
+export async function git(cwd: string, args: string[], env?: Record<string, string>): Promise<string> {
+  const { stdout } = await execFileAsync('git', args, { cwd, env: { ...process.env, ...env } });
+  return stdout;
 }
 
 /** Makes `dir` a git repository on `main` with a local identity, so commits do not depend on the machine's git config. */
