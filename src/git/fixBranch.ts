@@ -1,0 +1,162 @@
+// Facts about the fix branch, read through simple-git. Nothing here changes the record.
+import { simpleGit, type SimpleGit, type StatusResult } from 'simple-git';
+import type { FixBranch, Person } from '../model/record';
+
+export class GitFactError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitFactError';
+  }
+}
+
+export interface ImCommit {
+  sha: string;
+  subject: string;
+  authorEmail: string;
+}
+
+export interface FixBranchStatus {
+  branch: string;
+  base: string;
+  exists: boolean;
+  baseExists: boolean;
+  /** The checked-out branch, or null when HEAD is detached. */
+  currentBranch: string | null;
+  checkedOut: boolean;
+  /** Full SHA of the branch's tip; "" when the branch does not exist. */
+  head: string;
+  shortHead: string;
+  /** Commits on the branch not on the base, and on the base not on the branch; null without both. */
+  ahead: number | null;
+  behind: number | null;
+  /** With the branch checked out: uncommitted changes to tracked files (untracked files do not count). */
+  dirty: boolean;
+  dirtyFiles: string[];
+  /** Commits since the branch left its base authored by the IM, who must not fix the problem. */
+  imCommits: ImCommit[];
+}
+
+export function git(repoDir: string): SimpleGit {
+  return simpleGit({ baseDir: repoDir });
+}
+
+/** Refuses names git would refuse, and names that would read as options. */
+export function checkBranchName(branch: string): void {
+  if (!branch || branch.startsWith('-') || /[\s~^:?*[\\]|\.\.|@\{|\/\/|\/$|\.lock$|^\/|\.$/.test(branch)) {
+    throw new GitFactError(`"${branch}" is not a valid branch name`);
+  }
+}
+
+async function resolveBranch(g: SimpleGit, branch: string): Promise<string | null> {
+  try {
+    const sha = (await g.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`])).trim();
+    return sha || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tracked files with uncommitted changes, staged or not. */
+export function trackedChanges(status: StatusResult): string[] {
+  return status.files.filter((f) => !(f.index === '?' && f.working_dir === '?') && f.index !== '!').map((f) => f.path);
+}
+
+export async function currentBranchOf(repoDir: string): Promise<string | null> {
+  try {
+    return (await git(repoDir).raw(['symbolic-ref', '--short', '-q', 'HEAD'])).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Links a branch that already exists locally; returns its tip. */
+export async function linkExistingBranch(repoDir: string, branch: string): Promise<{ branch: string; head: string }> {
+  checkBranchName(branch);
+  const head = await resolveBranch(git(repoDir), branch);
+  if (!head) throw new GitFactError(`there is no local branch "${branch}"`);
+  return { branch, head };
+}
+
+/** Creates the fix branch from its base; leaves the checkout alone unless asked. */
+export async function createFixBranch(repoDir: string, branch: string, base: string, opts: { checkout?: boolean } = {}): Promise<{ branch: string; head: string }> {
+  checkBranchName(branch);
+  checkBranchName(base);
+  const g = git(repoDir);
+  if (await resolveBranch(g, branch)) throw new GitFactError(`a branch "${branch}" already exists; link it instead`);
+  const baseHead = await resolveBranch(g, base);
+  if (!baseHead) throw new GitFactError(`there is no local base branch "${base}"`);
+  await g.raw(['branch', '--no-track', branch, baseHead]);
+  if (opts.checkout) await checkoutBranch(repoDir, branch);
+  return { branch, head: baseHead };
+}
+
+/** Checks a branch out, refusing when tracked files have uncommitted changes that would travel along or be lost. */
+export async function checkoutBranch(repoDir: string, branch: string): Promise<void> {
+  checkBranchName(branch);
+  const g = git(repoDir);
+  if (!(await resolveBranch(g, branch))) throw new GitFactError(`there is no local branch "${branch}"`);
+  const dirty = trackedChanges(await g.status());
+  if (dirty.length > 0) {
+    throw new GitFactError(`commit or stash the uncommitted changes first: ${dirty.join(', ')}`);
+  }
+  await g.raw(['checkout', branch, '--']);
+}
+
+/** The person whose email or git_emails match, ignoring case. */
+export function personForEmail(people: readonly Person[], email: string): Person | undefined {
+  const e = email.trim().toLowerCase();
+  if (!e) return undefined;
+  return people.find((p) => p.email?.trim().toLowerCase() === e || (p.git_emails ?? []).some((g) => g.trim().toLowerCase() === e));
+}
+
+export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: { imEmails: string[] }): Promise<FixBranchStatus> {
+  const g = git(repoDir);
+  const [head, baseHead, currentBranch] = await Promise.all([resolveBranch(g, fix.branch), resolveBranch(g, fix.base), currentBranchOf(repoDir)]);
+  const checkedOut = currentBranch === fix.branch;
+  const status: FixBranchStatus = {
+    branch: fix.branch,
+    base: fix.base,
+    exists: head !== null,
+    baseExists: baseHead !== null,
+    currentBranch,
+    checkedOut,
+    head: head ?? '',
+    shortHead: head ? (await g.raw(['rev-parse', '--short', head])).trim() : '',
+    ahead: null,
+    behind: null,
+    dirty: false,
+    dirtyFiles: [],
+    imCommits: [],
+  };
+  if (checkedOut) {
+    status.dirtyFiles = trackedChanges(await g.status());
+    status.dirty = status.dirtyFiles.length > 0;
+  }
+  if (head && baseHead) {
+    const [behind, ahead] = (await g.raw(['rev-list', '--left-right', '--count', `${baseHead}...${head}`])).trim().split(/\s+/).map(Number);
+    status.ahead = ahead ?? 0;
+    status.behind = behind ?? 0;
+    const emails = new Set(opts.imEmails.map((e) => e.trim().toLowerCase()).filter(Boolean));
+    if (emails.size > 0) {
+      const mergeBase = (await g.raw(['merge-base', baseHead, head])).trim();
+      const log = await g.log({ from: mergeBase, to: head, symmetric: false });
+      status.imCommits = log.all
+        .filter((c) => emails.has(c.author_email.toLowerCase()))
+        .map((c) => ({ sha: c.hash, subject: c.message, authorEmail: c.author_email }));
+    }
+  }
+  return status;
+}
+
+/** The repository's git dir (where evidence lives, never committed). */
+export async function gitDirOf(repoDir: string): Promise<string> {
+  return (await git(repoDir).raw(['rev-parse', '--absolute-git-dir'])).trim();
+}
+
+/** HEAD's commit, the checked-out branch and the tracked changes: what a test run ran on. */
+export async function workingTreeFacts(repoDir: string): Promise<{ sha: string; branch: string | null; dirtyFiles: string[] }> {
+  const g = git(repoDir);
+  const sha = (await g.raw(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
+  const [branch, status] = await Promise.all([currentBranchOf(repoDir), g.status()]);
+  return { sha, branch, dirtyFiles: trackedChanges(status) };
+}

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { checkoutBranch, createFixBranch, fixBranchStatus, GitFactError, linkExistingBranch, personForEmail } from '../../src/git/fixBranch';
+import { cleanupTemp, commitFiles, IM_AUTHOR, initRepo, readyIncident, tempDir } from './helpers/testProjects';
+
+describe('git: the fix branch', () => {
+  after(cleanupTemp);
+
+  it('links an existing branch and refuses one that does not exist', async () => {
+    const dir = tempDir('link');
+    await initRepo(dir, { 'a.txt': 'a\n' });
+    await simpleGit(dir).branch(['fix/eu-vat']);
+    const linked = await linkExistingBranch(dir, 'fix/eu-vat');
+    assert.equal(linked.head, (await simpleGit(dir).revparse(['main'])).trim());
+    await assert.rejects(linkExistingBranch(dir, 'fix/nope'), /no local branch "fix\/nope"/);
+    await assert.rejects(linkExistingBranch(dir, '--upload-pack=x'), GitFactError);
+  });
+
+  it('creates the branch from its base without checking it out, unless asked', async () => {
+    const dir = tempDir('create');
+    await initRepo(dir, { 'a.txt': 'a\n' });
+    await createFixBranch(dir, 'fix/one', 'main');
+    assert.equal((await simpleGit(dir).revparse(['--abbrev-ref', 'HEAD'])).trim(), 'main');
+    await createFixBranch(dir, 'fix/two', 'main', { checkout: true });
+    assert.equal((await simpleGit(dir).revparse(['--abbrev-ref', 'HEAD'])).trim(), 'fix/two');
+    await assert.rejects(createFixBranch(dir, 'fix/one', 'main'), /already exists/);
+    await assert.rejects(createFixBranch(dir, 'fix/three', 'develop'), /no local base branch/);
+  });
+
+  it('refuses to check out over uncommitted changes to tracked files; untracked files do not count', async () => {
+    const dir = tempDir('checkout');
+    await initRepo(dir, { 'a.txt': 'a\n' });
+    await createFixBranch(dir, 'fix/eu-vat', 'main');
+    writeFileSync(join(dir, 'notes.txt'), 'untracked\n');
+    await checkoutBranch(dir, 'fix/eu-vat');
+    writeFileSync(join(dir, 'a.txt'), 'changed\n');
+    await assert.rejects(checkoutBranch(dir, 'main'), /uncommitted changes first: a\.txt/);
+  });
+
+  it('status: head, ahead/behind, tracked-only dirtiness, and the IM\'s commits since the base', async () => {
+    const dir = tempDir('status');
+    await initRepo(dir, { 'a.txt': 'a\n' });
+    await createFixBranch(dir, 'fix/eu-vat', 'main', { checkout: true });
+    await commitFiles(dir, { 'fix.txt': '1\n' }, 'Worker fix');
+    const imSha = await commitFiles(dir, { 'fix.txt': '2\n' }, 'IM tweak', IM_AUTHOR);
+    await simpleGit(dir).checkout('main');
+    await commitFiles(dir, { 'main.txt': 'm\n' }, 'Main moves on', IM_AUTHOR);
+    const fix = { branch: 'fix/eu-vat', base: 'main' };
+    const incident = readyIncident([]);
+    const imEmails = ['ana@example.com', 'ana.pereira@example.com'];
+
+    let s = await fixBranchStatus(dir, fix, { imEmails });
+    assert.equal(s.exists, true);
+    assert.equal(s.checkedOut, false);
+    assert.equal(s.currentBranch, 'main');
+    assert.equal(s.head, imSha);
+    assert.equal(s.head.length, 40);
+    assert.ok(imSha.startsWith(s.shortHead));
+    assert.deepEqual([s.ahead, s.behind], [2, 1]);
+    // Only the commit on the branch since it left main, matched case-insensitively through git_emails.
+    assert.deepEqual(s.imCommits, [{ sha: imSha, subject: 'IM tweak', authorEmail: IM_AUTHOR.email }]);
+    assert.equal(personForEmail(incident.people ?? [], IM_AUTHOR.email)?.id, 'ana');
+    assert.equal(personForEmail(incident.people ?? [], 'BRUNO@example.com')?.id, 'bruno');
+    assert.equal(personForEmail(incident.people ?? [], 'nobody@example.com'), undefined);
+
+    await simpleGit(dir).checkout('fix/eu-vat');
+    writeFileSync(join(dir, 'untracked.txt'), 'x\n');
+    s = await fixBranchStatus(dir, fix, { imEmails });
+    assert.deepEqual([s.checkedOut, s.dirty, s.dirtyFiles], [true, false, []]);
+    writeFileSync(join(dir, 'fix.txt'), 'uncommitted\n');
+    s = await fixBranchStatus(dir, fix, { imEmails });
+    assert.deepEqual([s.dirty, s.dirtyFiles], [true, ['fix.txt']]);
+
+    const missing = await fixBranchStatus(dir, { branch: 'fix/gone', base: 'main' }, { imEmails });
+    assert.deepEqual([missing.exists, missing.head, missing.ahead], [false, '', null]);
+  });
+});
