@@ -191,6 +191,10 @@ export class IncidentStore {
       const text = editText(parsed.text, parsed.doc, edits);
       const result = parseRecordDetailed(file, text).loaded;
       if (result.kind === 'broken') throw new RecordInvalidError(file, result.problems);
+      if (text === parsed.text) {
+        this.remember(result);
+        return result.incident;
+      }
       if (await this.replaceIfUnchanged(file, bytes, text)) {
         this.remember(result);
         return result.incident;
