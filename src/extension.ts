@@ -1,6 +1,6 @@
 // Thin activate: builds the parts and hands them to the registration functions.
 import * as vscode from 'vscode';
-import { registerCommands } from './vscode/commands/index';
+import { registerCommands } from './vscode/commands/table';
 import type { ExtensionParts } from './vscode/context';
 import { IncidentsModel } from './vscode/incidentsModel';
 import { createIncidentTreeView, IncidentTreeProvider } from './vscode/tree';
@@ -12,7 +12,7 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
   try {
     const model = new IncidentsModel();
     context.subscriptions.push(model);
-    const tree = new IncidentTreeProvider(model);
+    const tree = new IncidentTreeProvider(model, () => parts);
     context.subscriptions.push(tree);
     const treeView = createIncidentTreeView(tree);
     context.subscriptions.push(treeView);

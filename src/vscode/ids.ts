@@ -25,6 +25,7 @@ export const SETTINGS_SECTION = 'incidentRoom';
 export const SETTINGS = {
   recordsFolder: 'recordsFolder',
   peopleFile: 'peopleFile',
+  actor: 'actor',
 } as const;
 
 export const DEFAULT_RECORDS_FOLDER = '.incidents';

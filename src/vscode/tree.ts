@@ -2,30 +2,23 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { levelRules } from '../model/levels';
-import type { ChecklistStep, Incident, Person, TimelineEntry } from '../model/record';
+import { personLabel } from '../model/people';
+import type { Incident } from '../model/record';
 import { compareTimestamps, formatDuration, instantOf } from '../model/time';
 import type { RecordProblem } from '../store/recordFile';
 import { DisposableStore } from './disposables';
 import { COMMANDS, CONTEXT, VIEW_INCIDENTS } from './ids';
+import type { ExtensionParts } from './context';
 import type { IncidentEntry, IncidentsModel, RecordEntry } from './incidentsModel';
-
-type GroupKind = 'roles' | 'start' | 'end' | 'timeline';
+import type { LeafItem, SectionHeader, TreeSection } from './sections/section';
+import { TREE_SECTIONS } from './sections/registry';
 
 export type IncidentTreeNode =
   | { kind: 'incident'; id: string; entry: IncidentEntry }
   | { kind: 'broken'; id: string; entry: RecordEntry; problems: RecordProblem[] }
   | { kind: 'problem'; id: string; parent: IncidentTreeNode; entry: RecordEntry; problem: RecordProblem }
-  | { kind: 'group'; id: string; parent: IncidentTreeNode; entry: IncidentEntry; group: GroupKind }
-  | { kind: 'leaf'; id: string; parent: IncidentTreeNode; item: LeafItem };
-
-interface LeafItem {
-  label: string;
-  description?: string;
-  tooltip?: string | vscode.MarkdownString;
-  icon?: vscode.ThemeIcon;
-  contextValue?: string;
-  command?: vscode.Command;
-}
+  | { kind: 'section'; id: string; parent: IncidentTreeNode; entry: IncidentEntry; section: TreeSection; header: SectionHeader }
+  | { kind: 'leaf'; id: string; parent: IncidentTreeNode; entry: IncidentEntry; item: LeafItem };
 
 const LEVEL_COLOURS: Record<number, string> = { 1: 'charts.red', 2: 'charts.orange', 3: 'charts.yellow' };
 
@@ -47,9 +40,6 @@ export function incidentAge(incident: Incident, now: number): string {
   return formatDuration(end - instantOf(incident.declared_at));
 }
 
-function personName(incident: Incident, id: string): string {
-  return incident.people?.find((p: Person) => p.id === id)?.name ?? id;
-}
 
 export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTreeNode>, vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -59,6 +49,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
 
   constructor(
     private readonly model: IncidentsModel,
+    private readonly parts: () => ExtensionParts,
     private readonly clock: () => number = Date.now,
   ) {
     this.disposables.add(model.onDidChange(() => this.rebuild()));
@@ -107,22 +98,38 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
 
   getChildren(node?: IncidentTreeNode): IncidentTreeNode[] {
     if (!node) return this.roots;
+    const now = this.clock();
     switch (node.kind) {
       case 'incident':
-        return (['roles', 'start', 'end', 'timeline'] as GroupKind[]).map((group) => ({
-          kind: 'group',
-          id: `${node.id}#${group}`,
-          parent: node,
-          entry: node.entry,
-          group,
-        }));
+        return this.sectionsOf(node, now);
       case 'broken':
         return node.problems.map((problem, i) => ({ kind: 'problem', id: `${node.id}#${i}`, parent: node, entry: node.entry, problem }));
-      case 'group':
-        return this.groupChildren(node).map((item, i) => ({ kind: 'leaf', id: `${node.id}#${i}`, parent: node, item }));
+      case 'section':
+        return this.leaves(node, node.section.children(node.entry, this.parts(), now));
+      case 'leaf':
+        return this.leaves(node, node.item.children ?? []);
       default:
         return [];
     }
+  }
+
+  private sectionsOf(node: Extract<IncidentTreeNode, { kind: 'incident' }>, now: number): IncidentTreeNode[] {
+    const nodes: IncidentTreeNode[] = [];
+    for (const section of TREE_SECTIONS) {
+      const header = section.header(node.entry, this.parts(), now);
+      if (header) nodes.push({ kind: 'section', id: `${node.id}#${section.id}`, parent: node, entry: node.entry, section, header });
+    }
+    return nodes;
+  }
+
+  private leaves(parent: Extract<IncidentTreeNode, { kind: 'section' | 'leaf' }>, items: LeafItem[]): IncidentTreeNode[] {
+    return items.map((item, i) => ({ kind: 'leaf', id: `${parent.id}/${item.key ?? i}`, parent, entry: parent.entry, item }));
+  }
+
+  /** The section node of an incident, e.g. to reveal it. */
+  sectionNode(incidentId: string, sectionId: string): IncidentTreeNode | undefined {
+    const incident = this.incidentNode(incidentId);
+    return incident && this.getChildren(incident).find((n) => n.kind === 'section' && n.section.id === sectionId);
   }
 
   getTreeItem(node: IncidentTreeNode): vscode.TreeItem {
@@ -139,16 +146,28 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
         item.id = node.id;
         return item;
       }
-      case 'group':
-        return this.groupItem(node.entry.incident, node.group, node.id);
-      case 'leaf': {
-        const item = new vscode.TreeItem(node.item.label);
+      case 'section': {
+        const h = node.header;
+        const item = new vscode.TreeItem(h.label, h.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
         item.id = node.id;
-        item.description = node.item.description;
-        item.tooltip = node.item.tooltip;
-        item.iconPath = node.item.icon;
-        item.contextValue = node.item.contextValue;
-        item.command = node.item.command;
+        item.description = h.description;
+        item.tooltip = h.tooltip;
+        item.iconPath = h.icon;
+        item.contextValue = `section:${node.section.id}`;
+        return item;
+      }
+      case 'leaf': {
+        const leaf = node.item;
+        const collapsible = leaf.children?.length
+          ? leaf.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.None;
+        const item = new vscode.TreeItem(leaf.label, collapsible);
+        item.id = node.id;
+        item.description = leaf.description;
+        item.tooltip = leaf.tooltip;
+        item.iconPath = leaf.icon;
+        item.contextValue = leaf.contextValue;
+        item.command = leaf.command;
         return item;
       }
     }
@@ -167,7 +186,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**\n\n`);
     tip.appendMarkdown(`${rules.name} · ${incident.status} · declared ${incident.declared_at}\n\n`);
-    tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personName(incident, incident.roles.incident_manager))}\n\n`);
+    tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}\n\n`);
     tip.appendText(incident.impact);
     item.tooltip = tip;
     return item;
@@ -191,94 +210,9 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     return item;
   }
 
-  private groupItem(incident: Incident, group: GroupKind, id: string): vscode.TreeItem {
-    const collapsed = vscode.TreeItemCollapsibleState.Collapsed;
-    let item: vscode.TreeItem;
-    switch (group) {
-      case 'roles':
-        item = new vscode.TreeItem('Roles', collapsed);
-        item.iconPath = new vscode.ThemeIcon('organization');
-        item.description = personName(incident, incident.roles.incident_manager);
-        break;
-      case 'start':
-      case 'end': {
-        const steps = incident.checklists[group];
-        item = new vscode.TreeItem(group === 'start' ? 'Start checklist' : 'End checklist', collapsed);
-        item.iconPath = new vscode.ThemeIcon('checklist');
-        item.description = `${steps.filter((s) => s.done_at).length}/${steps.length}`;
-        break;
-      }
-      case 'timeline':
-        item = new vscode.TreeItem('Timeline', collapsed);
-        item.iconPath = new vscode.ThemeIcon('history');
-        item.description = `${incident.timeline.length} entries`;
-        break;
-    }
-    item.id = id;
-    item.contextValue = `group:${group}`;
-    return item;
-  }
-
-  private groupChildren(node: Extract<IncidentTreeNode, { kind: 'group' }>): LeafItem[] {
-    const incident = node.entry.incident;
-    switch (node.group) {
-      case 'roles':
-        return roleItems(incident);
-      case 'start':
-      case 'end': {
-        const list = node.group;
-        return incident.checklists[list].map((step) => checklistItem(incident, step, list));
-      }
-      case 'timeline':
-        return [...incident.timeline]
-          .sort((a, b) => compareTimestamps(a.at, b.at))
-          .map((entry) => timelineItem(incident, entry));
-    }
-  }
-
   dispose(): void {
     this.disposables.dispose();
   }
-}
-
-function roleItems(incident: Incident): LeafItem[] {
-  const roles = incident.roles;
-  const items: LeafItem[] = [
-    { label: personName(incident, roles.incident_manager), description: 'Incident Manager', icon: new vscode.ThemeIcon('star-full'), contextValue: 'role:incident_manager' },
-  ];
-  for (const sme of roles.sme ?? []) items.push({ label: personName(incident, sme), description: 'SME', icon: new vscode.ThemeIcon('mortar-board'), contextValue: 'role:sme' });
-  for (const w of roles.workers ?? []) {
-    const released = Boolean(w.released_at);
-    items.push({
-      label: personName(incident, w.person),
-      description: released ? `worker, released ${w.released_at}` : `worker since ${w.since}`,
-      icon: new vscode.ThemeIcon(released ? 'person' : 'tools'),
-      contextValue: released ? 'role:worker:released' : 'role:worker',
-    });
-  }
-  for (const o of roles.observers ?? []) items.push({ label: personName(incident, o), description: 'observer', icon: new vscode.ThemeIcon('eye'), contextValue: 'role:observer' });
-  if (roles.prm) items.push({ label: personName(incident, roles.prm), description: 'PR manager', icon: new vscode.ThemeIcon('megaphone'), contextValue: 'role:prm' });
-  return items;
-}
-
-function checklistItem(incident: Incident, step: ChecklistStep, list: 'start' | 'end'): LeafItem {
-  const done = Boolean(step.done_at);
-  return {
-    label: step.text,
-    description: done ? `done ${step.done_at}${step.done_by ? ` by ${personName(incident, step.done_by)}` : ''}` : undefined,
-    icon: new vscode.ThemeIcon(done ? 'pass-filled' : 'circle-large-outline', done ? new vscode.ThemeColor('testing.iconPassed') : undefined),
-    contextValue: `checklist:${list}:${done ? 'done' : 'todo'}`,
-  };
-}
-
-function timelineItem(incident: Incident, entry: TimelineEntry): LeafItem {
-  return {
-    label: entry.text,
-    description: `${entry.at} · ${personName(incident, entry.by)}`,
-    tooltip: `${entry.kind} at ${entry.at} by ${personName(incident, entry.by)}\n\n${entry.text}`,
-    icon: new vscode.ThemeIcon('circle-small-filled'),
-    contextValue: `timeline:${entry.kind}`,
-  };
 }
 
 function openProblemCommand(file: string, problem: RecordProblem): vscode.Command {

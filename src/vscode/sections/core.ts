@@ -1,0 +1,80 @@
+// The sections every record has from its declaration: roles, the checklists and the timeline.
+import * as vscode from 'vscode';
+import { personLabel } from '../../model/people';
+import type { ChecklistStep, Incident } from '../../model/record';
+import { compareTimestamps } from '../../model/time';
+import type { LeafItem, TreeSection } from './section';
+
+const name = (incident: Incident, id: string) => personLabel(incident.people ?? [], id);
+
+export const rolesSection: TreeSection = {
+  id: 'roles',
+  header: (entry) => ({ label: 'Roles', icon: new vscode.ThemeIcon('organization'), description: `IM ${name(entry.incident, entry.incident.roles.incident_manager)}` }),
+  children: (entry) => roleItems(entry.incident),
+};
+
+function checklistSection(list: 'start' | 'end'): TreeSection {
+  return {
+    id: `${list}-checklist`,
+    header: (entry) => {
+      const steps = entry.incident.checklists[list];
+      return {
+        label: list === 'start' ? 'Start checklist' : 'End checklist',
+        icon: new vscode.ThemeIcon('checklist'),
+        description: `${steps.filter((s) => s.done_at).length}/${steps.length}`,
+      };
+    },
+    children: (entry) => entry.incident.checklists[list].map((step) => checklistItem(entry.incident, step, list)),
+  };
+}
+
+export const startChecklistSection = checklistSection('start');
+export const endChecklistSection = checklistSection('end');
+
+export const timelineSection: TreeSection = {
+  id: 'timeline',
+  header: (entry) => ({ label: 'Timeline', icon: new vscode.ThemeIcon('history'), description: `${entry.incident.timeline.length} entries` }),
+  children: (entry) =>
+    [...entry.incident.timeline]
+      .sort((a, b) => compareTimestamps(a.at, b.at))
+      .map((t) => ({
+        label: t.text,
+        description: `${t.at} · ${name(entry.incident, t.by)}`,
+        tooltip: `${t.kind} at ${t.at} by ${name(entry.incident, t.by)}\n\n${t.text}`,
+        icon: new vscode.ThemeIcon('circle-small-filled'),
+        contextValue: `timeline:${t.kind}`,
+      })),
+};
+
+function roleItems(incident: Incident): LeafItem[] {
+  const roles = incident.roles;
+  const items: LeafItem[] = [
+    { label: name(incident, roles.incident_manager), description: 'Incident Manager', icon: new vscode.ThemeIcon('star-full'), contextValue: 'role:incident_manager', data: { person: roles.incident_manager, role: 'incident_manager' } },
+  ];
+  for (const sme of roles.sme ?? []) items.push({ label: name(incident, sme), description: 'SME', icon: new vscode.ThemeIcon('mortar-board'), contextValue: 'role:sme', data: { person: sme, role: 'sme' } });
+  for (const w of roles.workers ?? []) {
+    const released = Boolean(w.released_at);
+    items.push({
+      label: name(incident, w.person),
+      description: released ? `worker, released ${w.released_at}` : `worker since ${w.since}`,
+      icon: new vscode.ThemeIcon(released ? 'person' : 'tools'),
+      contextValue: released ? 'role:worker:released' : 'role:worker',
+      data: { person: w.person, role: 'worker' },
+    });
+  }
+  for (const o of roles.observers ?? []) items.push({ label: name(incident, o), description: 'observer', icon: new vscode.ThemeIcon('eye'), contextValue: 'role:observer', data: { person: o, role: 'observer' } });
+  if (roles.prm) items.push({ label: name(incident, roles.prm), description: 'PR manager', icon: new vscode.ThemeIcon('megaphone'), contextValue: 'role:prm', data: { person: roles.prm, role: 'prm' } });
+  return items;
+}
+
+function checklistItem(incident: Incident, step: ChecklistStep, list: 'start' | 'end'): LeafItem {
+  const done = Boolean(step.done_at);
+  return {
+    key: step.id,
+    label: step.text,
+    description: done ? `done ${step.done_at}${step.done_by ? ` by ${name(incident, step.done_by)}` : ''}` : undefined,
+    icon: new vscode.ThemeIcon(done ? 'pass-filled' : 'circle-large-outline', done ? new vscode.ThemeColor('testing.iconPassed') : undefined),
+    contextValue: `checklist:${list}:${done ? 'done' : 'todo'}`,
+    data: { list, step: step.id },
+  };
+}
