@@ -56,9 +56,18 @@ async function resolveBranch(g: SimpleGit, branch: string): Promise<string | nul
   }
 }
 
-/** Tracked files with uncommitted changes, staged or not. */
-export function trackedChanges(status: StatusResult): string[] {
-  return status.files.filter((f) => !(f.index === '?' && f.working_dir === '?') && f.index !== '!').map((f) => f.path);
+/** Where incident records live by default; their edits are not changes to the code under test. */
+export const DEFAULT_IGNORED_PATHS: readonly string[] = ['.incidents/'];
+
+/**
+ * Tracked files with uncommitted changes, staged or not, outside the ignored repository-relative
+ * prefixes (the records folder: recording a run edits the record, which must not make the tree dirty).
+ */
+export function trackedChanges(status: StatusResult, ignore: readonly string[] = DEFAULT_IGNORED_PATHS): string[] {
+  return status.files
+    .filter((f) => !(f.index === '?' && f.working_dir === '?') && f.index !== '!')
+    .map((f) => f.path)
+    .filter((p) => !ignore.some((prefix) => p === prefix.replace(/\/$/, '') || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)));
 }
 
 export async function currentBranchOf(repoDir: string): Promise<string | null> {
@@ -95,7 +104,7 @@ export async function checkoutBranch(repoDir: string, branch: string): Promise<v
   checkBranchName(branch);
   const g = git(repoDir);
   if (!(await resolveBranch(g, branch))) throw new GitFactError(`there is no local branch "${branch}"`);
-  const dirty = trackedChanges(await g.status());
+  const dirty = trackedChanges(await g.status(), []);
   if (dirty.length > 0) {
     throw new GitFactError(`commit or stash the uncommitted changes first: ${dirty.join(', ')}`);
   }
@@ -109,7 +118,13 @@ export function personForEmail(people: readonly Person[], email: string): Person
   return people.find((p) => p.email?.trim().toLowerCase() === e || (p.git_emails ?? []).some((g) => g.trim().toLowerCase() === e));
 }
 
-export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: { imEmails: string[] }): Promise<FixBranchStatus> {
+export interface FixBranchStatusOptions {
+  imEmails: string[];
+  /** Repository-relative prefixes whose changes do not make the tree dirty; default the records folder. */
+  ignorePaths?: readonly string[];
+}
+
+export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: FixBranchStatusOptions): Promise<FixBranchStatus> {
   const g = git(repoDir);
   const [head, baseHead, currentBranch] = await Promise.all([resolveBranch(g, fix.branch), resolveBranch(g, fix.base), currentBranchOf(repoDir)]);
   const checkedOut = currentBranch === fix.branch;
@@ -129,7 +144,7 @@ export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: { i
     imCommits: [],
   };
   if (checkedOut) {
-    status.dirtyFiles = trackedChanges(await g.status());
+    status.dirtyFiles = trackedChanges(await g.status(), opts.ignorePaths);
     status.dirty = status.dirtyFiles.length > 0;
   }
   if (head && baseHead) {
@@ -154,9 +169,9 @@ export async function gitDirOf(repoDir: string): Promise<string> {
 }
 
 /** HEAD's commit, the checked-out branch and the tracked changes: what a test run ran on. */
-export async function workingTreeFacts(repoDir: string): Promise<{ sha: string; branch: string | null; dirtyFiles: string[] }> {
+export async function workingTreeFacts(repoDir: string, ignorePaths?: readonly string[]): Promise<{ sha: string; branch: string | null; dirtyFiles: string[] }> {
   const g = git(repoDir);
   const sha = (await g.raw(['rev-parse', '--verify', 'HEAD^{commit}'])).trim();
   const [branch, status] = await Promise.all([currentBranchOf(repoDir), g.status()]);
-  return { sha, branch, dirtyFiles: trackedChanges(status) };
+  return { sha, branch, dirtyFiles: trackedChanges(status, ignorePaths) };
 }

@@ -1,0 +1,272 @@
+// The runner's own evidence, kept outside the record: the YAML's test_runs are an audit trail
+// anyone can edit, so the gate trusts only runs signed with a key that lives in the user's
+// state folder, stored under the repository's git dir where they are never committed.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ActionContext, RecordEdit } from '../model/edits';
+import { timelineEdit } from '../model/edits';
+import type { Incident, TestOutcome, TestRef, TestRunRecord, Timestamp } from '../model/record';
+import { toTimestamp } from '../model/time';
+import { linkedTests } from '../model/testPlan';
+import { gitDirOf } from '../git/fixBranch';
+import { lookupTest, type ParsedReport } from './reports/report';
+import type { RunOutcome } from './runner';
+import { formatTestRef } from './testId';
+
+export const EVIDENCE_VERSION = 1;
+
+export interface LinkedResult {
+  test: TestRef;
+  outcome: TestOutcome;
+  /** Why a test counts as missing although the report has its title, e.g. ambiguity. */
+  note?: string;
+}
+
+export interface EvidenceRun {
+  v: typeof EVIDENCE_VERSION;
+  id: string;
+  incidentId: string;
+  /** HEAD when the run started. */
+  sha: string;
+  /** HEAD when it ended; differs when someone committed or switched branches meanwhile. */
+  shaAfter: string;
+  branch: string | null;
+  /** No uncommitted changes to tracked files before or after the run. */
+  clean: boolean;
+  dirtyFiles: string[];
+  command: string[];
+  startedAt: Timestamp;
+  endedAt: Timestamp;
+  exitCode: number | null;
+  signal: string | null;
+  endedBy: 'exit' | 'timeout' | 'cancelled';
+  reportFormat: string;
+  report: ParsedReport | null;
+  reportError?: string;
+  linked: LinkedResult[];
+}
+
+interface SignedRun {
+  run: EvidenceRun;
+  sig: string;
+}
+
+export interface EvidenceOptions {
+  /** The HMAC key file; defaults to $XDG_STATE_HOME/incident-room/key or ~/.local/state/incident-room/key. */
+  keyPath?: string;
+}
+
+export interface LatestEvidence {
+  /** The newest run for the incident whose signature verifies. */
+  run: EvidenceRun | null;
+  verified: EvidenceRun[];
+  /** Entries that failed verification: edited, copied from another incident, or signed elsewhere. */
+  rejected: { index: number; reason: string }[];
+  /** A rejected entry comes after the returned run, so the newest run cannot be trusted. */
+  rejectedAfterLatest: boolean;
+}
+
+export function defaultKeyPath(): string {
+  const state = process.env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state');
+  return join(state, 'incident-room', 'key');
+}
+
+function loadKey(opts: EvidenceOptions): Buffer {
+  const path = opts.keyPath ?? defaultKeyPath();
+  try {
+    return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const key = randomBytes(32);
+  try {
+    writeFileSync(path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch (e) {
+    // Another process created it first: use theirs.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
+    throw e;
+  }
+}
+
+/** JSON with keys sorted at every level, so the signature does not depend on key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function sign(run: EvidenceRun, key: Buffer): string {
+  return createHmac('sha256', key).update(canonical(run)).digest('hex');
+}
+
+function verifies(entry: SignedRun, key: Buffer): boolean {
+  if (typeof entry?.sig !== 'string' || !entry.run || typeof entry.run !== 'object') return false;
+  const expected = Buffer.from(sign(entry.run, key), 'hex');
+  const actual = Buffer.from(entry.sig, 'hex');
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+function safeFileName(incidentId: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(incidentId)) throw new Error(`"${incidentId}" cannot name an evidence file`);
+  return `${incidentId}.json`;
+}
+
+export async function evidencePath(repoDir: string, incidentId: string): Promise<string> {
+  return join(await gitDirOf(repoDir), 'incident-room', 'runs', safeFileName(incidentId));
+}
+
+function readEntries(path: string): { entries: SignedRun[]; problem?: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [] };
+    throw e;
+  }
+  try {
+    const data = JSON.parse(text) as { runs?: unknown };
+    if (Array.isArray(data?.runs)) return { entries: data.runs as SignedRun[] };
+  } catch {
+    // Reported below.
+  }
+  return { entries: [], problem: 'the evidence file is not valid JSON' };
+}
+
+/** Linked tests' outcomes in a report; a test the report cannot place counts as missing. */
+export function linkedResults(tests: readonly TestRef[], report: ParsedReport | null): LinkedResult[] {
+  return tests.map((test) => {
+    if (!report) return { test, outcome: 'missing' };
+    const found = lookupTest(report, test);
+    if (found.kind === 'found') return { test, outcome: found.outcome };
+    if (found.kind === 'ambiguous') {
+      return { test, outcome: 'missing', note: `${found.tests.length} tests in the report share this title path and the report names no files` };
+    }
+    return { test, outcome: 'missing' };
+  });
+}
+
+export class EvidenceStore {
+  constructor(
+    readonly repoDir: string,
+    readonly opts: EvidenceOptions = {},
+  ) {}
+
+  async append(run: EvidenceRun): Promise<void> {
+    const path = await evidencePath(this.repoDir, run.incidentId);
+    const key = loadKey(this.opts);
+    mkdirSync(dirname(path), { recursive: true });
+    const { entries } = readEntries(path);
+    entries.push({ run, sig: sign(run, key) });
+    // Written beside and renamed, so a crash never leaves a half-written file.
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ runs: entries }, null, 2));
+    renameSync(tmp, path);
+  }
+
+  async latest(incidentId: string): Promise<LatestEvidence> {
+    const path = await evidencePath(this.repoDir, incidentId);
+    const key = loadKey(this.opts);
+    const { entries, problem } = readEntries(path);
+    const result: LatestEvidence = { run: null, verified: [], rejected: [], rejectedAfterLatest: false };
+    if (problem) result.rejected.push({ index: -1, reason: problem });
+    entries.forEach((entry, index) => {
+      if (!verifies(entry, key)) result.rejected.push({ index, reason: 'its signature does not verify (edited, or written with another key)' });
+      else if (entry.run.incidentId !== incidentId) result.rejected.push({ index, reason: `it belongs to incident ${entry.run.incidentId}` });
+      else result.verified.push(entry.run);
+    });
+    result.run = result.verified[result.verified.length - 1] ?? null;
+    const latestIndex = result.run ? entries.findIndex((e) => e.run === result.run) : -1;
+    result.rejectedAfterLatest = result.rejected.some((r) => r.index > latestIndex || r.index === -1);
+    return result;
+  }
+}
+
+export function latestEvidence(repoDir: string, incidentId: string, opts: EvidenceOptions = {}): Promise<LatestEvidence> {
+  return new EvidenceStore(repoDir, opts).latest(incidentId);
+}
+
+export interface RecordRunInput {
+  repoDir: string;
+  incident: Incident;
+  outcome: RunOutcome;
+  reportFormat: string;
+  /** Working-tree facts from just before and just after the run. */
+  before: { sha: string; branch: string | null; dirtyFiles: string[] };
+  after: { sha: string; dirtyFiles: string[] };
+  ctx: ActionContext;
+  evidence?: EvidenceOptions;
+}
+
+export interface RecordedRun {
+  run: EvidenceRun;
+  record: TestRunRecord;
+  edits: RecordEdit[];
+}
+
+function totalsOf(linked: readonly LinkedResult[]): TestRunRecord['totals'] {
+  const totals = { passed: 0, failed: 0, skipped: 0, missing: 0 };
+  for (const l of linked) totals[l.outcome]++;
+  return totals;
+}
+
+/** Signs and stores the run's evidence, and returns the audit entry and edits for the record. */
+export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
+  const { outcome, ctx } = input;
+  const linked = linkedResults(linkedTests(input.incident), outcome.report ?? null);
+  const dirtyFiles = [...new Set([...input.before.dirtyFiles, ...input.after.dirtyFiles])].sort();
+  const run: EvidenceRun = {
+    v: EVIDENCE_VERSION,
+    id: `${outcome.startedAt.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`,
+    incidentId: input.incident.id,
+    sha: input.before.sha,
+    shaAfter: input.after.sha,
+    branch: input.before.branch,
+    clean: dirtyFiles.length === 0,
+    dirtyFiles,
+    command: [...outcome.command],
+    startedAt: toTimestamp(outcome.startedAt, ctx.zone),
+    endedAt: toTimestamp(outcome.endedAt, ctx.zone),
+    exitCode: outcome.exitCode,
+    signal: outcome.signal,
+    endedBy: outcome.endedBy,
+    reportFormat: input.reportFormat,
+    report: outcome.report ?? null,
+    linked,
+  };
+  if (outcome.reportError) run.reportError = outcome.reportError;
+  await new EvidenceStore(input.repoDir, input.evidence).append(run);
+
+  const totals = totalsOf(linked);
+  const record: TestRunRecord = {
+    id: run.id,
+    sha: run.sha,
+    branch: run.branch ?? 'HEAD (detached)',
+    clean: run.clean,
+    command: run.command,
+    started_at: run.startedAt,
+    ended_at: run.endedAt,
+    exit_code: run.exitCode,
+    ended_by: run.endedBy,
+    report_format: run.reportFormat,
+    tests: linked.map((l) => ({ test: l.test, outcome: l.outcome })),
+    totals,
+  };
+  const how = run.endedBy === 'exit' ? `exit ${run.exitCode ?? run.signal}` : run.endedBy === 'timeout' ? 'timed out' : 'cancelled';
+  const text =
+    `Ran the linked tests on ${run.sha.slice(0, 7)} (${record.branch}${run.clean ? '' : ', uncommitted changes'}): ` +
+    `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.missing} missing; ${how}` +
+    (run.reportError ? `; ${run.reportError}` : '');
+  return { run, record, edits: [{ op: 'append', path: ['test_runs'], value: record }, timelineEdit(ctx, 'test-run', text)] };
+}
+
+/** A one-line description of a linked test's result, for messages. */
+export function describeLinked(l: LinkedResult): string {
+  return `${formatTestRef(l.test)}: ${l.outcome}${l.note ? ` (${l.note})` : ''}`;
+}
