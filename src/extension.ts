@@ -1,12 +1,14 @@
 // Thin activate: builds the parts and hands them to the registration functions.
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands/table';
+import { trackDraftContext } from './vscode/commands/updates';
 import type { ExtensionParts } from './vscode/context';
 import { IncidentsModel } from './vscode/incidentsModel';
+import { UpdateCountdown } from './vscode/statusBar';
 import { createIncidentTreeView, IncidentTreeProvider } from './vscode/tree';
 
-/** What activate returns: the parts, so integration tests can read the tree's data. */
-export type IncidentRoomApi = ExtensionParts;
+/** What activate returns: the parts, so integration tests can read the tree's and status bar's data. */
+export type IncidentRoomApi = ExtensionParts & { countdown: UpdateCountdown };
 
 export function activate(context: vscode.ExtensionContext): IncidentRoomApi | undefined {
   try {
@@ -18,7 +20,9 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(treeView);
     const parts: ExtensionParts = { extension: context, model, tree, treeView };
     context.subscriptions.push(...registerCommands(parts));
-    return parts;
+    const countdown = new UpdateCountdown(model);
+    context.subscriptions.push(countdown, trackDraftContext());
+    return { ...parts, countdown };
   } catch (err) {
     // VS Code shows nothing when activation fails; say what happened.
     void vscode.window.showErrorMessage(`Incident Room failed to start: ${(err as Error).message}`);

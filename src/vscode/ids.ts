@@ -12,12 +12,18 @@ export const COMMANDS = {
   revealInTree: 'incidentRoom.revealInTree',
   refresh: 'incidentRoom.refresh',
   openProblem: 'incidentRoom.openProblem',
+  recordUpdates: 'incidentRoom.recordUpdates',
+  copyObserverSummary: 'incidentRoom.copyObserverSummary',
+  draftCustomerUpdate: 'incidentRoom.draftCustomerUpdate',
+  sendCustomerUpdate: 'incidentRoom.sendCustomerUpdate',
+  exportPublicLog: 'incidentRoom.exportPublicLog',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
 export const CONTEXT = {
   hasIncidents: 'incidentRoom.hasIncidents',
   hasBrokenRecords: 'incidentRoom.hasBrokenRecords',
+  customerDraftActive: 'incidentRoom.customerDraftActive',
 } as const;
 
 /** Settings under the `incidentRoom` section. */
@@ -26,6 +32,10 @@ export const SETTINGS = {
   recordsFolder: 'recordsFolder',
   peopleFile: 'peopleFile',
   actor: 'actor',
+  updateWarningMinutes: 'updateWarningMinutes',
+  publicLogPath: 'publicLogPath',
 } as const;
+
+export const STATUS_BAR_ITEM = 'incidentRoom.countdown';
 
 export const DEFAULT_RECORDS_FOLDER = '.incidents';

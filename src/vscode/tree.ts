@@ -1,6 +1,7 @@
 // Maps the records onto tree items. No decisions here: text and ordering come from the model.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { countdownText, nextUpdate } from '../model/cadence';
 import { levelRules } from '../model/levels';
 import { personLabel } from '../model/people';
 import type { Incident } from '../model/record';
@@ -179,7 +180,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     const item = new vscode.TreeItem(incident.title, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `incident:${entry.record.file}`;
     const open = isOpen(incident);
-    item.description = `SEV${incident.severity} · ${incident.status} · ${incidentAge(incident, this.clock())}`;
+    item.description = `SEV${incident.severity} · ${incident.status} · ${incidentAge(incident, this.clock())}${open ? ` · ${dueText(incident, this.clock())}` : ''}`;
     item.iconPath = open ? new vscode.ThemeIcon('flame', new vscode.ThemeColor(LEVEL_COLOURS[incident.severity])) : new vscode.ThemeIcon('pass');
     item.contextValue = `incident:${open ? 'open' : 'closed'}:level${incident.severity}`;
     item.resourceUri = vscode.Uri.file(entry.record.file);
@@ -212,6 +213,14 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
 
   dispose(): void {
     this.disposables.dispose();
+  }
+}
+
+function dueText(incident: Incident, now: number): string {
+  try {
+    return countdownText(nextUpdate(incident, now));
+  } catch {
+    return 'next update unknown';
   }
 }
 

@@ -7,6 +7,7 @@ import { isTimeZone } from '../../model/time';
 import type { ExtensionParts } from '../context';
 import type { FolderRecords } from '../incidentsModel';
 import { knownPeople } from '../people';
+import { writePublicLog } from './updates';
 
 /** Arguments a caller (a test, another command) may pass to skip the questions. */
 export interface DeclareArgs {
@@ -60,6 +61,8 @@ export async function declareIncident(parts: ExtensionParts, args: DeclareArgs =
     const incident = newIncident(input, new Date(), taken);
     const file = await target.store.create(incident);
     await parts.model.reload();
+    // The runbook: the public log is updated as soon as the incident is declared.
+    await writePublicLog(parts, target.folder);
     await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     void vscode.window.showInformationMessage(`${LEVEL_TABLE[level].name} incident declared: ${incident.title}`);
     return file;

@@ -4,11 +4,17 @@ import type { ExtensionParts } from '../context';
 import { COMMANDS, type CommandId } from '../ids';
 import { declareIncident } from './declare';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
+import { runbookCommands } from './runbook';
+import { updateCommands } from './updates';
 
-type Handler = (...args: any[]) => unknown;
+export type Handler = (...args: any[]) => unknown;
+/** Each feature module contributes the handlers of its own commands. */
+export type CommandTable = Partial<Record<CommandId, Handler>>;
 
-export function createCommands(parts: ExtensionParts): Record<CommandId, Handler> {
+export function createCommands(parts: ExtensionParts): CommandTable {
   return {
+    ...updateCommands(parts),
+    ...runbookCommands(parts),
     [COMMANDS.declare]: (args?) => declareIncident(parts, args),
     [COMMANDS.openRecord]: (target?) => openRecord(parts, target),
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),
@@ -18,7 +24,10 @@ export function createCommands(parts: ExtensionParts): Record<CommandId, Handler
 }
 
 export function registerCommands(parts: ExtensionParts): vscode.Disposable[] {
-  return Object.entries(createCommands(parts)).map(([id, handler]) =>
+  const table = createCommands(parts);
+  const missing = Object.values(COMMANDS).filter((id) => !table[id]);
+  if (missing.length) throw new Error(`commands without a handler: ${missing.join(', ')}`);
+  return Object.entries(table).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await handler(...args);

@@ -1,0 +1,201 @@
+// The update cycle: Record Updates, the observer summary, the customer update, the public log.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { customerUpdateText, recordCustomerUpdate } from '../../model/customerText';
+import { personLabel } from '../../model/people';
+import { renderPublicLog } from '../../model/publicLog';
+import type { Incident, UpdateCycle, UpdateDecision, WorkerUpdate } from '../../model/record';
+import { observerSummary } from '../../model/summaries';
+import { activeWorkers, decisionText, NO_UPDATE, recordUpdateCycle, UPDATE_DECISIONS, type UpdateCycleInput } from '../../model/updates';
+import { peopleOf } from '../actor';
+import type { ExtensionParts } from '../context';
+import { COMMANDS, CONTEXT, SETTINGS, SETTINGS_SECTION } from '../ids';
+import type { IncidentEntry } from '../incidentsModel';
+import { runOperation } from '../operations';
+import { pickIncident, type IncidentTarget } from '../pick';
+import type { CommandTable } from './table';
+
+/** Arguments that skip the questions (tests, other commands). */
+export interface RecordUpdatesArgs extends Partial<UpdateCycleInput> {
+  incident: string;
+  /** Open the observer summary in an editor (default true). */
+  showSummary?: boolean;
+}
+
+export interface RecordUpdatesResult {
+  incident: Incident;
+  cycle: UpdateCycle;
+  summary: string;
+}
+
+const TITLE = 'Record Updates';
+
+export async function recordUpdates(parts: ExtensionParts, target?: IncidentTarget | RecordUpdatesArgs): Promise<RecordUpdatesResult | undefined> {
+  const args = isArgs(target) ? target : undefined;
+  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), TITLE);
+  if (!entry) return undefined;
+  const input = args?.workers && args.decision ? (args as UpdateCycleInput) : await askCycle(entry);
+  if (!input) return undefined;
+  const updated = await runOperation(parts, entry, ({ incident, ctx }) => recordUpdateCycle(incident, input, ctx), 'Update cycle recorded; the countdown restarts.');
+  if (!updated?.updates?.length) return undefined;
+  const cycle = latestCycle(updated)!;
+  const summary = observerSummary(updated, cycle, await peopleOf(entry.folder, updated), Date.now());
+  await vscode.env.clipboard.writeText(summary);
+  if (args?.showSummary !== false) {
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summary });
+    await vscode.window.showTextDocument(doc, { preview: false });
+    void vscode.window
+      .showInformationMessage('The observer summary is on the clipboard.', 'Draft Customer Update')
+      .then((choice) => choice && vscode.commands.executeCommand(COMMANDS.draftCustomerUpdate, updated.id));
+  }
+  return { incident: updated, cycle, summary };
+}
+
+function isArgs(target: unknown): target is RecordUpdatesArgs {
+  return typeof target === 'object' && target !== null && !('kind' in target) && typeof (target as RecordUpdatesArgs).incident === 'string';
+}
+
+async function askCycle(entry: IncidentEntry): Promise<UpdateCycleInput | undefined> {
+  const incident = entry.incident;
+  const people = await peopleOf(entry.folder, incident);
+  const workers: WorkerUpdate[] = [];
+  const active = activeWorkers(incident);
+  for (const [i, w] of active.entries()) {
+    const name = personLabel(people, w.person);
+    const step = `${TITLE}: ${name} (${i + 1}/${active.length})`;
+    const found = await vscode.window.showInputBox({ title: step, prompt: `What has ${name} found? Leave empty if ${name} gave no update.`, ignoreFocusOut: true });
+    if (found === undefined) return undefined;
+    if (!found.trim()) {
+      workers.push({ person: w.person, found: NO_UPDATE, next: NO_UPDATE, needs_help: false });
+      continue;
+    }
+    const next = await vscode.window.showInputBox({ title: step, prompt: `What is ${name} doing next?`, ignoreFocusOut: true });
+    if (next === undefined) return undefined;
+    const help = await vscode.window.showQuickPick(['No help needed', 'Needs help'], { title: step, placeHolder: `Does ${name} need help?`, ignoreFocusOut: true });
+    if (!help) return undefined;
+    workers.push({ person: w.person, found: found.trim(), next: next.trim() || NO_UPDATE, needs_help: help === 'Needs help' });
+  }
+  const decision = await vscode.window.showQuickPick(
+    UPDATE_DECISIONS.map((d) => ({ label: decisionText(d), decision: d as UpdateDecision })),
+    { title: `${TITLE}: the Incident Manager's decision`, placeHolder: 'Based on the updates, how do we proceed?', ignoreFocusOut: true },
+  );
+  if (!decision) return undefined;
+  const decisionNote = await vscode.window.showInputBox({ title: `${TITLE}: decision`, prompt: 'A note on the decision (optional)', ignoreFocusOut: true });
+  if (decisionNote === undefined) return undefined;
+  const notable = await vscode.window.showInputBox({
+    title: `${TITLE}: for customers`,
+    prompt: 'Notable discoveries or setbacks customers may hear about (optional; empty means "unchanged")',
+    ignoreFocusOut: true,
+  });
+  if (notable === undefined) return undefined;
+  return { workers, decision: decision.decision, decisionNote: decisionNote.trim() || undefined, notable: notable.trim() || undefined };
+}
+
+function latestCycle(incident: Incident): UpdateCycle | undefined {
+  const cycles = incident.updates ?? [];
+  return cycles[cycles.length - 1];
+}
+
+export async function copyObserverSummary(parts: ExtensionParts, target?: IncidentTarget): Promise<string | undefined> {
+  const entry = await pickIncident(parts, target, 'Copy Observer Summary');
+  if (!entry) return undefined;
+  const cycle = latestCycle(entry.incident);
+  if (!cycle) {
+    void vscode.window.showInformationMessage('No update cycle is recorded yet. Record the updates first.');
+    return undefined;
+  }
+  const summary = observerSummary(entry.incident, cycle, await peopleOf(entry.folder, entry.incident), Date.now());
+  await vscode.env.clipboard.writeText(summary);
+  void vscode.window.showInformationMessage('Observer summary copied to the clipboard.');
+  return summary;
+}
+
+/** Untitled customer drafts and the cycle each belongs to, until recorded as sent or closed. */
+const drafts = new Map<string, { incidentId: string; cycleIndex: number }>();
+
+export async function draftCustomerUpdate(parts: ExtensionParts, target?: IncidentTarget): Promise<vscode.TextDocument | undefined> {
+  const entry = await pickIncident(parts, target, 'Draft Customer Update');
+  if (!entry) return undefined;
+  const cycles = entry.incident.updates ?? [];
+  if (cycles.length === 0) {
+    void vscode.window.showInformationMessage('No update cycle is recorded yet. Record the updates first.');
+    return undefined;
+  }
+  const cycleIndex = cycles.length - 1;
+  const text = customerUpdateText(entry.incident, cycles[cycleIndex], await peopleOf(entry.folder, entry.incident));
+  const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: text });
+  drafts.set(doc.uri.toString(), { incidentId: entry.incident.id, cycleIndex });
+  await vscode.window.showTextDocument(doc, { preview: false });
+  void vscode.window.showInformationMessage('Edit the customer update, then run "Incident: Record Customer Update as Sent" (the editor title has the button).');
+  return doc;
+}
+
+/** Records the active draft (or the given text) as sent, then refreshes the public log. */
+export async function sendCustomerUpdate(parts: ExtensionParts, args?: { incident: string; cycleIndex: number; text: string }): Promise<boolean> {
+  let target = args;
+  const editor = vscode.window.activeTextEditor;
+  if (!target && editor) {
+    const draft = drafts.get(editor.document.uri.toString());
+    if (draft) target = { incident: draft.incidentId, cycleIndex: draft.cycleIndex, text: editor.document.getText() };
+  }
+  if (!target) {
+    void vscode.window.showInformationMessage('Open a customer update draft first ("Incident: Draft Customer Update").');
+    return false;
+  }
+  const entry = parts.model.findIncident(target.incident);
+  if (!entry) return false;
+  const { cycleIndex, text } = target;
+  const updated = await runOperation(parts, entry, ({ incident, ctx, people }) => recordCustomerUpdate(incident, cycleIndex, text, ctx, people), 'Customer update recorded as sent.');
+  if (!updated) return false;
+  if (editor) drafts.delete(editor.document.uri.toString());
+  await writePublicLog(parts, entry.folder);
+  return true;
+}
+
+export function trackDraftContext(): vscode.Disposable {
+  const update = (editor: vscode.TextEditor | undefined) =>
+    void vscode.commands.executeCommand('setContext', CONTEXT.customerDraftActive, Boolean(editor && drafts.has(editor.document.uri.toString())));
+  update(vscode.window.activeTextEditor);
+  return vscode.Disposable.from(
+    vscode.window.onDidChangeActiveTextEditor(update),
+    vscode.workspace.onDidCloseTextDocument((doc) => drafts.delete(doc.uri.toString())),
+  );
+}
+
+export function publicLogPath(folder: vscode.WorkspaceFolder): string {
+  const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<string>(SETTINGS.publicLogPath)?.trim();
+  return path.resolve(folder.uri.fsPath, setting || 'INCIDENT-LOG.md');
+}
+
+/** Regenerates the public log from the folder's records; writes only when it changed. */
+export async function writePublicLog(parts: ExtensionParts, folder: vscode.WorkspaceFolder): Promise<string> {
+  const file = publicLogPath(folder);
+  const incidents = parts.model.incidents().filter((e) => e.folder === folder).map((e) => e.incident);
+  const text = renderPublicLog(incidents);
+  const current = await fs.readFile(file, 'utf8').catch(() => undefined);
+  if (current !== text) {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, text);
+  }
+  return file;
+}
+
+export async function exportPublicLog(parts: ExtensionParts): Promise<string | undefined> {
+  const folders = parts.model.storeFolders();
+  if (folders.length === 0) return undefined;
+  let last: string | undefined;
+  for (const f of folders) last = await writePublicLog(parts, f.folder);
+  if (last) await vscode.window.showTextDocument(vscode.Uri.file(last), { preview: false });
+  return last;
+}
+
+export function updateCommands(parts: ExtensionParts): CommandTable {
+  return {
+    [COMMANDS.recordUpdates]: (target?) => recordUpdates(parts, target),
+    [COMMANDS.copyObserverSummary]: (target?) => copyObserverSummary(parts, target),
+    [COMMANDS.draftCustomerUpdate]: (target?) => draftCustomerUpdate(parts, target),
+    [COMMANDS.sendCustomerUpdate]: (args?) => sendCustomerUpdate(parts, args),
+    [COMMANDS.exportPublicLog]: () => exportPublicLog(parts),
+  };
+}

@@ -1,0 +1,57 @@
+// The Updates section: the recorded cycles, newest first, and when the next one is due.
+import * as vscode from 'vscode';
+import { countdownText, nextUpdate } from '../../model/cadence';
+import { personLabel } from '../../model/people';
+import { decisionText, isNoUpdate } from '../../model/updates';
+import { compareTimestamps } from '../../model/time';
+import { COMMANDS } from '../ids';
+import { isOpen } from '../tree';
+import type { LeafItem, TreeSection } from './section';
+
+export const updatesSection: TreeSection = {
+  id: 'updates',
+  header: (entry, _parts, now) => {
+    const incident = entry.incident;
+    const count = incident.updates?.length ?? 0;
+    let due = '';
+    if (isOpen(incident)) {
+      try {
+        due = ` · ${countdownText(nextUpdate(incident, now))}`;
+      } catch {
+        due = '';
+      }
+    }
+    return { label: 'Updates', icon: new vscode.ThemeIcon('comment-discussion'), description: `${count} cycle${count === 1 ? '' : 's'}${due}` };
+  },
+  children: (entry) => {
+    const incident = entry.incident;
+    const people = incident.people ?? [];
+    const items: LeafItem[] = (incident.updates ?? [])
+      .map((cycle, index) => ({ cycle, index }))
+      .sort((a, b) => compareTimestamps(b.cycle.at, a.cycle.at))
+      .map(({ cycle, index }) => ({
+        key: `cycle-${index}`,
+        label: `${cycle.at} · ${decisionText(cycle.decision)}`,
+        description: cycle.customer_update?.sent_at ? 'customer update sent' : undefined,
+        icon: new vscode.ThemeIcon('comment'),
+        contextValue: 'update:cycle',
+        tooltip: cycle.decision_note,
+        children: cycle.workers.map((w) => ({
+          key: w.person,
+          label: personLabel(people, w.person),
+          description: isNoUpdate(w) ? 'no update' : `${w.found} → ${w.next}${w.needs_help ? ' (needs help)' : ''}`,
+          tooltip: `Found: ${w.found}\nNext: ${w.next}\nNeeds help: ${w.needs_help ? 'yes' : 'no'}`,
+          icon: new vscode.ThemeIcon(w.needs_help ? 'question' : 'person'),
+        })),
+      }));
+    if (isOpen(incident)) {
+      items.unshift({
+        key: 'record',
+        label: 'Record updates…',
+        icon: new vscode.ThemeIcon('add'),
+        command: { command: COMMANDS.recordUpdates, title: 'Record Updates', arguments: [incident.id] },
+      });
+    }
+    return items;
+  },
+};

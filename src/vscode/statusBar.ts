@@ -1,0 +1,154 @@
+// The countdown to the next update of the most urgent open incident. One item, one timer; each
+// tick is arithmetic over the records already in memory (no file reads).
+import * as vscode from 'vscode';
+import { DEFAULT_NEAR_THRESHOLD_MINUTES, mostUrgent, nextUpdate, type NextUpdate } from '../model/cadence';
+import { levelRules } from '../model/levels';
+import { personLabel } from '../model/people';
+import type { Incident } from '../model/record';
+import { DisposableStore } from './disposables';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
+import type { IncidentsModel } from './incidentsModel';
+import { isOpen } from './tree';
+
+const TICK_MS = 1000;
+
+/** "1:42": hours and minutes, as a clock reads. */
+export function clockText(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60000);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** "checkout-5xx" for "2026-11-26-checkout-5xx": the date is noise in a status bar. */
+export function shortId(id: string): string {
+  return id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+}
+
+function localTime(ms: number): string {
+  return new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+}
+
+export function countdownLabel(incident: Incident, next: NextUpdate, openCount: number): string {
+  const head = `$(flame) SEV${incident.severity} ${shortId(incident.id)}`;
+  const more = openCount > 1 ? ` (+${openCount - 1})` : '';
+  switch (next.state) {
+    case 'paused':
+      return `$(debug-pause) SEV${incident.severity} ${shortId(incident.id)} · paused until ${localTime(next.pausedUntil ?? next.dueAt)}${more}`;
+    case 'overdue':
+      return `${head} · update overdue ${clockText(next.overdueMs)}${more}`;
+    default:
+      return `${head} · update in ${clockText(next.remainingMs)}${more}`;
+  }
+}
+
+export class UpdateCountdown implements vscode.Disposable {
+  private readonly disposables = new DisposableStore();
+  private readonly item: vscode.StatusBarItem;
+  private timer: NodeJS.Timeout | undefined;
+  /** `<id>@<due instant>` of cycles already announced, so each falls due once. */
+  private readonly notified = new Set<string>();
+  private lastText = '';
+
+  constructor(
+    private readonly model: IncidentsModel,
+    private readonly clock: () => number = Date.now,
+  ) {
+    this.item = this.disposables.add(vscode.window.createStatusBarItem(STATUS_BAR_ITEM, vscode.StatusBarAlignment.Left, 100));
+    this.item.name = 'Incident Room: next update';
+    this.disposables.add(model.onDidChange(() => this.restart()));
+    this.disposables.add({ dispose: () => clearInterval(this.timer) });
+    this.disposables.add(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS_SECTION}.${SETTINGS.updateWarningMinutes}`)) this.render();
+      }),
+    );
+    this.restart();
+  }
+
+  private nearMinutes(): number {
+    return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<number>(SETTINGS.updateWarningMinutes) ?? DEFAULT_NEAR_THRESHOLD_MINUTES;
+  }
+
+  /** Runs the timer only while something is open. */
+  private restart(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.lastText = '';
+    const open = this.model.incidents().some((e) => isOpen(e.incident));
+    if (open) this.timer = setInterval(() => this.render(), TICK_MS);
+    this.render();
+  }
+
+  /** Public for tests: one tick. */
+  render(): void {
+    const incidents = this.model.incidents().map((e) => e.incident);
+    const now = this.clock();
+    const near = this.nearMinutes();
+    const { urgent, openCount } = mostUrgent(incidents, now, near);
+    if (!urgent) {
+      this.item.hide();
+      return;
+    }
+    const { incident, next } = urgent;
+    const text = countdownLabel(incident, next, openCount);
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.item.text = text;
+      this.item.backgroundColor =
+        next.state === 'overdue' ? new vscode.ThemeColor('statusBarItem.errorBackground') : next.state === 'near' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      this.item.tooltip = this.tooltip(incident, next, openCount);
+      this.item.command = { command: COMMANDS.recordUpdates, title: 'Record Updates', arguments: [incident.id] };
+      this.item.accessibilityInformation = { label: text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
+      this.item.show();
+    }
+    this.notifyDue(incidents, now, near);
+  }
+
+  private tooltip(incident: Incident, next: NextUpdate, openCount: number): vscode.MarkdownString {
+    const rules = levelRules(incident.severity);
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.appendMarkdown(`**${escape(incident.title)}**  \n`);
+    tip.appendMarkdown(`${rules.name} · updates every ${rules.updateCadenceMinutes / 60} h  \n`);
+    tip.appendMarkdown(`Incident Manager: ${escape(personLabel(incident.people ?? [], incident.roles.incident_manager))}  \n`);
+    tip.appendMarkdown(`Last update: ${next.lastAt ? localTime(next.lastAt) : 'none yet (counting from the declaration)'}  \n`);
+    if (next.state === 'paused') tip.appendMarkdown(`Paused: everyone was sent home; resumes ${localTime(next.pausedUntil ?? next.dueAt)}  \n`);
+    tip.appendMarkdown(`Next update due: ${localTime(next.dueAt)}${next.state === 'overdue' ? ` (overdue by ${clockText(next.overdueMs)})` : ''}  \n`);
+    if (openCount > 1) tip.appendMarkdown(`${openCount} incidents open  \n`);
+    tip.appendMarkdown(`\n$(edit) Click to record the updates`);
+    return tip;
+  }
+
+  private notifyDue(incidents: Incident[], now: number, near: number): void {
+    for (const incident of incidents) {
+      if (!isOpen(incident)) continue;
+      let next: NextUpdate;
+      try {
+        next = nextUpdate(incident, now, near);
+      } catch {
+        continue;
+      }
+      if (next.state !== 'overdue') continue;
+      const key = `${incident.id}@${next.dueAt}`;
+      if (this.notified.has(key)) continue;
+      this.notified.add(key);
+      void vscode.window
+        .showWarningMessage(`Update due for ${levelRules(incident.severity).name} "${incident.title}": ask each worker for an update.`, 'Record Updates')
+        .then((choice) => {
+          if (choice) void vscode.commands.executeCommand(COMMANDS.recordUpdates, incident.id);
+        });
+    }
+  }
+
+  /** For tests: what the item shows now. */
+  snapshot(): { text: string; background?: string; visible: boolean } {
+    const bg = this.item.backgroundColor as vscode.ThemeColor | undefined;
+    return { text: this.item.text, background: bg?.id, visible: this.lastText !== '' };
+  }
+
+  dispose(): void {
+    this.disposables.dispose();
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}

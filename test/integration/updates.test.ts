@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { nextUpdate } from '../../src/model/cadence';
+import { parseRecord } from '../../src/store/recordFile';
+import type { IncidentRoomApi } from '../../src/extension';
+import type { RecordUpdatesResult } from '../../src/vscode/commands/updates';
+import { COMMANDS } from '../../src/vscode/ids';
+import { activateExtension, workspaceRoot } from './helpers';
+
+const ID = '2026-11-26-checkout-5xx';
+
+describe('The update cycle in the extension host', () => {
+  let api: IncidentRoomApi;
+  const file = () => path.join(workspaceRoot(), '.incidents', `${ID}.yaml`);
+
+  before(async () => {
+    api = await activateExtension();
+    await vscode.workspace.getConfiguration('incidentRoom').update('actor', 'ana', vscode.ConfigurationTarget.Workspace);
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('incidentRoom').update('actor', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('records a cycle through Record Updates: the record, the summary and the countdown change', async () => {
+    const before = parseRecord(file(), await fs.readFile(file()));
+    assert.equal(before.kind, 'ok');
+    const cyclesBefore = before.kind === 'ok' ? before.incident.updates?.length ?? 0 : 0;
+    const result = await vscode.commands.executeCommand<RecordUpdatesResult>(COMMANDS.recordUpdates, {
+      incident: ID,
+      workers: [
+        { person: 'bruno', found: 'The VAT rates load from a stale cache', next: 'Invalidate it on deploy', needs_help: false },
+        { person: 'dmitri', found: 'Rollback is ready', next: 'Stand by', needs_help: true },
+      ],
+      decision: 'more-people',
+      decisionNote: 'Ask for a second reviewer',
+      notable: 'We found the cause and are testing a fix.',
+      showSummary: false,
+    });
+    assert.ok(result, 'Record Updates returned nothing');
+    const after = parseRecord(file(), await fs.readFile(file()));
+    assert.equal(after.kind, 'ok');
+    if (after.kind !== 'ok') return;
+    const cycles = after.incident.updates ?? [];
+    assert.equal(cycles.length, cyclesBefore + 1);
+    assert.equal(cycles[cycles.length - 1].decision, 'more-people');
+    assert.equal(cycles[cycles.length - 1].by, 'ana');
+    assert.ok(after.incident.timeline.some((t) => t.kind === 'update-cycle'));
+    assert.match(result.summary, /Bruno Costa/);
+    assert.match(result.summary, /Invalidate it on deploy/);
+    assert.equal(await vscode.env.clipboard.readText(), result.summary);
+    const next = nextUpdate(after.incident, Date.now());
+    assert.equal(next.state, 'normal');
+    assert.ok(next.remainingMs > 115 * 60_000 && next.remainingMs <= 120 * 60_000, `remaining ${next.remainingMs} ms`);
+  });
+
+  it('records the customer update as sent and regenerates the public log without contact details', async () => {
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>(COMMANDS.draftCustomerUpdate, ID);
+    assert.ok(doc, 'no draft opened');
+    const draft = doc.getText();
+    assert.match(draft, /We found the cause and are testing a fix\./);
+    assert.doesNotMatch(draft, /Bruno|Dmitri|@example\.com/);
+    const entry = api.model.findIncident(ID)!;
+    const cycleIndex = (entry.incident.updates ?? []).length - 1;
+    const sent = await vscode.commands.executeCommand<boolean>(COMMANDS.sendCustomerUpdate, { incident: ID, cycleIndex, text: draft });
+    assert.equal(sent, true);
+    const loaded = parseRecord(file(), await fs.readFile(file()));
+    assert.equal(loaded.kind === 'ok' && loaded.incident.updates?.[cycleIndex].customer_update?.text?.trimEnd(), draft.trimEnd());
+    const log = await fs.readFile(path.join(workspaceRoot(), 'INCIDENT-LOG.md'), 'utf8');
+    assert.match(log, /We found the cause and are testing a fix\./);
+    assert.doesNotMatch(log, /@example\.com|Ana Pereira|Bruno/);
+  });
+
+  it('refuses a customer update that names a person, and records nothing', async () => {
+    const entry = api.model.findIncident(ID)!;
+    const before = await fs.readFile(file(), 'utf8');
+    const cycleIndex = (entry.incident.updates ?? []).length - 1;
+    const sent = await vscode.commands.executeCommand<boolean>(COMMANDS.sendCustomerUpdate, { incident: ID, cycleIndex: cycleIndex - 1, text: 'Bruno Costa is on it.' });
+    assert.equal(sent, false);
+    assert.equal(await fs.readFile(file(), 'utf8'), before);
+  });
+
+  it('shows the most urgent open incident in the status bar, in error colours when overdue', async () => {
+    api.countdown.render();
+    const shown = api.countdown.snapshot();
+    assert.ok(shown.visible);
+    // The Level 3 fixture was declared days ago with no update since: overdue.
+    assert.match(shown.text, /slow-search · update overdue \d+:\d\d/);
+    assert.equal(shown.background, 'statusBarItem.errorBackground');
+  });
+});
