@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { personLabel } from '../../model/people';
 import type { ChecklistStep, Incident } from '../../model/record';
-import { compareTimestamps } from '../../model/time';
+import { workerTimes } from '../../model/staffing';
+import { compareTimestamps, formatDuration } from '../../model/time';
 import type { LeafItem, TreeSection } from './section';
 
 const name = (incident: Incident, id: string) => personLabel(incident.people ?? [], id);
@@ -10,7 +11,7 @@ const name = (incident: Incident, id: string) => personLabel(incident.people ?? 
 export const rolesSection: TreeSection = {
   id: 'roles',
   header: (entry) => ({ label: 'Roles', icon: new vscode.ThemeIcon('organization'), description: `IM ${name(entry.incident, entry.incident.roles.incident_manager)}` }),
-  children: (entry) => roleItems(entry.incident),
+  children: (entry, _parts, now) => roleItems(entry.incident, now),
 };
 
 function checklistSection(list: 'start' | 'end'): TreeSection {
@@ -46,7 +47,9 @@ export const timelineSection: TreeSection = {
       })),
 };
 
-function roleItems(incident: Incident): LeafItem[] {
+function roleItems(incident: Incident, now: number): LeafItem[] {
+  // A worker's time is shown because long stretches call for a hand-off (regroup pauses excluded).
+  const times = new Map(workerTimes(incident, new Date(now)).map((t) => [t.person, t]));
   const roles = incident.roles;
   const items: LeafItem[] = [
     { label: name(incident, roles.incident_manager), description: 'Incident Manager', icon: new vscode.ThemeIcon('star-full'), contextValue: 'role:incident_manager', data: { person: roles.incident_manager, role: 'incident_manager' } },
@@ -56,7 +59,7 @@ function roleItems(incident: Incident): LeafItem[] {
     const released = Boolean(w.released_at);
     items.push({
       label: name(incident, w.person),
-      description: released ? `worker, released ${w.released_at}` : `worker since ${w.since}`,
+      description: released ? `worker, released ${w.released_at}` : `worker for ${formatDuration(times.get(w.person)?.stretchMs ?? 0)} (total ${formatDuration(times.get(w.person)?.totalMs ?? 0)}), since ${w.since}`,
       icon: new vscode.ThemeIcon(released ? 'person' : 'tools'),
       contextValue: released ? 'role:worker:released' : 'role:worker',
       data: { person: w.person, role: 'worker' },

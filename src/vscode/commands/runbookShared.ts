@@ -1,0 +1,206 @@
+// What the runbook commands share: where their arguments come from (a tree node, an argument
+// object, or questions), the result they return, and choosing or adding a person.
+import * as vscode from 'vscode';
+import { RuleViolation, type ActionContext, type RecordEdit } from '../../model/edits';
+import { addPerson, findPerson } from '../../model/people';
+import type { Incident, Person } from '../../model/record';
+import { isTimeZone } from '../../model/time';
+import type { ExtensionParts } from '../context';
+import type { IncidentEntry } from '../incidentsModel';
+import { runOperation, type OperationScope } from '../operations';
+import { knownPeople } from '../people';
+import { pickIncident, type IncidentTarget } from '../pick';
+import type { IncidentTreeNode } from '../tree';
+
+/**
+ * What every runbook command returns, so callers (tests, other commands) can tell a refusal
+ * from a cancellation without reading notifications.
+ */
+export type RunbookResult =
+  | { outcome: 'done'; incident: Incident; detail?: Record<string, unknown> }
+  | { outcome: 'refused'; rule: string; message: string }
+  | { outcome: 'cancelled' }
+  | { outcome: 'failed'; message: string };
+
+export const CANCELLED: RunbookResult = { outcome: 'cancelled' };
+
+/** Arguments every runbook command accepts: the incident id; the rest are the command's own. */
+export interface IncidentArgs {
+  incident?: string;
+  /** Ask for what is missing as if run by a person (a reminder's action); tests leave it out. */
+  ask?: boolean;
+}
+
+export interface CommandInput<A> {
+  target: IncidentTarget;
+  /** Given by the caller or by the node the command ran from; missing ones are asked. */
+  args: Partial<A>;
+  /** True when the command ran from the tree or the palette, so it may ask questions. */
+  interactive: boolean;
+}
+
+function isNode(value: unknown): value is IncidentTreeNode {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'id' in value;
+}
+
+/** Reads a command's first argument: a tree node (menus), an id, an argument object (tests, reminders) or nothing (palette). */
+export function commandInput<A extends IncidentArgs>(arg: unknown): CommandInput<A> {
+  if (isNode(arg)) {
+    const data = arg.kind === 'leaf' ? (arg.item.data ?? {}) : {};
+    return { target: arg, args: data as Partial<A>, interactive: true };
+  }
+  if (typeof arg === 'string') return { target: arg, args: {}, interactive: true };
+  if (typeof arg === 'object' && arg !== null) {
+    const args = arg as Partial<A>;
+    return { target: args.incident, args, interactive: args.ask === true };
+  }
+  return { target: undefined, args: {}, interactive: true };
+}
+
+export async function chooseIncident(parts: ExtensionParts, target: IncidentTarget, purpose: string): Promise<IncidentEntry | undefined> {
+  return pickIncident(parts, target, purpose);
+}
+
+/**
+ * runOperation, remembering a refusal so the command can return it: runOperation shows it to
+ * the person ("Refused: …") and the caller still learns which rule said no.
+ */
+export async function runRunbook(
+  parts: ExtensionParts,
+  entry: IncidentEntry,
+  operation: (scope: OperationScope) => RecordEdit[],
+  done?: string | ((incident: Incident) => string | undefined),
+): Promise<RunbookResult> {
+  let refusal: RuleViolation | undefined;
+  let failure: Error | undefined;
+  const updated = await runOperation(
+    parts,
+    entry,
+    (scope) => {
+      try {
+        return operation(scope);
+      } catch (err) {
+        if (err instanceof RuleViolation) refusal = err;
+        else failure = err as Error;
+        throw err;
+      }
+    },
+    done,
+  );
+  if (updated) return { outcome: 'done', incident: updated };
+  if (refusal) return { outcome: 'refused', rule: refusal.rule, message: `Refused: ${refusal.message}` };
+  if (failure) return { outcome: 'failed', message: failure.message };
+  // No acting person was chosen, or the file could not be written (already shown).
+  return { outcome: 'failed', message: 'The record was not changed.' };
+}
+
+/** Shows a refusal decided before any record is touched, the same way runOperation does. */
+export function refuseNow(rule: string, message: string): RunbookResult {
+  void vscode.window.showErrorMessage(`Refused: ${message}`);
+  return { outcome: 'refused', rule, message: `Refused: ${message}` };
+}
+
+export function failNow(message: string): RunbookResult {
+  void vscode.window.showErrorMessage(message);
+  return { outcome: 'failed', message };
+}
+
+/**
+ * The edits that put a person chosen from another record (or newly entered) into this record's
+ * people first, and the record as the next operation should see it, so labels read their name.
+ */
+export function withPerson(scope: OperationScope, person: Person | undefined): { incident: Incident; edits: RecordEdit[] } {
+  if (!person || findPerson(scope.people, person.id)) return { incident: scope.incident, edits: [] };
+  const edits = addPerson(scope.incident, person, scope.ctx);
+  const incident: Incident = { ...scope.incident, people: [...(scope.incident.people ?? []), person] };
+  return { incident, edits };
+}
+
+/** Runs role edits on a record that may first need the person added; both land in one write. */
+export function withPersonThen(
+  scope: OperationScope,
+  person: Person | undefined,
+  then: (incident: Incident, ctx: ActionContext) => RecordEdit[],
+): RecordEdit[] {
+  const { incident, edits } = withPerson(scope, person);
+  return [...edits, ...then(incident, scope.ctx)];
+}
+
+/** A person given by id in arguments, looked up among everyone the folder knows. */
+export async function personById(parts: ExtensionParts, entry: IncidentEntry, id: string): Promise<Person | undefined> {
+  return (await knownPeople(parts, entry)).find((p) => p.id === id);
+}
+
+/** A person argument: an id of someone known, or a full person to add. */
+export async function resolvePersonArg(parts: ExtensionParts, entry: IncidentEntry, value: string | Person): Promise<Person | undefined> {
+  if (typeof value === 'object') return value;
+  const found = await personById(parts, entry, value);
+  if (!found) void vscode.window.showErrorMessage(`No person "${value}" is known in this workspace; add them first.`);
+  return found;
+}
+
+const ADD_SOMEONE = '$(person-add) Someone else…';
+
+export interface PersonPickOptions {
+  title: string;
+  placeHolder: string;
+  /** Shown beside each name, e.g. their current roles. */
+  describe?: (person: Person) => string | undefined;
+  /** Leave people out of the list (e.g. the person handing off). */
+  exclude?: (person: Person) => boolean;
+  /** Offer to add someone not yet known. */
+  allowNew: boolean;
+}
+
+/** Picks someone the workspace knows, or asks for a new person's details. */
+export async function pickPerson(parts: ExtensionParts, entry: IncidentEntry, opts: PersonPickOptions): Promise<Person | undefined> {
+  const people = (await knownPeople(parts, entry)).filter((p) => !opts.exclude?.(p));
+  type Item = vscode.QuickPickItem & { person?: Person };
+  const items: Item[] = people.map((p) => ({ label: p.name, description: opts.describe?.(p) ?? p.id, detail: p.timezone, person: p }));
+  if (opts.allowNew) items.push({ label: ADD_SOMEONE, alwaysShow: true });
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage('Nobody to choose from.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: opts.title, placeHolder: opts.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
+  if (!picked) return undefined;
+  return picked.person ?? askNewPerson(opts.title, people.map((p) => p.id));
+}
+
+function idFromName(name: string, taken: readonly string[]): string {
+  const base = name.trim().split(/\s+/)[0].toLowerCase().normalize('NFKD').replace(/[^a-z0-9._-]/g, '') || 'person';
+  let id = base;
+  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/** Asks for a person's details; the zone is required because waking hours are theirs. */
+export async function askNewPerson(title: string, takenIds: readonly string[]): Promise<Person | undefined> {
+  const ask = (prompt: string, extra: Partial<vscode.InputBoxOptions> = {}) =>
+    vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, ...extra });
+  const name = await ask('Full name', { placeHolder: 'Bruno Costa', validateInput: (v) => (v.trim() ? undefined : 'A person needs a name.') });
+  if (name === undefined) return undefined;
+  const id = await ask('Person id, as the records refer to them', {
+    value: idFromName(name, takenIds),
+    validateInput: (v) =>
+      !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.trim()) ? 'Letters, digits, ".", "_" and "-", starting with a letter or digit.' : takenIds.includes(v.trim()) ? 'That id is taken.' : undefined,
+  });
+  if (id === undefined) return undefined;
+  const timezone = await ask(`${name.trim()}'s time zone (IANA name)`, {
+    value: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    validateInput: (v) => (isTimeZone(v.trim()) ? undefined : 'An IANA time zone, e.g. Europe/Lisbon or America/New_York.'),
+  });
+  if (timezone === undefined) return undefined;
+  const phone = await ask('Phone (optional; personal data, kept out of customer texts)', { placeHolder: '+351 912 345 678' });
+  if (phone === undefined) return undefined;
+  const email = await ask('Email (optional)', { placeHolder: 'bruno@example.com' });
+  if (email === undefined) return undefined;
+  const gitEmails = await ask('Emails they commit with (optional, comma-separated)', { value: email.trim() });
+  if (gitEmails === undefined) return undefined;
+  const person: Person = { id: id.trim(), name: name.trim(), timezone: timezone.trim() };
+  if (phone.trim()) person.phone = phone.trim();
+  if (email.trim()) person.email = email.trim();
+  const emails = gitEmails.split(',').map((e) => e.trim()).filter((e) => e);
+  if (emails.length) person.git_emails = emails;
+  return person;
+}

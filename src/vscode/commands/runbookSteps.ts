@@ -1,0 +1,182 @@
+// Checklists, the announcement, severity changes and sending everyone home.
+import * as vscode from 'vscode';
+import { ANNOUNCE_STEP_ID, announcementText } from '../../model/announce';
+import { tickStep, untickStep, type ChecklistName } from '../../model/checklists';
+import { LEVEL_TABLE } from '../../model/levels';
+import { findPerson } from '../../model/people';
+import { LEVELS, type Incident, type Level, type Timestamp } from '../../model/record';
+import { regroupUntilMorning, resume, DEFAULT_MORNING_START } from '../../model/regroup';
+import { changeSeverity } from '../../model/severity';
+import { instantOf, isTimestamp } from '../../model/time';
+import { nextLocalTime } from '../../model/waking';
+import { peopleOf } from '../actor';
+import type { ExtensionParts } from '../context';
+import type { IncidentEntry } from '../incidentsModel';
+import { CANCELLED, chooseIncident, commandInput, failNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
+
+// ---- Tick / Untick Checklist Step
+
+export interface StepArgs extends IncidentArgs {
+  list: ChecklistName;
+  step: string;
+  /** After ticking the announce step, copy the announcement without asking. */
+  copyAnnouncement?: boolean;
+}
+
+async function pickStep(entry: IncidentEntry, done: boolean, title: string): Promise<{ list: ChecklistName; step: string } | undefined> {
+  const lists: ChecklistName[] = ['start', 'end'];
+  const items = lists.flatMap((list) =>
+    entry.incident.checklists[list]
+      .filter((s) => Boolean(s.done_at) === done)
+      .map((s) => ({ label: s.text, description: list === 'start' ? 'Start checklist' : 'End checklist', detail: s.done_at ? `done ${s.done_at}` : undefined, list, step: s.id })),
+  );
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(done ? 'No step is ticked.' : 'Every step is ticked.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: done ? 'Which step is not done after all?' : 'Which step is done?', ignoreFocusOut: true, matchOnDescription: true });
+  return picked && { list: picked.list, step: picked.step };
+}
+
+export async function tickStepCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
+  return changeStep(parts, arg, true);
+}
+
+export async function untickStepCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
+  return changeStep(parts, arg, false);
+}
+
+async function changeStep(parts: ExtensionParts, arg: unknown, tick: boolean): Promise<RunbookResult> {
+  const title = tick ? 'Tick Checklist Step' : 'Untick Checklist Step';
+  const { target, args, interactive } = commandInput<StepArgs>(arg);
+  const entry = await chooseIncident(parts, target, title);
+  if (!entry) return CANCELLED;
+  const chosen = args.list && args.step ? { list: args.list, step: args.step } : await pickStep(entry, !tick, title);
+  if (!chosen) return CANCELLED;
+  const result = await runRunbook(parts, entry, ({ incident, ctx }) => (tick ? tickStep : untickStep)(incident, chosen.list, chosen.step, ctx));
+  if (result.outcome !== 'done' || !tick || chosen.list !== 'start' || chosen.step !== ANNOUNCE_STEP_ID) return result;
+  // The announce step is the moment the room needs the text: offer it right there.
+  if (args.copyAnnouncement) {
+    const text = await copyAnnouncementOf(entry, result.incident);
+    return { ...result, detail: { announcement: text } };
+  }
+  if (interactive) {
+    const copy = 'Copy Announcement';
+    void vscode.window.showInformationMessage('Announce step ticked. Copy the announcement for the chat room?', copy).then((choice) => {
+      if (choice === copy) void copyAnnouncementOf(entry, result.incident);
+    });
+  }
+  return result;
+}
+
+async function copyAnnouncementOf(entry: IncidentEntry, incident: Incident): Promise<string> {
+  const text = announcementText(incident, await peopleOf(entry.folder, incident));
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.showInformationMessage(`Announcement copied: ${text.split('\n')[0]}`);
+  return text;
+}
+
+export async function copyAnnouncementCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
+  const { target } = commandInput<IncidentArgs>(arg);
+  const entry = await chooseIncident(parts, target, 'Copy Announcement Text');
+  if (!entry) return CANCELLED;
+  const text = await copyAnnouncementOf(entry, entry.incident);
+  return { outcome: 'done', incident: entry.incident, detail: { announcement: text } };
+}
+
+// ---- Change Severity
+
+export interface SeverityArgs extends IncidentArgs {
+  level: Level;
+  reason: string;
+}
+
+const hours = (minutes: number): string => (minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`);
+
+export async function changeSeverityCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
+  const { target, args } = commandInput<SeverityArgs>(arg);
+  const entry = await chooseIncident(parts, target, 'Change Severity');
+  if (!entry) return CANCELLED;
+  const from = entry.incident.severity;
+  let level = args.level;
+  if (level === undefined) {
+    const picked = await vscode.window.showQuickPick(
+      LEVELS.filter((l) => l !== from).map((l) => ({
+        label: `${l < from ? 'Escalate' : 'De-escalate'} to ${LEVEL_TABLE[l].name}`,
+        description: `updates every ${hours(LEVEL_TABLE[l].updateCadenceMinutes)}`,
+        detail: LEVEL_TABLE[l].summary,
+        level: l,
+      })),
+      { title: `Change Severity (now ${LEVEL_TABLE[from].name})`, placeHolder: 'To which level?', ignoreFocusOut: true },
+    );
+    if (!picked) return CANCELLED;
+    level = picked.level;
+  }
+  const to = level;
+  const reason =
+    args.reason ??
+    (await vscode.window.showInputBox({
+      title: `Change Severity to ${LEVEL_TABLE[to]?.name ?? to}`,
+      prompt: 'Why? The reason is kept in the timeline.',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'A severity change needs a reason.'),
+    }));
+  if (reason === undefined) return CANCELLED;
+  return runRunbook(
+    parts,
+    entry,
+    ({ incident, ctx }) => changeSeverity(incident, to, reason, ctx),
+    (incident) => `${LEVEL_TABLE[incident.severity].name} now: updates every ${hours(LEVEL_TABLE[incident.severity].updateCadenceMinutes)}; the checklists follow the level.`,
+  );
+}
+
+// ---- Send Everyone Home / Resume Work
+
+export interface RegroupArgs extends IncidentArgs {
+  /** When everyone is back; defaults to the IM's next morning. */
+  until?: Timestamp;
+}
+
+export async function sendEveryoneHomeCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
+  const { target, args, interactive } = commandInput<RegroupArgs>(arg);
+  const entry = await chooseIncident(parts, target, 'Send Everyone Home');
+  if (!entry) return CANCELLED;
+  const people = await peopleOf(entry.folder, entry.incident);
+  let until = args.until;
+  // At a level that forbids it the operation refuses, quoting the runbook; nothing to ask first.
+  if (until === undefined && interactive && LEVEL_TABLE[entry.incident.severity].regroupAllowed) {
+    const zone = findPerson(people, entry.incident.roles.incident_manager)?.timezone;
+    const morning = zone ? nextLocalTime(new Date(), zone, DEFAULT_MORNING_START) : undefined;
+    const other = { label: 'Another time…', until: undefined as Timestamp | undefined };
+    const picked = await vscode.window.showQuickPick(
+      [...(morning ? [{ label: `Regroup at ${morning}`, description: "the IM's morning", until: morning as Timestamp | undefined }] : []), other],
+      { title: 'Send Everyone Home', placeHolder: 'Everyone sleeps; reminders wait until you regroup. When?', ignoreFocusOut: true },
+    );
+    if (!picked) return CANCELLED;
+    until = picked.until;
+    if (!until) {
+      until = await vscode.window.showInputBox({
+        title: 'Send Everyone Home',
+        prompt: 'Regroup at (a timestamp with its offset)',
+        value: morning,
+        ignoreFocusOut: true,
+        validateInput: (v) => (isTimestamp(v.trim()) && instantOf(v.trim()) > Date.now() ? undefined : 'A future time such as 2026-11-27T07:00:00+00:00.'),
+      });
+      if (until === undefined) return CANCELLED;
+      until = until.trim();
+    }
+  }
+  if (until !== undefined && !isTimestamp(until)) return failNow(`"${until}" is not a timestamp with an offset.`);
+  const options = until === undefined ? {} : { until };
+  return runRunbook(parts, entry, ({ incident, people: known, ctx }) => regroupUntilMorning(incident, known, options, ctx), (incident) => {
+    const last = (incident.regroup ?? [])[(incident.regroup ?? []).length - 1];
+    return `Everyone sent home; regroup at ${last?.until ?? 'the morning'}. Reminders wait until then.`;
+  });
+}
+
+export async function resumeWorkCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
+  const { target } = commandInput<IncidentArgs>(arg);
+  const entry = await chooseIncident(parts, target, 'Resume Work');
+  if (!entry) return CANCELLED;
+  return runRunbook(parts, entry, ({ incident, ctx }) => resume(incident, ctx), 'Work resumed.');
+}
