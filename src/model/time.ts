@@ -19,7 +19,9 @@ export function instantOf(ts: Timestamp): number {
 
 /** Formats an instant as a timestamp in the given IANA zone (default: this machine's), with its offset. */
 export function toTimestamp(at: Date | number, zone?: string): Timestamp {
-  const dt = DateTime.fromMillis(typeof at === 'number' ? at : at.getTime(), zone ? { zone } : {});
+  // Whole seconds: records are read by people, and milliseconds add nothing to an incident's timeline.
+  const ms = Math.floor((typeof at === 'number' ? at : at.getTime()) / 1000) * 1000;
+  const dt = DateTime.fromMillis(ms, zone ? { zone } : {});
   if (!dt.isValid) throw new TimestampError(`unknown time zone "${zone}"`);
   return dt.toISO({ suppressMilliseconds: true }) as string;
 }

@@ -5,6 +5,7 @@ import { DEFAULT_NEAR_THRESHOLD_MINUTES, mostUrgent, nextUpdate, type NextUpdate
 import { levelRules } from '../model/levels';
 import { personLabel } from '../model/people';
 import type { Incident } from '../model/record';
+import { formatDuration } from '../model/time';
 import { DisposableStore } from './disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
 import type { IncidentsModel } from './incidentsModel';
@@ -12,8 +13,9 @@ import { isOpen } from './tree';
 
 const TICK_MS = 1000;
 
-/** "1:42": hours and minutes, as a clock reads. */
+/** "1:42": hours and minutes, as a clock reads; a day or more reads "2d 3h". */
 export function clockText(ms: number): string {
+  if (ms >= 86_400_000) return formatDuration(ms);
   const minutes = Math.floor(Math.max(0, ms) / 60000);
   return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
 }
