@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Incident } from './model/record';
 import { compareTimestamps, formatDuration, instantOf } from './model/time';
 import { IncidentStore } from './store/incidentStore';
+import { gateCommand } from './testing/gateCli';
 import type { LoadedRecord } from './store/recordFile';
 
 /** Where a command writes and which directory it works from; tests pass their own. */
@@ -25,6 +26,8 @@ Commands:
   validate [folder]          Check every record in folder (default ${DEFAULT_RECORDS_FOLDER}); prints
                              file:line:col message for each problem. Exit 1 if any is broken.
   status [folder] [--json]   List incidents: open first, then by level, then by declaration.
+  gate <id> [--run] [--json]  Print the close gate's verdict (exit 0 only when the incident may close);
+                             --run runs the linked tests first. See src/testing/gateCli.ts.
   help                       Show this help.`;
 
 function recordsFolder(args: string[], io: CliIo): string {
@@ -124,6 +127,7 @@ async function helpCommand(_args: string[], io: CliIo): Promise<number> {
 export const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
   status: statusCommand,
+  gate: gateCommand,
   help: helpCommand,
 };
 

@@ -5,6 +5,8 @@ import { trackDraftContext } from './vscode/commands/updates';
 import type { ExtensionParts } from './vscode/context';
 import { IncidentsModel } from './vscode/incidentsModel';
 import { UpdateCountdown } from './vscode/statusBar';
+import { IncidentTestController } from './vscode/testing/controller';
+import { IncidentTesting } from './vscode/testing/incidentTesting';
 import { createIncidentTreeView, IncidentTreeProvider } from './vscode/tree';
 
 /** What activate returns: the parts, so integration tests can read the tree's and status bar's data. */
@@ -18,7 +20,11 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(tree);
     const treeView = createIncidentTreeView(tree);
     context.subscriptions.push(treeView);
-    const parts: ExtensionParts = { extension: context, model, tree, treeView };
+    const testing = new IncidentTesting(model, () => parts);
+    context.subscriptions.push(testing);
+    const testController = new IncidentTestController(model, testing);
+    context.subscriptions.push(testController);
+    const parts: ExtensionParts = { extension: context, model, tree, treeView, testing, testController };
     context.subscriptions.push(...registerCommands(parts));
     const countdown = new UpdateCountdown(model);
     context.subscriptions.push(countdown, trackDraftContext());

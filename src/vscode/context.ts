@@ -1,5 +1,7 @@
 import type * as vscode from 'vscode';
 import type { IncidentsModel } from './incidentsModel';
+import type { IncidentTestController } from './testing/controller';
+import type { IncidentTesting } from './testing/incidentTesting';
 import type { IncidentTreeNode, IncidentTreeProvider } from './tree';
 
 /** What commands and views share; built once in activate. */
@@ -8,4 +10,6 @@ export interface ExtensionParts {
   model: IncidentsModel;
   tree: IncidentTreeProvider;
   treeView: vscode.TreeView<IncidentTreeNode>;
+  testing: IncidentTesting;
+  testController: IncidentTestController;
 }

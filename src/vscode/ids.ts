@@ -30,6 +30,15 @@ export const COMMANDS = {
   draftCustomerUpdate: 'incidentRoom.draftCustomerUpdate',
   sendCustomerUpdate: 'incidentRoom.sendCustomerUpdate',
   exportPublicLog: 'incidentRoom.exportPublicLog',
+  linkFixBranch: 'incidentRoom.linkFixBranch',
+  checkoutFixBranch: 'incidentRoom.checkoutFixBranch',
+  addPlanItem: 'incidentRoom.addPlanItem',
+  linkAutomatedTest: 'incidentRoom.linkAutomatedTest',
+  recordTestResult: 'incidentRoom.recordTestResult',
+  signOff: 'incidentRoom.signOff',
+  runLinkedTests: 'incidentRoom.runLinkedTests',
+  closeIncident: 'incidentRoom.closeIncident',
+  releaseWithoutTests: 'incidentRoom.releaseWithoutTests',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -51,8 +60,12 @@ export const SETTINGS = {
   handOffAfterMinutes: 'handOffAfterMinutes',
   updateWarningMinutes: 'updateWarningMinutes',
   publicLogPath: 'publicLogPath',
+  testCommand: 'testCommand',
+  testTimeoutSeconds: 'testTimeoutSeconds',
 } as const;
 
 export const STATUS_BAR_ITEM = 'incidentRoom.countdown';
+
+export const TEST_CONTROLLER = 'incidentRoom.tests';
 
 export const DEFAULT_RECORDS_FOLDER = '.incidents';

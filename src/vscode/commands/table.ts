@@ -2,9 +2,12 @@
 import * as vscode from 'vscode';
 import type { ExtensionParts } from '../context';
 import { COMMANDS, type CommandId } from '../ids';
+import { closeCommands } from './close';
 import { declareIncident } from './declare';
+import { fixCommands } from './fix';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
 import { runbookCommands } from './runbook';
+import { testPlanCommands } from './testPlan';
 import { updateCommands } from './updates';
 
 export type Handler = (...args: any[]) => unknown;
@@ -15,6 +18,9 @@ export function createCommands(parts: ExtensionParts): CommandTable {
   return {
     ...updateCommands(parts),
     ...runbookCommands(parts),
+    ...fixCommands(parts),
+    ...testPlanCommands(parts),
+    ...closeCommands(parts),
     [COMMANDS.declare]: (args?) => declareIncident(parts, args),
     [COMMANDS.openRecord]: (target?) => openRecord(parts, target),
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),

@@ -1,0 +1,114 @@
+// Closing: the gate's verdict read fresh, every unmet condition offered with the action that
+// meets it, and the release of a fix whose automated tests do not exist yet.
+import * as vscode from 'vscode';
+import { LEVEL_TABLE } from '../../model/levels';
+import type { Incident } from '../../model/record';
+import { closeIncident, releaseWithoutTests, type GateAction, type GateCondition, type GateVerdict } from '../../testing/gate';
+import type { ExtensionParts } from '../context';
+import { COMMANDS } from '../ids';
+import { runOperation } from '../operations';
+import { pickIncident, type IncidentTarget } from '../pick';
+import type { CommandTable } from './table';
+import { writePublicLog } from './updates';
+
+export interface CloseArgs {
+  incident: string;
+  /** Show the refusal and the remaining steps (default true); tests read the verdict instead. */
+  interactive?: boolean;
+}
+
+export interface CloseResult {
+  verdict: GateVerdict;
+  closed: boolean;
+  incident?: Incident;
+}
+
+export interface ReleaseArgs {
+  incident: string;
+  note: string;
+}
+
+const ACTIONS: Record<GateAction, { label: string; command: string; args: (id: string) => unknown[] }> = {
+  'link-branch': { label: 'Link Fix Branch', command: COMMANDS.linkFixBranch, args: (id) => [id] },
+  'checkout-branch': { label: 'Check Out Fix Branch', command: COMMANDS.checkoutFixBranch, args: (id) => [id] },
+  // Committing is the Source Control view's job.
+  'commit-changes': { label: 'Open Source Control', command: 'workbench.view.scm', args: () => [] },
+  'link-test': { label: 'Link Automated Test', command: COMMANDS.linkAutomatedTest, args: (id) => [id] },
+  'run-tests': { label: 'Run Linked Tests', command: COMMANDS.runLinkedTests, args: (id) => [id] },
+  'record-result': { label: 'Record Test Result', command: COMMANDS.recordTestResult, args: (id) => [id] },
+  'sign-off': { label: 'Sign Off', command: COMMANDS.signOff, args: (id) => [id] },
+  'tick-checklist': { label: 'Tick Checklist Step', command: COMMANDS.tickStep, args: (id) => [id] },
+  'open-plan': { label: 'Open Record', command: COMMANDS.openRecord, args: (id) => [id] },
+};
+
+function argsOf<T extends { incident: string }>(target: unknown): T | undefined {
+  return typeof target === 'object' && target !== null && !('kind' in target) && typeof (target as T).incident === 'string' ? (target as T) : undefined;
+}
+
+export async function closeIncidentCommand(parts: ExtensionParts, target?: IncidentTarget | CloseArgs): Promise<CloseResult | undefined> {
+  const args = argsOf<CloseArgs>(target);
+  const interactive = args?.interactive !== false;
+  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), 'Close Incident');
+  if (!entry) return undefined;
+  const verdict = await parts.testing.verdict(entry);
+  if (!verdict.mayClose) {
+    if (interactive) void offerActions(entry.incident.id, verdict);
+    return { verdict, closed: false };
+  }
+  const updated = await runOperation(parts, entry, ({ incident, ctx }) => closeIncident(incident, verdict, ctx));
+  if (!updated) return { verdict, closed: false };
+  await writePublicLog(parts, entry.folder);
+  if (interactive) offerRemainingSteps(updated);
+  return { verdict, closed: updated.status === 'closed', incident: updated };
+}
+
+/** One row per unmet condition; choosing it runs the action that meets it. */
+async function offerActions(incidentId: string, verdict: GateVerdict): Promise<void> {
+  const unmet = verdict.conditions.filter((c) => !c.met);
+  const rows = unmet.map((c: GateCondition) => {
+    const action = c.action ? ACTIONS[c.action] : undefined;
+    return { label: `$(error) ${c.message}`, detail: action ? `→ ${action.label}` : undefined, action, condition: c.id };
+  });
+  const notes = verdict.notes.map((n) => ({ label: `$(info) ${n}`, detail: undefined, action: undefined, condition: 'note' }));
+  const picked = await vscode.window.showQuickPick([...rows, ...notes], {
+    title: `The incident cannot close: ${unmet.length} condition${unmet.length === 1 ? '' : 's'} unmet`,
+    placeHolder: 'Choose a condition to act on it',
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
+  if (picked?.action) await vscode.commands.executeCommand(picked.action.command, ...picked.action.args(incidentId));
+}
+
+function offerRemainingSteps(incident: Incident): void {
+  const done = new Set(incident.checklists.end.filter((s) => s.done_at).map((s) => s.id));
+  const remaining = LEVEL_TABLE[incident.severity].end.filter((s) => !s.beforeClose && !done.has(s.id));
+  const text = remaining.length ? ` Still to do: ${remaining.map((s) => s.text).join('; ')}.` : '';
+  void vscode.window
+    .showInformationMessage(`Incident ${incident.id} is closed.${text}`, ...(remaining.length ? ['Tick a Step'] : []))
+    .then((choice) => choice && vscode.commands.executeCommand(COMMANDS.tickStep, incident.id));
+}
+
+export async function releaseWithoutTestsCommand(parts: ExtensionParts, target?: IncidentTarget | ReleaseArgs): Promise<Incident | undefined> {
+  const args = argsOf<ReleaseArgs>(target);
+  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), 'Fix Released Without Tests');
+  if (!entry) return undefined;
+  const note =
+    args?.note ??
+    (await vscode.window.showInputBox({
+      title: 'Fix Released Without Tests',
+      prompt: 'Why did the fix go out before its automated tests? The level drops; the incident stays open until they pass.',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Say why; it is kept in the timeline'),
+    }));
+  if (!note) return undefined;
+  const updated = await runOperation(parts, entry, ({ incident, ctx }) => releaseWithoutTests(incident, note, ctx), (i) => `Release recorded; now Level ${i.severity}, ${i.status}. Close stays gated on the tests.`);
+  if (updated) await writePublicLog(parts, entry.folder);
+  return updated;
+}
+
+export function closeCommands(parts: ExtensionParts): CommandTable {
+  return {
+    [COMMANDS.closeIncident]: (target?) => closeIncidentCommand(parts, target),
+    [COMMANDS.releaseWithoutTests]: (target?) => releaseWithoutTestsCommand(parts, target),
+  };
+}
