@@ -10,13 +10,13 @@ import { handOffWorker, releasePerson } from '../../model/staffing';
 import type { CallAdvice } from '../../model/waking';
 import { peopleOf } from '../actor';
 import type { ExtensionParts } from '../context';
+import { pickIncident } from '../pick';
 import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { quietHoursSetting } from './runbookSettings';
 import {
   askNewPerson,
   CANCELLED,
-  chooseIncident,
   commandInput,
   failNow,
   pickPerson,
@@ -71,7 +71,7 @@ export interface AddPersonArgs extends IncidentArgs {
 
 export async function addPersonCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args } = commandInput<AddPersonArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Add Person');
+  const entry = await pickIncident(parts, target, 'Add Person');
   if (!entry) return CANCELLED;
   const person = args.person ?? (await askNewPerson('Add Person', (await peopleOf(entry.folder, entry.incident)).map((p) => p.id)));
   if (!person) return CANCELLED;
@@ -96,7 +96,7 @@ async function pickRole(title: string, roles: readonly RoleKey[]): Promise<RoleK
 
 export async function assignRoleCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args } = commandInput<AssignRoleArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Assign Role');
+  const entry = await pickIncident(parts, target, 'Assign Role');
   if (!entry) return CANCELLED;
   const role = args.role ?? (await pickRole('Assign Role', ['worker', 'sme', 'observer', 'prm', 'incident_manager']));
   if (!role) return CANCELLED;
@@ -149,7 +149,7 @@ function holdings(incident: Incident): { role: RoleKey; person: PersonId }[] {
 
 export async function removeRoleCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args } = commandInput<RemoveRoleArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Remove Role');
+  const entry = await pickIncident(parts, target, 'Remove Role');
   if (!entry) return CANCELLED;
   let role = args.role;
   let person = args.person;
@@ -194,7 +194,7 @@ export interface HandOverImArgs extends IncidentArgs {
 
 export async function handOverImCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args } = commandInput<HandOverImArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Hand Over Incident Manager Role');
+  const entry = await pickIncident(parts, target, 'Hand Over Incident Manager Role');
   if (!entry) return CANCELLED;
   const current = entry.incident.roles.incident_manager;
   const to = args.to
@@ -219,7 +219,7 @@ export interface HandOffArgs extends IncidentArgs {
 
 export async function handOffWorkerCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args } = commandInput<HandOffArgs & { person: PersonId }>(arg);
-  const entry = await chooseIncident(parts, target, 'Hand Off Worker');
+  const entry = await pickIncident(parts, target, 'Hand Off Worker');
   if (!entry) return CANCELLED;
   // From a worker's node the data names them as `person`.
   let from = args.from ?? args.person;
@@ -254,7 +254,7 @@ export interface ReleaseArgs extends IncidentArgs {
 
 export async function releasePersonCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args } = commandInput<ReleaseArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Release Person');
+  const entry = await pickIncident(parts, target, 'Release Person');
   if (!entry) return CANCELLED;
   let person = args.person;
   if (!person) {
@@ -273,7 +273,10 @@ export async function releasePersonCommand(parts: ExtensionParts, arg: unknown):
 
 // ---- Log Contact Attempt
 
-export interface LogContactArgs extends IncidentArgs, ContactAttemptInput {}
+export interface LogContactArgs extends IncidentArgs, ContactAttemptInput {
+  /** Set by a role node of the tree: the person it shows. */
+  person?: PersonId;
+}
 
 const PURPOSES: { label: string; purpose?: string }[] = [
   { label: 'Reaching a SME', purpose: 'sme' },
@@ -305,10 +308,10 @@ function adviceFor(entry: IncidentEntry, who: string, people: readonly Person[])
 
 export async function logContactCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args, interactive } = commandInput<LogContactArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Log Contact Attempt');
+  const entry = await pickIncident(parts, target, 'Log Contact Attempt');
   if (!entry) return CANCELLED;
   const people = await peopleOf(entry.folder, entry.incident);
-  const who = args.who ?? (await pickWho(entry, people));
+  const who = args.who ?? args.person ?? (await pickWho(entry, people));
   if (!who) return CANCELLED;
   const name = contactLabel(entry.incident, who, people);
   const channel =

@@ -9,7 +9,7 @@ import type { ExtensionParts } from '../context';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation, type OperationScope } from '../operations';
 import { knownPeople } from '../people';
-import { pickIncident, type IncidentTarget } from '../pick';
+import type { IncidentTarget } from '../pick';
 import type { IncidentTreeNode } from '../tree';
 
 /**
@@ -55,10 +55,6 @@ export function commandInput<A extends IncidentArgs>(arg: unknown): CommandInput
     return { target: args.incident, args, interactive: args.ask === true };
   }
   return { target: undefined, args: {}, interactive: true };
-}
-
-export async function chooseIncident(parts: ExtensionParts, target: IncidentTarget, purpose: string): Promise<IncidentEntry | undefined> {
-  return pickIncident(parts, target, purpose);
 }
 
 /**

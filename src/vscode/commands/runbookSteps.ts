@@ -11,8 +11,9 @@ import { instantOf, isTimestamp } from '../../model/time';
 import { nextLocalTime } from '../../model/waking';
 import { peopleOf } from '../actor';
 import type { ExtensionParts } from '../context';
+import { pickIncident } from '../pick';
 import type { IncidentEntry } from '../incidentsModel';
-import { CANCELLED, chooseIncident, commandInput, failNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
+import { CANCELLED, commandInput, failNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
 
 // ---- Tick / Untick Checklist Step
 
@@ -49,7 +50,7 @@ export async function untickStepCommand(parts: ExtensionParts, arg: unknown): Pr
 async function changeStep(parts: ExtensionParts, arg: unknown, tick: boolean): Promise<RunbookResult> {
   const title = tick ? 'Tick Checklist Step' : 'Untick Checklist Step';
   const { target, args, interactive } = commandInput<StepArgs>(arg);
-  const entry = await chooseIncident(parts, target, title);
+  const entry = await pickIncident(parts, target, title);
   if (!entry) return CANCELLED;
   const chosen = args.list && args.step ? { list: args.list, step: args.step } : await pickStep(entry, !tick, title);
   if (!chosen) return CANCELLED;
@@ -78,7 +79,7 @@ async function copyAnnouncementOf(entry: IncidentEntry, incident: Incident): Pro
 
 export async function copyAnnouncementCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target } = commandInput<IncidentArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Copy Announcement Text');
+  const entry = await pickIncident(parts, target, 'Copy Announcement Text');
   if (!entry) return CANCELLED;
   const text = await copyAnnouncementOf(entry, entry.incident);
   return { outcome: 'done', incident: entry.incident, detail: { announcement: text } };
@@ -95,7 +96,7 @@ const hours = (minutes: number): string => (minutes % 60 === 0 ? `${minutes / 60
 
 export async function changeSeverityCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args } = commandInput<SeverityArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Change Severity');
+  const entry = await pickIncident(parts, target, 'Change Severity');
   if (!entry) return CANCELLED;
   const from = entry.incident.severity;
   let level = args.level;
@@ -139,7 +140,7 @@ export interface RegroupArgs extends IncidentArgs {
 
 export async function sendEveryoneHomeCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target, args, interactive } = commandInput<RegroupArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Send Everyone Home');
+  const entry = await pickIncident(parts, target, 'Send Everyone Home');
   if (!entry) return CANCELLED;
   const people = await peopleOf(entry.folder, entry.incident);
   let until = args.until;
@@ -176,7 +177,7 @@ export async function sendEveryoneHomeCommand(parts: ExtensionParts, arg: unknow
 
 export async function resumeWorkCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { target } = commandInput<IncidentArgs>(arg);
-  const entry = await chooseIncident(parts, target, 'Resume Work');
+  const entry = await pickIncident(parts, target, 'Resume Work');
   if (!entry) return CANCELLED;
   return runRunbook(parts, entry, ({ incident, ctx }) => resume(incident, ctx), 'Work resumed.');
 }
