@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+
+const root = path.resolve(__dirname, '../../..');
+
+describe('Packaging', () => {
+  it('puts only the bundle, the schema, the icons and the manifest into the .vsix', async function () {
+    this.timeout(60_000);
+    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    const { stdout } = await promisify(execFile)(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root });
+    const files = stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
+    assert.ok(files.includes('dist/extension.js'), files.join(', '));
+    assert.ok(files.includes('dist/incident-room-v1.schema.json'), files.join(', '));
+    for (const file of files) {
+      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli)\.js|dist\/[\w-]+\.schema\.json|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
+    }
+  });
+});
