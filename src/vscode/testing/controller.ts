@@ -80,7 +80,12 @@ export class IncidentTestController implements vscode.Disposable {
     for (const id of ids) {
       if (token.isCancellationRequested) break;
       const entry = this.model.findIncident(id);
-      if (entry) await this.runEntry(request, entry, token, {});
+      if (!entry) continue;
+      try {
+        await this.runEntry(request, entry, token, {});
+      } catch {
+        // Reported on the incident's items and in the output; the other incidents still run.
+      }
     }
   }
 
