@@ -22,6 +22,8 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(treeView);
     const testing = new IncidentTesting(model, () => parts);
     context.subscriptions.push(testing);
+    // Git facts and run evidence change without the records changing.
+    context.subscriptions.push(testing.onDidChange(() => tree.refresh()));
     const testController = new IncidentTestController(model, testing);
     context.subscriptions.push(testController);
     const parts: ExtensionParts = { extension: context, model, tree, treeView, testing, testController };

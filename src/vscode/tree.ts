@@ -79,6 +79,11 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     this.changeEmitter.fire(undefined);
   }
 
+  /** Redraws from the records in memory: for facts that live outside them (git, test runs). */
+  refresh(): void {
+    this.changeEmitter.fire(undefined);
+  }
+
   /** The incident nodes and broken-record nodes at the top of the tree. */
   rootNodes(): readonly IncidentTreeNode[] {
     return this.roots;

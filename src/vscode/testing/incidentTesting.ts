@@ -127,8 +127,6 @@ export class IncidentTesting implements vscode.Disposable {
 
   private notify(): void {
     this.changeEmitter.fire();
-    // The tree rebuilds on the model's change; the records are unchanged, so the facts stay cached.
-    void this.model.reload();
   }
 
   private async fetch(entry: IncidentEntry): Promise<void> {
