@@ -48,6 +48,18 @@ export interface GateInput {
 }
 
 export const RULE_CLOSE_GATE = 'close-gate';
+
+/** A short name for each condition, for lists where the full message is too long. */
+export const GATE_CONDITION_TITLES: Readonly<Record<string, string>> = {
+  'fix-branch': 'Fix branch linked and present',
+  'tests-linked': 'Automated tests linked',
+  'tests-passed': 'Linked tests passed on the current commit',
+  'plan-staging': 'Test plan executed in staging',
+  'plan-production': 'Test plan executed in production',
+  'signoff-im': 'Signed off by the Incident Manager',
+  'signoff-worker': 'Signed off by a worker',
+  'end-checklist': 'End-checklist steps before "declare over" done',
+};
 export const RULE_RELEASE_WITHOUT_TESTS = 'release-without-tests';
 export const QUOTE_AUTOMATED_TESTS = 'If there are automated tests they must be run and passed before the incident can be declared over.';
 export const QUOTE_RELEASE_WITHOUT_TESTS =

@@ -5,7 +5,7 @@ import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
 import type { Incident } from '../../src/model/record';
 import { EvidenceStore, evidencePath } from '../../src/testing/evidence';
-import { closeIncident, evaluateGate, releaseWithoutTests, type GateVerdict } from '../../src/testing/gate';
+import { closeIncident, evaluateGate, GATE_CONDITION_TITLES, releaseWithoutTests, type GateVerdict } from '../../src/testing/gate';
 import { gateCommand } from '../../src/testing/gateCli';
 import { runIncidentTests } from '../../src/testing/incidentRun';
 import type { TestCommand } from '../../src/testing/runner';
@@ -336,6 +336,7 @@ describe('close gate verdicts', () => {
       ['signoff-worker', 'sign-off'],
       ['end-checklist', 'tick-checklist'],
     ]);
+    for (const c of v.conditions) assert.ok(GATE_CONDITION_TITLES[c.id], `condition ${c.id} has no short title`);
     assert.throws(() => closeIncident(bare, v, { actor: 'ana', now: NOW }), /cannot close yet: no fix branch is linked/);
     const missing = await gate(f, readyIncident([EU_200], { fix: { branch: 'fix/gone', base: 'main' } }));
     assert.match(cond(missing, 'fix-branch').message, /fix\/gone does not exist/);

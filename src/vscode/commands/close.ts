@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { LEVEL_TABLE } from '../../model/levels';
 import type { Incident } from '../../model/record';
-import { closeIncident, releaseWithoutTests, type GateAction, type GateCondition, type GateVerdict } from '../../testing/gate';
+import { closeIncident, GATE_CONDITION_TITLES, releaseWithoutTests, type GateAction, type GateCondition, type GateVerdict } from '../../testing/gate';
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
 import { runOperation } from '../operations';
@@ -67,9 +67,10 @@ async function offerActions(incidentId: string, verdict: GateVerdict): Promise<v
   const unmet = verdict.conditions.filter((c) => !c.met);
   const rows = unmet.map((c: GateCondition) => {
     const action = c.action ? ACTIONS[c.action] : undefined;
-    return { label: `$(error) ${c.message}`, detail: action ? `→ ${action.label}` : undefined, action, condition: c.id };
+    // The short name fits the row; the whole reason, which can be long, goes on the detail line.
+    return { label: `$(error) ${GATE_CONDITION_TITLES[c.id] ?? c.id}`, description: action ? `→ ${action.label}` : undefined, detail: c.message, action, condition: c.id };
   });
-  const notes = verdict.notes.map((n) => ({ label: `$(info) ${n}`, detail: undefined, action: undefined, condition: 'note' }));
+  const notes = verdict.notes.map((n) => ({ label: '$(info) Note', description: undefined, detail: n, action: undefined, condition: 'note' }));
   const picked = await vscode.window.showQuickPick([...rows, ...notes], {
     title: `The incident cannot close: ${unmet.length} condition${unmet.length === 1 ? '' : 's'} unmet`,
     placeHolder: 'Choose a condition to act on it',
