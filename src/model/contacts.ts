@@ -12,16 +12,8 @@ export const RULE_CONTACT = 'contact-attempt';
 export const QUOTE_EMAIL_CUSTOMER = 'If you were unable to reach any customer by phone, contact them via e-mail.';
 export const QUOTE_CHOOSE_SOMEONE_ELSE = 'If they are unreachable choose someone else and repeat until you have someone actively working on the task.';
 
-export interface ContactAttemptInput {
-  /** A person id, or "customer:<customer id>". */
-  who: string;
-  channel: 'phone' | 'email';
-  reached: boolean;
-  /** Why: "sme" for reaching a SME, "worker" for finding a worker, "customer", "observer"... */
-  purpose?: string;
-  note?: string;
-  answers?: { question: string; answer: string }[];
-}
+/** What the person logging an attempt says; who logs it and when come from the context. */
+export type ContactAttemptInput = Omit<ContactAttempt, 'at' | 'by'>;
 
 export function customerWho(customerId: string): string {
   return `${CUSTOMER_PREFIX}${customerId}`;
