@@ -114,6 +114,8 @@ function demoIncidents(now: number): Incident[] {
     items: [{ id: 'search-under-1s', title: 'Search answers in under a second for 100,000 products', mutates_customer_data: false, results: [{ env: 'staging', outcome: 'pass', by: 'goran', at: at(search, DAY - HOUR) }] }],
   };
   search.incident.timeline.push({ at: at(search, DAY), by: 'farah', kind: 'released-without-tests', text: 'Fix released without automated tests; stays open until they exist and pass' });
+  // Updated two hours ago: its 4-hourly update is not the most urgent, so the status bar shows the Level 2 one.
+  recordUpdate(search, 2 * DAY - 2 * HOUR, [{ person: 'goran', found: 'The limit holds in production; searches answer in 600 ms.', next: 'Write the test for the limit.' }]);
 
   // Closed a week ago, every step done.
   const login = declare('Login emails arrive an hour late', 2, 'Customers wait up to an hour for sign-in links.', 'farah', 8 * DAY, now);
