@@ -30,6 +30,8 @@ export const COMMANDS = {
   draftCustomerUpdate: 'incidentRoom.draftCustomerUpdate',
   sendCustomerUpdate: 'incidentRoom.sendCustomerUpdate',
   exportPublicLog: 'incidentRoom.exportPublicLog',
+  addCustomerQuestion: 'incidentRoom.addCustomerQuestion',
+  copyPrmCallNotes: 'incidentRoom.copyPrmCallNotes',
   linkFixBranch: 'incidentRoom.linkFixBranch',
   checkoutFixBranch: 'incidentRoom.checkoutFixBranch',
   addPlanItem: 'incidentRoom.addPlanItem',

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { nextUpdate } from '../../src/model/cadence';
 import { parseRecord } from '../../src/store/recordFile';
 import type { IncidentRoomApi } from '../../src/extension';
+import type { Incident } from '../../src/model/record';
 import type { RecordUpdatesResult } from '../../src/vscode/commands/updates';
 import { COMMANDS } from '../../src/vscode/ids';
 import { activateExtension, workspaceRoot } from './helpers';
@@ -80,6 +81,30 @@ describe('The update cycle in the extension host', () => {
     const sent = await vscode.commands.executeCommand<boolean>(COMMANDS.sendCustomerUpdate, { incident: ID, cycleIndex: cycleIndex - 1, text: 'Bruno Costa is on it.' });
     assert.equal(sent, false);
     assert.equal(await fs.readFile(file(), 'utf8'), before);
+  });
+
+  it("keeps the IM's questions for customers: in the PRM's call notes, answered on a contact attempt", async () => {
+    const question = 'Since when do your customers see the error?';
+    const updated = await vscode.commands.executeCommand<Incident>(COMMANDS.addCustomerQuestion, { incident: ID, question });
+    assert.deepEqual(updated?.questions?.slice(-1), [question]);
+    const notes = await vscode.commands.executeCommand<string>(COMMANDS.copyPrmCallNotes, ID);
+    assert.match(notes, /Since when do your customers see the error\?/);
+    assert.match(notes, /ACME Retail/);
+    assert.doesNotMatch(notes, /ana@example\.com|bruno@example\.com/);
+    await vscode.commands.executeCommand(COMMANDS.logContact, {
+      incident: ID,
+      who: 'customer:acme',
+      channel: 'email',
+      reached: true,
+      purpose: 'customer',
+      note: 'Replied within the hour',
+      answers: [{ question, answer: 'Since 13:40 CET' }],
+    });
+    const loaded = parseRecord(file(), await fs.readFile(file()));
+    assert.equal(loaded.kind, 'ok');
+    const attempt = loaded.kind === 'ok' ? loaded.incident.contact_attempts?.at(-1) : undefined;
+    assert.equal(attempt?.who, 'customer:acme');
+    assert.deepEqual(attempt?.answers, [{ question, answer: 'Since 13:40 CET' }]);
   });
 
   it('shows the most urgent open incident in the status bar, in error colours when overdue', async () => {

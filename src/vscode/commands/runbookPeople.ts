@@ -373,7 +373,17 @@ export async function logContactCommand(parts: ExtensionParts, arg: unknown): Pr
     note = await vscode.window.showInputBox({ title: `Log Contact Attempt: ${name}`, prompt: 'Note (optional)', ignoreFocusOut: true });
     if (note === undefined) return CANCELLED;
   }
-  const attempt: ContactAttemptInput = { who, channel, reached, purpose, note, answers: args.answers };
+  // The IM's questions for affected users: a reached customer is asked them, and the answers kept.
+  let answers = args.answers;
+  if (answers === undefined && interactive && reached && who.startsWith(CUSTOMER_PREFIX) && (entry.incident.questions ?? []).length > 0) {
+    answers = [];
+    for (const question of entry.incident.questions ?? []) {
+      const answer = await vscode.window.showInputBox({ title: `Log Contact Attempt: ${name}`, prompt: `${question} (leave empty if not asked)`, ignoreFocusOut: true });
+      if (answer === undefined) return CANCELLED;
+      if (answer.trim()) answers.push({ question, answer: answer.trim() });
+    }
+  }
+  const attempt: ContactAttemptInput = { who, channel, reached, purpose, note, ...(answers?.length ? { answers } : {}) };
   const result = await runRunbook(parts, entry, ({ incident, ctx }) => logContactAttempt(incident, attempt, ctx), `${channel === 'phone' ? 'Call' : 'Email'} to ${name} logged: ${reached ? 'reached' : 'not reached'}.`);
   if (result.outcome !== 'done') return result;
   const suggestion = nextContactSuggestion(result.incident, who, people);

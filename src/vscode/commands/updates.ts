@@ -2,7 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { customerUpdateText, recordCustomerUpdate } from '../../model/customerText';
+import { addQuestion, customerUpdateText, prmCallNotes, recordCustomerUpdate } from '../../model/customerText';
 import { personLabel } from '../../model/people';
 import { renderPublicLog } from '../../model/publicLog';
 import type { Incident, UpdateCycle, UpdateDecision, WorkerUpdate } from '../../model/record';
@@ -163,6 +163,35 @@ export function trackDraftContext(): vscode.Disposable {
   );
 }
 
+/** The IM's questions for affected users, which the PR manager asks on each call. */
+export async function addCustomerQuestion(parts: ExtensionParts, target?: IncidentTarget | { incident: string; question: string }): Promise<Incident | undefined> {
+  const args = typeof target === 'object' && target !== null && !('kind' in target) ? target : undefined;
+  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), 'Add Question for Customers');
+  if (!entry) return undefined;
+  const question =
+    args?.question ??
+    (await vscode.window.showInputBox({
+      title: 'Add Question for Customers',
+      prompt: 'What should the PR manager ask affected users?',
+      placeHolder: 'Since when do you see the error?',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'A question, please.'),
+    }));
+  if (question === undefined) return undefined;
+  return runOperation(parts, entry, ({ incident, ctx }) => addQuestion(incident, question, ctx), 'Question added to the PR manager\'s call notes.');
+}
+
+/** The PR manager's call notes: the customers to call and the questions to ask them. */
+export async function copyPrmCallNotes(parts: ExtensionParts, target?: IncidentTarget): Promise<string | undefined> {
+  const entry = await pickIncident(parts, target, 'Copy PR Manager Call Notes');
+  if (!entry) return undefined;
+  const notes = prmCallNotes(entry.incident, entry.incident.customers ?? [], await peopleOf(entry.folder, entry.incident));
+  await vscode.env.clipboard.writeText(notes);
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: notes });
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return notes;
+}
+
 export function publicLogPath(folder: vscode.WorkspaceFolder): string {
   const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<string>(SETTINGS.publicLogPath)?.trim();
   return path.resolve(folder.uri.fsPath, setting || 'INCIDENT-LOG.md');
@@ -197,5 +226,7 @@ export function updateCommands(parts: ExtensionParts): CommandTable {
     [COMMANDS.draftCustomerUpdate]: (target?) => draftCustomerUpdate(parts, target),
     [COMMANDS.sendCustomerUpdate]: (args?) => sendCustomerUpdate(parts, args),
     [COMMANDS.exportPublicLog]: () => exportPublicLog(parts),
+    [COMMANDS.addCustomerQuestion]: (target?) => addCustomerQuestion(parts, target),
+    [COMMANDS.copyPrmCallNotes]: (target?) => copyPrmCallNotes(parts, target),
   };
 }

@@ -44,6 +44,15 @@ export const updatesSection: TreeSection = {
           icon: new vscode.ThemeIcon(w.needs_help ? 'question' : 'person'),
         })),
       }));
+    const questions = incident.questions ?? [];
+    items.unshift({
+      key: 'questions',
+      label: 'Questions for customers',
+      description: questions.length ? `${questions.length}` : 'none yet',
+      icon: new vscode.ThemeIcon('question'),
+      contextValue: 'update:questions',
+      children: questions.map((q, i) => ({ key: `q${i}`, label: q, icon: new vscode.ThemeIcon('circle-small') })),
+    });
     if (isOpen(incident)) {
       items.unshift({
         key: 'record',
