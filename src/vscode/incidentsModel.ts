@@ -74,6 +74,11 @@ export class IncidentsModel implements vscode.Disposable {
     return this.folders;
   }
 
+  /** Resolves once the records have been read (at least once, and any reload in flight). */
+  whenLoaded(): Promise<void> {
+    return this.loading;
+  }
+
   /** Resolves once the reload in flight (if any) has finished. */
   async reload(): Promise<void> {
     clearTimeout(this.reloadTimer);

@@ -36,6 +36,8 @@ export function registerCommands(parts: ExtensionParts): vscode.Disposable[] {
   return Object.entries(table).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        // A command that activated the extension must not act on records not yet read.
+        await parts.model.whenLoaded();
         return await handler(...args);
       } catch (err) {
         // VS Code swallows command errors into the log; a person needs to see them.
