@@ -11,14 +11,25 @@ export function incidentOfNode(node: IncidentTreeNode): IncidentEntry | undefine
   return node.kind === 'incident' || node.kind === 'section' || node.kind === 'leaf' ? node.entry : undefined;
 }
 
-export async function pickIncident(parts: ExtensionParts, target: IncidentTarget, purpose: string, opts: { openOnly?: boolean } = { openOnly: true }): Promise<IncidentEntry | undefined> {
+/**
+ * The argument object a caller (a test, another command, a reminder) passes to skip a command's
+ * questions; it names the incident by id. Tree nodes and ids are not argument objects.
+ */
+export function argumentsOf<T extends { incident: string }>(value: unknown): T | undefined {
+  return typeof value === 'object' && value !== null && !('kind' in value) && typeof (value as T).incident === 'string' ? (value as T) : undefined;
+}
+
+/** The incident a command acts on: from a tree node, an id, an argument object, or a quick pick. */
+export async function pickIncident(parts: ExtensionParts, target: unknown, purpose: string, opts: { openOnly?: boolean } = { openOnly: true }): Promise<IncidentEntry | undefined> {
+  const args = argumentsOf(target);
+  if (args) target = args.incident;
   if (typeof target === 'string') {
     const found = parts.model.findIncident(target);
     if (!found) void vscode.window.showErrorMessage(`No incident with id "${target}".`);
     return found;
   }
   if (target && typeof target === 'object' && 'kind' in target) {
-    const found = incidentOfNode(target);
+    const found = incidentOfNode(target as IncidentTreeNode);
     // The node may be older than the last reload: act on the current record.
     return found && parts.model.findIncident(found.incident.id);
   }

@@ -7,7 +7,7 @@ import { closeIncident, GATE_CONDITION_TITLES, releaseWithoutTests, type GateAct
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
 import { runOperation } from '../operations';
-import { pickIncident, type IncidentTarget } from '../pick';
+import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
 import { writePublicLog } from './updates';
 
@@ -41,14 +41,10 @@ const ACTIONS: Record<GateAction, { label: string; command: string; args: (id: s
   'open-plan': { label: 'Open Record', command: COMMANDS.openRecord, args: (id) => [id] },
 };
 
-function argsOf<T extends { incident: string }>(target: unknown): T | undefined {
-  return typeof target === 'object' && target !== null && !('kind' in target) && typeof (target as T).incident === 'string' ? (target as T) : undefined;
-}
-
 export async function closeIncidentCommand(parts: ExtensionParts, target?: IncidentTarget | CloseArgs): Promise<CloseResult | undefined> {
-  const args = argsOf<CloseArgs>(target);
+  const args = argumentsOf<CloseArgs>(target);
   const interactive = args?.interactive !== false;
-  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), 'Close Incident');
+  const entry = await pickIncident(parts, target, 'Close Incident');
   if (!entry) return undefined;
   const verdict = await parts.testing.verdict(entry);
   if (!verdict.mayClose) {
@@ -90,8 +86,8 @@ function offerRemainingSteps(incident: Incident): void {
 }
 
 export async function releaseWithoutTestsCommand(parts: ExtensionParts, target?: IncidentTarget | ReleaseArgs): Promise<Incident | undefined> {
-  const args = argsOf<ReleaseArgs>(target);
-  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), 'Fix Released Without Tests');
+  const args = argumentsOf<ReleaseArgs>(target);
+  const entry = await pickIncident(parts, target, 'Fix Released Without Tests');
   if (!entry) return undefined;
   const note =
     args?.note ??

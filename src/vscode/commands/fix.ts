@@ -7,7 +7,7 @@ import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation } from '../operations';
-import { pickIncident, type IncidentTarget } from '../pick';
+import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
 
 /** Arguments that skip the questions. */
@@ -23,13 +23,9 @@ export interface LinkFixBranchArgs {
 const TITLE = 'Link Fix Branch';
 const CREATE = '$(add) Create a new branch…';
 
-function isArgs<T extends { incident: string }>(target: unknown): target is T {
-  return typeof target === 'object' && target !== null && !('kind' in target) && typeof (target as T).incident === 'string';
-}
-
 export async function linkFixBranch(parts: ExtensionParts, target?: IncidentTarget | LinkFixBranchArgs): Promise<Incident | undefined> {
-  const args = isArgs<LinkFixBranchArgs>(target) ? target : undefined;
-  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), TITLE);
+  const args = argumentsOf<LinkFixBranchArgs>(target);
+  const entry = await pickIncident(parts, target, TITLE);
   if (!entry) return undefined;
   const choice = args ?? (await askBranch(parts, entry));
   if (!choice) return undefined;

@@ -7,7 +7,7 @@ import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation } from '../operations';
-import { pickIncident, type IncidentTarget } from '../pick';
+import { argumentsOf, pickIncident } from '../pick';
 import type { IncidentRunResult } from '../testing/incidentTesting';
 import type { CommandTable } from './table';
 
@@ -39,19 +39,10 @@ export interface RunLinkedTestsArgs {
   checkout?: boolean;
 }
 
-function argsOf<T extends { incident: string }>(target: unknown): T | undefined {
-  return typeof target === 'object' && target !== null && !('kind' in target) && typeof (target as T).incident === 'string' ? (target as T) : undefined;
-}
-
 /** A tree leaf can carry the plan item it stands for. */
 function itemOfNode(target: unknown): string | undefined {
   const data = (target as { kind?: string; item?: { data?: Record<string, unknown> } } | undefined)?.item?.data;
   return typeof data?.planItem === 'string' ? data.planItem : undefined;
-}
-
-async function chooseIncident(parts: ExtensionParts, target: unknown, title: string): Promise<IncidentEntry | undefined> {
-  const args = argsOf<{ incident: string }>(target);
-  return pickIncident(parts, args ? args.incident : (target as IncidentTarget), title);
 }
 
 async function pickPlanItem(entry: IncidentEntry, title: string): Promise<string | undefined> {
@@ -69,9 +60,9 @@ async function pickPlanItem(entry: IncidentEntry, title: string): Promise<string
 
 export async function addPlanItemCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
   const title = 'Add Test Plan Item';
-  const entry = await chooseIncident(parts, target, title);
+  const entry = await pickIncident(parts, target, title);
   if (!entry) return undefined;
-  let input = argsOf<AddPlanItemArgs>(target);
+  let input = argumentsOf<AddPlanItemArgs>(target);
   if (!input?.title) {
     const itemTitle = await vscode.window.showInputBox({ title, prompt: 'What is checked, e.g. "EU checkout returns 200"', ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'A title is needed') });
     if (!itemTitle) return undefined;
@@ -87,9 +78,9 @@ export async function addPlanItemCommand(parts: ExtensionParts, target?: unknown
 
 export async function linkAutomatedTestCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
   const title = 'Link Automated Test';
-  const entry = await chooseIncident(parts, target, title);
+  const entry = await pickIncident(parts, target, title);
   if (!entry) return undefined;
-  const args = argsOf<LinkTestArgs>(target);
+  const args = argumentsOf<LinkTestArgs>(target);
   const itemId = args?.item ?? itemOfNode(target) ?? (await pickPlanItem(entry, title));
   if (!itemId) return undefined;
   const ref = args?.test ? (typeof args.test === 'string' ? parseTestRef(args.test) : args.test) : await askTest(parts, entry, title);
@@ -137,9 +128,9 @@ async function askTest(parts: ExtensionParts, entry: IncidentEntry, title: strin
 
 export async function recordTestResultCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
   const title = 'Record Test Result';
-  const entry = await chooseIncident(parts, target, title);
+  const entry = await pickIncident(parts, target, title);
   if (!entry) return undefined;
-  const args = argsOf<RecordResultArgs>(target);
+  const args = argumentsOf<RecordResultArgs>(target);
   const itemId = args?.item ?? itemOfNode(target) ?? (await pickPlanItem(entry, title));
   if (!itemId) return undefined;
   const env = args?.env ?? ((await vscode.window.showQuickPick([...PLAN_ENVIRONMENTS], { title, placeHolder: 'Where was it executed?', ignoreFocusOut: true })) as PlanEnvironment | undefined);
@@ -152,16 +143,16 @@ export async function recordTestResultCommand(parts: ExtensionParts, target?: un
 }
 
 export async function signOffCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
-  const entry = await chooseIncident(parts, target, 'Sign Off Test Plan');
+  const entry = await pickIncident(parts, target, 'Sign Off Test Plan');
   if (!entry) return undefined;
   return runOperation(parts, entry, ({ incident, ctx }) => signOff(incident, ctx.actor, ctx), (updated) => `Test plan signed off by ${updated.test_plan?.signoffs?.at(-1)?.person ?? 'you'}.`);
 }
 
 /** Runs through the Test Explorer so the output and outcomes show in Test Results. */
 export async function runLinkedTestsCommand(parts: ExtensionParts, target?: unknown): Promise<IncidentRunResult | undefined> {
-  const entry = await chooseIncident(parts, target, 'Run Linked Tests');
+  const entry = await pickIncident(parts, target, 'Run Linked Tests');
   if (!entry) return undefined;
-  const args = argsOf<RunLinkedTestsArgs>(target);
+  const args = argumentsOf<RunLinkedTestsArgs>(target);
   const result = await parts.testController.runIncident(entry.incident.id, { checkout: args?.checkout === true });
   if (result) {
     const failing = result.run.linked.filter((l) => l.outcome !== 'passed');

@@ -13,7 +13,7 @@ import type { ExtensionParts } from '../context';
 import { COMMANDS, CONTEXT, SETTINGS, SETTINGS_SECTION } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation } from '../operations';
-import { pickIncident, type IncidentTarget } from '../pick';
+import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
 
 /** Arguments that skip the questions (tests, other commands). */
@@ -32,8 +32,8 @@ export interface RecordUpdatesResult {
 const TITLE = 'Record Updates';
 
 export async function recordUpdates(parts: ExtensionParts, target?: IncidentTarget | RecordUpdatesArgs): Promise<RecordUpdatesResult | undefined> {
-  const args = isArgs(target) ? target : undefined;
-  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), TITLE);
+  const args = argumentsOf<RecordUpdatesArgs>(target);
+  const entry = await pickIncident(parts, target, TITLE);
   if (!entry) return undefined;
   const input = args?.workers && args.decision ? (args as UpdateCycleInput) : await askCycle(entry);
   if (!input) return undefined;
@@ -50,10 +50,6 @@ export async function recordUpdates(parts: ExtensionParts, target?: IncidentTarg
       .then((choice) => choice && vscode.commands.executeCommand(COMMANDS.draftCustomerUpdate, updated.id));
   }
   return { incident: updated, cycle, summary };
-}
-
-function isArgs(target: unknown): target is RecordUpdatesArgs {
-  return typeof target === 'object' && target !== null && !('kind' in target) && typeof (target as RecordUpdatesArgs).incident === 'string';
 }
 
 async function askCycle(entry: IncidentEntry): Promise<UpdateCycleInput | undefined> {
@@ -165,8 +161,8 @@ export function trackDraftContext(): vscode.Disposable {
 
 /** The IM's questions for affected users, which the PR manager asks on each call. */
 export async function addCustomerQuestion(parts: ExtensionParts, target?: IncidentTarget | { incident: string; question: string }): Promise<Incident | undefined> {
-  const args = typeof target === 'object' && target !== null && !('kind' in target) ? target : undefined;
-  const entry = await pickIncident(parts, args ? args.incident : (target as IncidentTarget), 'Add Question for Customers');
+  const args = argumentsOf<{ incident: string; question: string }>(target);
+  const entry = await pickIncident(parts, target, 'Add Question for Customers');
   if (!entry) return undefined;
   const question =
     args?.question ??
