@@ -53,6 +53,9 @@ describe('Runbook rules in the workbench (end to end)', function () {
     await runCommand(page, 'Incident: Tick Checklist Step');
     await pickQuickItem(page, INCIDENT);
     await pickQuickItem(page, STEP);
+    // Expand only once the tree has redrawn with the tick: a click during the redraw can land
+    // on a row that is about to be replaced and collapse it instead.
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start checklist' }).filter({ hasText: '6/9' }).first().waitFor({ timeout: 30_000 });
     await expandRow(page, 'Roles');
     await expandRow(page, 'Start checklist');
     const ticked = page.locator('.part.sidebar .monaco-list-row', { hasText: STEP }).filter({ hasText: 'by Ana Pereira' });
