@@ -29,6 +29,8 @@ export interface MostUrgent {
   openCount: number;
   /** The open incident whose update is due first (paused ones only when nothing else is open). */
   urgent?: { incident: Incident; next: NextUpdate };
+  /** Every open incident whose update is overdue now, so callers need not compute them again. */
+  overdue: { incident: Incident; next: NextUpdate }[];
 }
 
 export const DEFAULT_NEAR_THRESHOLD_MINUTES = 15;
@@ -153,6 +155,7 @@ export function mostUrgent(
 ): MostUrgent {
   let openCount = 0;
   let best: { incident: Incident; next: NextUpdate } | undefined;
+  const overdue: { incident: Incident; next: NextUpdate }[] = [];
   for (const incident of incidents) {
     if (incident.status === 'closed') continue;
     openCount++;
@@ -164,9 +167,10 @@ export function mostUrgent(
       // the record itself is reported as broken where it is read.
       continue;
     }
+    if (next.state === 'overdue') overdue.push({ incident, next });
     if (!best || before(incident, next, best.incident, best.next)) best = { incident, next };
   }
-  return best ? { openCount, urgent: best } : { openCount };
+  return best ? { openCount, urgent: best, overdue } : { openCount, overdue };
 }
 
 function before(a: Incident, an: NextUpdate, b: Incident, bn: NextUpdate): boolean {
@@ -189,5 +193,34 @@ export function countdownText(next: NextUpdate, zone?: string): string {
       return `update overdue by ${formatDuration(next.overdueMs)}`;
     default:
       return `update in ${formatDuration(next.remainingMs)}`;
+  }
+}
+
+/** "1:42": hours and minutes, as a clock reads; a day or more reads "2d 3h". */
+export function clockText(ms: number): string {
+  if (ms >= 86_400_000) return formatDuration(ms);
+  const minutes = Math.floor(Math.max(0, ms) / 60000);
+  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** "checkout-5xx" for "2026-11-26-checkout-5xx": the date is noise in a status bar. */
+export function shortIncidentId(id: string): string {
+  return id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
+}
+
+/**
+ * The status bar's text for the most urgent incident, with codicons:
+ * "$(flame) SEV2 checkout-5xx · update in 1:42 (+2)". `zone` sets the clock a pause ends by.
+ */
+export function countdownLabel(incident: Incident, next: NextUpdate, openCount: number, zone?: string): string {
+  const id = `SEV${incident.severity} ${shortIncidentId(incident.id)}`;
+  const more = openCount > 1 ? ` (+${openCount - 1})` : '';
+  switch (next.state) {
+    case 'paused':
+      return `$(debug-pause) ${id} · paused until ${stamp(next.pausedUntil ?? next.dueAt, zone).slice(11, 16)}${more}`;
+    case 'overdue':
+      return `$(flame) ${id} · update overdue ${clockText(next.overdueMs)}${more}`;
+    default:
+      return `$(flame) ${id} · update in ${clockText(next.remainingMs)}${more}`;
   }
 }

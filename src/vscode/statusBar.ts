@@ -1,11 +1,10 @@
 // The countdown to the next update of the most urgent open incident. One item, one timer; each
 // tick is arithmetic over the records already in memory (no file reads).
 import * as vscode from 'vscode';
-import { DEFAULT_NEAR_THRESHOLD_MINUTES, mostUrgent, nextUpdate, type NextUpdate } from '../model/cadence';
+import { clockText, countdownLabel, DEFAULT_NEAR_THRESHOLD_MINUTES, mostUrgent, type NextUpdate } from '../model/cadence';
 import { levelRules } from '../model/levels';
 import { personLabel } from '../model/people';
 import type { Incident } from '../model/record';
-import { formatDuration } from '../model/time';
 import { DisposableStore } from './disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
 import type { IncidentsModel } from './incidentsModel';
@@ -13,34 +12,12 @@ import { isOpen } from './tree';
 
 const TICK_MS = 1000;
 
-/** "1:42": hours and minutes, as a clock reads; a day or more reads "2d 3h". */
-export function clockText(ms: number): string {
-  if (ms >= 86_400_000) return formatDuration(ms);
-  const minutes = Math.floor(Math.max(0, ms) / 60000);
-  return `${Math.floor(minutes / 60)}:${String(minutes % 60).padStart(2, '0')}`;
-}
-
-/** "checkout-5xx" for "2026-11-26-checkout-5xx": the date is noise in a status bar. */
-export function shortId(id: string): string {
-  return id.replace(/^\d{4}-\d{2}-\d{2}-/, '');
-}
-
 function localTime(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
 }
 
-export function countdownLabel(incident: Incident, next: NextUpdate, openCount: number): string {
-  const head = `$(flame) SEV${incident.severity} ${shortId(incident.id)}`;
-  const more = openCount > 1 ? ` (+${openCount - 1})` : '';
-  switch (next.state) {
-    case 'paused':
-      return `$(debug-pause) SEV${incident.severity} ${shortId(incident.id)} · paused until ${localTime(next.pausedUntil ?? next.dueAt)}${more}`;
-    case 'overdue':
-      return `${head} · update overdue ${clockText(next.overdueMs)}${more}`;
-    default:
-      return `${head} · update in ${clockText(next.remainingMs)}${more}`;
-  }
-}
+/** The zone the person at this editor reads times in. */
+const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export class UpdateCountdown implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -85,13 +62,13 @@ export class UpdateCountdown implements vscode.Disposable {
     const incidents = this.model.incidents().map((e) => e.incident);
     const now = this.clock();
     const near = this.nearMinutes();
-    const { urgent, openCount } = mostUrgent(incidents, now, near);
+    const { urgent, openCount, overdue } = mostUrgent(incidents, now, near);
     if (!urgent) {
       this.item.hide();
       return;
     }
     const { incident, next } = urgent;
-    const text = countdownLabel(incident, next, openCount);
+    const text = countdownLabel(incident, next, openCount, LOCAL_ZONE);
     if (text !== this.lastText) {
       this.lastText = text;
       this.item.text = text;
@@ -102,7 +79,7 @@ export class UpdateCountdown implements vscode.Disposable {
       this.item.accessibilityInformation = { label: text.replace(/\$\([^)]*\)\s*/g, ''), role: 'button' };
       this.item.show();
     }
-    this.notifyDue(incidents, now, near);
+    this.notifyDue(overdue);
   }
 
   private tooltip(incident: Incident, next: NextUpdate, openCount: number): vscode.MarkdownString {
@@ -119,16 +96,8 @@ export class UpdateCountdown implements vscode.Disposable {
     return tip;
   }
 
-  private notifyDue(incidents: Incident[], now: number, near: number): void {
-    for (const incident of incidents) {
-      if (!isOpen(incident)) continue;
-      let next: NextUpdate;
-      try {
-        next = nextUpdate(incident, now, near);
-      } catch {
-        continue;
-      }
-      if (next.state !== 'overdue') continue;
+  private notifyDue(overdue: readonly { incident: Incident; next: NextUpdate }[]): void {
+    for (const { incident, next } of overdue) {
       const key = `${incident.id}@${next.dueAt}`;
       if (this.notified.has(key)) continue;
       this.notified.add(key);

@@ -2,7 +2,7 @@
 // formats its countdown. Runs a minute's 60 ticks back to back (the CPU work is the same as
 // spread over a minute) with 50 open incidents, and prints CPU ms per minute and per tick.
 // Numbers only, no asserts: machines differ.
-import { countdownText, mostUrgent } from '../../src/model/cadence';
+import { countdownLabel, mostUrgent } from '../../src/model/cadence';
 import type { Incident, Level, UpdateCycle } from '../../src/model/record';
 import { toTimestamp } from '../../src/model/time';
 
@@ -44,9 +44,13 @@ function incident(i: number): Incident {
 const incidents = Array.from({ length: INCIDENTS }, (_, i) => incident(i));
 let sink = 0;
 
+const announced = new Set<string>();
+
+/** What the status bar's tick does, less the VS Code calls: the urgent incident, its label, the cycles newly due. */
 function tick(now: number): void {
-  const { openCount, urgent } = mostUrgent(incidents, now);
-  const text = urgent ? `$(bell) ${urgent.incident.title}: ${countdownText(urgent.next)}${openCount > 1 ? ` (+${openCount - 1})` : ''}` : '';
+  const { openCount, urgent, overdue } = mostUrgent(incidents, now);
+  const text = urgent ? countdownLabel(urgent.incident, urgent.next, openCount, 'Europe/Lisbon') : '';
+  for (const { incident, next } of overdue) announced.add(`${incident.id}@${next.dueAt}`);
   sink += text.length;
 }
 

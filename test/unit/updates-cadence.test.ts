@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { countdownText, mostUrgent, nextUpdate } from '../../src/model/cadence';
+import { clockText, countdownLabel, countdownText, mostUrgent, nextUpdate, shortIncidentId } from '../../src/model/cadence';
 import type { Incident, Level, Regroup, UpdateCycle } from '../../src/model/record';
 import { instantOf } from '../../src/model/time';
 
@@ -138,6 +138,16 @@ describe('update cadence', () => {
       assert.equal(result.urgent?.next.state, 'near');
     });
 
+    it('lists every open incident that is overdue, once computed, for the due notifications', () => {
+      const late = incident({ id: 'late', declared_at: '2026-11-27T10:00:00+01:00' }); // due 12:00
+      const later = incident({ id: 'later', severity: 3, declared_at: '2026-11-27T12:30:00+01:00' }); // due 16:30
+      const onTime = incident({ id: 'on-time', declared_at: '2026-11-27T17:00:00+01:00' }); // due 19:00
+      const closed = incident({ id: 'closed', status: 'closed', declared_at: '2026-11-27T09:00:00+01:00' });
+      const result = mostUrgent([onTime, later, closed, late], now);
+      assert.deepEqual(result.overdue.map((o) => o.incident.id), ['later', 'late']);
+      assert.ok(result.overdue.every((o) => o.next.state === 'overdue'));
+    });
+
     it('puts paused incidents after every running countdown', () => {
       const paused = incident({
         id: 'p',
@@ -154,7 +164,7 @@ describe('update cadence', () => {
       const y = incident({ id: 'y' });
       assert.equal(mostUrgent([y, x], now).urgent?.incident.id, 'x');
       assert.equal(mostUrgent([x, y], now).urgent?.incident.id, 'x');
-      assert.deepEqual(mostUrgent([incident({ status: 'closed' })], now), { openCount: 0 });
+      assert.deepEqual(mostUrgent([incident({ status: 'closed' })], now), { openCount: 0, overdue: [] });
     });
 
     it('still counts down the others when one record has an unreadable time', () => {
@@ -174,6 +184,24 @@ describe('update cadence', () => {
       assert.equal(result.openCount, 50);
       assert.equal(result.urgent?.incident.id, 'inc-00');
       assert.equal(result.urgent?.next.overdueMs, 30 * MIN);
+    });
+  });
+
+  describe('the status bar label', () => {
+    it('reads hours and minutes as a clock, and days past a day', () => {
+      assert.equal(clockText(0), '0:00');
+      assert.equal(clockText(9 * MIN + 59_000), '0:09');
+      assert.equal(clockText(102 * MIN), '1:42');
+      assert.equal(clockText(26 * 60 * MIN + 5 * MIN), '1d 2h');
+    });
+
+    it('names the level and the id without its date, and counts the others open', () => {
+      const inc = incident({ id: '2026-11-27-checkout-5xx' });
+      assert.equal(shortIncidentId(inc.id), 'checkout-5xx');
+      assert.equal(countdownLabel(inc, nextUpdate(inc, at('2026-11-27T14:18:00+01:00')), 1), '$(flame) SEV2 checkout-5xx · update in 1:42');
+      assert.equal(countdownLabel(inc, nextUpdate(inc, at('2026-11-27T16:30:00+01:00')), 3), '$(flame) SEV2 checkout-5xx · update overdue 0:30 (+2)');
+      const paused = incident({ id: 'p', regroup: [{ at: '2026-11-27T22:00:00+01:00', by: 'ana', until: '2026-11-28T08:00:00+01:00' }] });
+      assert.equal(countdownLabel(paused, nextUpdate(paused, at('2026-11-27T23:00:00+01:00')), 1, 'Europe/Berlin'), '$(debug-pause) SEV2 p · paused until 08:00');
     });
   });
 });
