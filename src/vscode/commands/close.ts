@@ -9,7 +9,7 @@ import { COMMANDS } from '../ids';
 import { runOperation } from '../operations';
 import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
-import { writePublicLog } from './updates';
+import { writePublicLog } from '../publicLog';
 
 export interface CloseArgs {
   incident: string;

@@ -7,7 +7,7 @@ import { isTimeZone } from '../../model/time';
 import type { ExtensionParts } from '../context';
 import type { FolderRecords } from '../incidentsModel';
 import { knownPeople } from '../people';
-import { writePublicLog } from './updates';
+import { writePublicLog } from '../publicLog';
 
 /** Arguments a caller (a test, another command) may pass to skip the questions. */
 export interface DeclareArgs {

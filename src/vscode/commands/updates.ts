@@ -1,18 +1,16 @@
 // The update cycle: Record Updates, the observer summary, the customer update, the public log.
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addQuestion, customerUpdateText, prmCallNotes, recordCustomerUpdate } from '../../model/customerText';
 import { personLabel } from '../../model/people';
-import { renderPublicLog } from '../../model/publicLog';
 import type { Incident, UpdateCycle, UpdateDecision, WorkerUpdate } from '../../model/record';
 import { observerSummary } from '../../model/summaries';
 import { activeWorkers, decisionText, NO_UPDATE, recordUpdateCycle, UPDATE_DECISIONS, type UpdateCycleInput } from '../../model/updates';
 import { peopleOf } from '../actor';
 import type { ExtensionParts } from '../context';
-import { COMMANDS, CONTEXT, SETTINGS, SETTINGS_SECTION } from '../ids';
+import { COMMANDS, CONTEXT } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation } from '../operations';
+import { writePublicLog } from '../publicLog';
 import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
 
@@ -186,24 +184,6 @@ export async function copyPrmCallNotes(parts: ExtensionParts, target?: IncidentT
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: notes });
   await vscode.window.showTextDocument(doc, { preview: false });
   return notes;
-}
-
-export function publicLogPath(folder: vscode.WorkspaceFolder): string {
-  const setting = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<string>(SETTINGS.publicLogPath)?.trim();
-  return path.resolve(folder.uri.fsPath, setting || 'INCIDENT-LOG.md');
-}
-
-/** Regenerates the public log from the folder's records; writes only when it changed. */
-export async function writePublicLog(parts: ExtensionParts, folder: vscode.WorkspaceFolder): Promise<string> {
-  const file = publicLogPath(folder);
-  const incidents = parts.model.incidents().filter((e) => e.folder === folder).map((e) => e.incident);
-  const text = renderPublicLog(incidents);
-  const current = await fs.readFile(file, 'utf8').catch(() => undefined);
-  if (current !== text) {
-    await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, text);
-  }
-  return file;
 }
 
 export async function exportPublicLog(parts: ExtensionParts): Promise<string | undefined> {
