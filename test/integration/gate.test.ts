@@ -58,6 +58,8 @@ describe('The close gate in the extension host', function () {
   after(async () => {
     await setActor(undefined);
     await fs.rm(file(), { force: true });
+    // The public log was committed on the fix branch and rewritten since; main has none.
+    await simpleGit(root()).raw(['checkout', '--', 'INCIDENT-LOG.md']).catch(() => undefined);
     await simpleGit(root()).checkout('main');
     await api.model.reload();
   });
@@ -97,6 +99,12 @@ describe('The close gate in the extension host', function () {
 
     const stale = await vscode.commands.executeCommand<CloseResult>(COMMANDS.closeIncident, { incident: ID, interactive: false });
     assert.match(stale!.verdict.conditions.find((c) => c.id === 'tests-passed')!.message, /stale/);
+    // The team publishes the public log from the repository; Incident Room rewrites it as the
+    // incident goes on, which must not count as a change to the code under test.
+    const log = await vscode.commands.executeCommand<string>(COMMANDS.exportPublicLog);
+    assert.equal(log, path.join(root(), 'INCIDENT-LOG.md'));
+    await g.add(['INCIDENT-LOG.md']);
+    await g.commit('Publish the incident log');
 
     const run = await vscode.commands.executeCommand<IncidentRunResult>(COMMANDS.runLinkedTests, { incident: ID, checkout: true });
     assert.ok(run);
@@ -119,6 +127,9 @@ describe('The close gate in the extension host', function () {
     for (const step of LEVEL_TABLE[2].end.filter((s) => s.beforeClose)) {
       await vscode.commands.executeCommand(COMMANDS.tickStep, { incident: ID, list: 'end', step: step.id });
     }
+
+    await fs.appendFile(log!, '\n');
+    assert.deepEqual((await g.status()).modified, ['INCIDENT-LOG.md']);
 
     const close = await vscode.commands.executeCommand<CloseResult>(COMMANDS.closeIncident, { incident: ID, interactive: false });
     assert.ok(close);

@@ -14,6 +14,7 @@ import type { RunOutcome } from '../../testing/runner';
 import { actionContext } from '../actor';
 import type { ExtensionParts } from '../context';
 import { DisposableStore } from '../disposables';
+import { publicLogPath } from '../publicLog';
 import type { IncidentEntry, IncidentsModel } from '../incidentsModel';
 import { runOperation } from '../operations';
 import { testCommandFor, testTimeoutMs } from './testCommand';
@@ -94,16 +95,14 @@ export class IncidentTesting implements vscode.Disposable {
     return dir;
   }
 
-  /** The records folder, relative to the repository: edits to records are not changes to the code. */
+  /**
+   * The records folder and the public log, relative to the repository: Incident Room writes
+   * both as the incident goes on, and neither is a change to the code under test.
+   */
   async ignorePaths(entry: IncidentEntry): Promise<string[]> {
     const repo = realpathSync(await this.repoDir(entry.folder));
-    let records = entry.store.folderPath;
-    try {
-      records = realpathSync(records);
-    } catch {
-      // Not created yet; its configured path is what git will see.
-    }
-    return [path.relative(repo, records).split(path.sep).join('/') + '/'];
+    const relative = (file: string) => path.relative(repo, realOrSelf(file)).split(path.sep).join('/');
+    return [`${relative(entry.store.folderPath)}/`, relative(publicLogPath(entry.folder))];
   }
 
   /** The gate's verdict now, read fresh (Close never acts on a cached verdict). */
@@ -208,5 +207,14 @@ export class IncidentTesting implements vscode.Disposable {
 
   dispose(): void {
     this.disposables.dispose();
+  }
+}
+
+/** The real path, or the path itself for what does not exist yet (git will see it there). */
+function realOrSelf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
   }
 }
