@@ -1,4 +1,4 @@
-// `incident-room gate <id> [--run] [--json] [--folder .incidents] [--command '<json array>']
+// `incident-room gate <id> [--run] [--json] [--folder .incidents] [--public-log INCIDENT-LOG.md] [--command '<json array>']
 //  [--format junit|mocha-json|jest-json] [--timeout <seconds>] [--actor <person id>]`
 //
 // Prints the close gate's verdict; exit 0 only when the incident may close (1 when it may
@@ -25,7 +25,7 @@ export interface CliIo {
 }
 
 const USAGE =
-  'usage: incident-room gate <id> [--run] [--json] [--folder .incidents] [--command \'["npx","mocha"]\'] [--format junit|mocha-json|jest-json] [--timeout <seconds>] [--actor <person id>]';
+  'usage: incident-room gate <id> [--run] [--json] [--folder .incidents] [--public-log INCIDENT-LOG.md] [--command \'["npx","mocha"]\'] [--format junit|mocha-json|jest-json] [--timeout <seconds>] [--actor <person id>]';
 
 class UsageError extends Error {}
 
@@ -34,6 +34,8 @@ interface GateArgs {
   run: boolean;
   json: boolean;
   folder: string;
+  /** The public log Incident Room rewrites; like the records, not a change to the code. */
+  publicLog: string;
   command?: string[];
   format?: ReportFormat;
   timeoutMs: number;
@@ -52,7 +54,7 @@ function parseCommandJson(text: string, where: string): string[] {
 }
 
 function parseArgs(args: string[]): GateArgs {
-  const out: GateArgs = { id: '', run: false, json: false, folder: '.incidents', timeoutMs: 600_000, actor: 'incident-room-cli' };
+  const out: GateArgs = { id: '', run: false, json: false, folder: '.incidents', publicLog: 'INCIDENT-LOG.md', timeoutMs: 600_000, actor: 'incident-room-cli' };
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
     const value = () => {
@@ -63,6 +65,7 @@ function parseArgs(args: string[]): GateArgs {
     if (a === '--run') out.run = true;
     else if (a === '--json') out.json = true;
     else if (a === '--folder') out.folder = value();
+    else if (a === '--public-log') out.publicLog = value();
     else if (a === '--command') out.command = parseCommandJson(value(), '--command');
     else if (a === '--actor') out.actor = value();
     else if (a === '--format') {
@@ -126,8 +129,9 @@ export async function gateCommand(args: string[], io: CliIo): Promise<number> {
     let incident = loaded.incident;
     const repoDir = (await git(io.cwd).raw(['rev-parse', '--show-toplevel'])).trim();
     const evidence = new EvidenceStore(repoDir);
-    // Recording a run edits the record; changes in the records folder are not changes to the code.
-    const ignorePaths = [relative(repoDir, resolve(realpathSync(io.cwd), parsed.folder)).split('\\').join('/') + '/'];
+    // Recording a run edits the record, and the public log follows the records: neither is a change to the code.
+    const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
+    const ignorePaths = [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
     if (parsed.run) {
       const test = testCommandFor(incident, parsed, io.cwd);
       const result = await runIncidentTests({

@@ -379,7 +379,7 @@ describe('gate command line', () => {
     for (const r of plan.items[0]?.results ?? []) r.at = r.env === 'staging' ? '2025-01-01T10:00:00Z' : '2025-01-01T11:00:00Z';
     plan.signoffs = [{ person: 'ana', role: 'incident_manager', at: '2025-01-01T12:00:00Z' }, { person: 'bruno', role: 'worker', at: '2025-01-01T12:01:00Z' }];
     const file = join(f.dir, '.incidents', `${incident.id}.yaml`);
-    await commitFiles(f.dir, { [`.incidents/${incident.id}.yaml`]: stringify(incident) }, 'Record the incident');
+    await commitFiles(f.dir, { [`.incidents/${incident.id}.yaml`]: stringify(incident), 'INCIDENT-LOG.md': '# Incident log\n' }, 'Record the incident');
     const out: string[] = [];
     const err: string[] = [];
     const io = { cwd: f.dir, out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
@@ -391,6 +391,10 @@ describe('gate command line', () => {
     const verdict = JSON.parse(out.join('')) as GateVerdict;
     assert.equal(verdict.mayClose, true);
     assert.match(readFileSync(file, 'utf8'), /test_runs:[\s\S]*outcome: passed/);
+    // The public log follows the records as they change; rewriting it is not a change to the code.
+    writeFileSync(join(f.dir, 'INCIDENT-LOG.md'), '# Incident log\n\nupdated\n');
+    assert.equal(await gateCommand([incident.id], io), 0, out.join('') + err.join(''));
+    assert.equal(await gateCommand([incident.id, '--public-log', 'docs/log.md'], io), 1);
     writeFileSync(join(f.dir, 'src/vat.js'), 'module.exports = 2;\n');
     assert.equal(await gateCommand([incident.id], io), 1);
     assert.equal(await gateCommand(['--bogus'], io), 2);
