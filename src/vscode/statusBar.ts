@@ -25,6 +25,7 @@ export class UpdateCountdown implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   /** `<id>@<due instant>` of cycles already announced, so each falls due once. */
   private readonly notified = new Set<string>();
+  private notificationsShown = 0;
   private lastText = '';
 
   constructor(
@@ -101,6 +102,7 @@ export class UpdateCountdown implements vscode.Disposable {
       const key = `${incident.id}@${next.dueAt}`;
       if (this.notified.has(key)) continue;
       this.notified.add(key);
+      this.notificationsShown++;
       void vscode.window
         .showWarningMessage(`Update due for ${levelRules(incident.severity).name} "${incident.title}": ask each worker for an update.`, 'Record Updates')
         .then((choice) => {
@@ -110,9 +112,9 @@ export class UpdateCountdown implements vscode.Disposable {
   }
 
   /** For tests: what the item shows now. */
-  snapshot(): { text: string; background?: string; visible: boolean } {
+  snapshot(): { text: string; background?: string; visible: boolean; announced: string[]; notificationsShown: number } {
     const bg = this.item.backgroundColor as vscode.ThemeColor | undefined;
-    return { text: this.item.text, background: bg?.id, visible: this.lastText !== '' };
+    return { text: this.item.text, background: bg?.id, visible: this.lastText !== '', announced: [...this.notified], notificationsShown: this.notificationsShown };
   }
 
   dispose(): void {

@@ -52,6 +52,15 @@ describe('Incident records in the extension host', () => {
     await waitFor('the new incident in the tree', () => api.tree.incidentNode(loaded.incident.id));
   });
 
+  it('reveals the record of the active editor in the tree', async () => {
+    const file = path.join(records(), '2026-11-26-checkout-5xx.yaml');
+    await vscode.window.showTextDocument(vscode.Uri.file(file));
+    await vscode.commands.executeCommand(COMMANDS.revealInTree);
+    const selected = await waitFor('a selection in the tree', () => api.treeView.selection[0]);
+    assert.equal(selected.kind, 'incident');
+    assert.equal(selected.kind === 'incident' && selected.entry.incident.id, '2026-11-26-checkout-5xx');
+  });
+
   it('shows a hand edit of a record in the tree within a second, without a reload', async () => {
     const file = path.join(records(), '2026-11-20-slow-search.yaml');
     const text = await fs.readFile(file, 'utf8');

@@ -115,4 +115,14 @@ describe('The update cycle in the extension host', () => {
     assert.match(shown.text, /slow-search · update overdue \d+d \d+h/);
     assert.equal(shown.background, 'statusBarItem.errorBackground');
   });
+
+  it('announces an overdue cycle once, however many ticks pass', () => {
+    api.countdown.render();
+    const before = api.countdown.snapshot();
+    assert.ok(before.announced.some((key) => key.startsWith('2026-11-20-slow-search@')), JSON.stringify(before.announced));
+    assert.ok(before.notificationsShown >= 1);
+    api.countdown.render();
+    api.countdown.render();
+    assert.equal(api.countdown.snapshot().notificationsShown, before.notificationsShown, 'an announced cycle was announced again');
+  });
 });
