@@ -8,6 +8,7 @@ import type { Incident } from '../model/record';
 import { DisposableStore } from './disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
 import type { IncidentsModel } from './incidentsModel';
+import { escapeMarkdown } from './markdown';
 import { isOpen } from './tree';
 
 const TICK_MS = 1000;
@@ -86,9 +87,9 @@ export class UpdateCountdown implements vscode.Disposable {
   private tooltip(incident: Incident, next: NextUpdate, openCount: number): vscode.MarkdownString {
     const rules = levelRules(incident.severity);
     const tip = new vscode.MarkdownString(undefined, true);
-    tip.appendMarkdown(`**${escape(incident.title)}**  \n`);
+    tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**  \n`);
     tip.appendMarkdown(`${rules.name} · updates every ${rules.updateCadenceMinutes / 60} h  \n`);
-    tip.appendMarkdown(`Incident Manager: ${escape(personLabel(incident.people ?? [], incident.roles.incident_manager))}  \n`);
+    tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}  \n`);
     tip.appendMarkdown(`Last update: ${next.lastAt ? localTime(next.lastAt) : 'none yet (counting from the declaration)'}  \n`);
     if (next.state === 'paused') tip.appendMarkdown(`Paused: everyone was sent home; resumes ${localTime(next.pausedUntil ?? next.dueAt)}  \n`);
     tip.appendMarkdown(`Next update due: ${localTime(next.dueAt)}${next.state === 'overdue' ? ` (overdue by ${clockText(next.overdueMs)})` : ''}  \n`);
@@ -122,6 +123,3 @@ export class UpdateCountdown implements vscode.Disposable {
   }
 }
 
-function escape(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}

@@ -10,6 +10,7 @@ import type { RecordProblem } from '../store/recordFile';
 import { DisposableStore } from './disposables';
 import { COMMANDS, CONTEXT, VIEW_INCIDENTS } from './ids';
 import type { ExtensionParts } from './context';
+import { escapeMarkdown } from './markdown';
 import type { IncidentEntry, IncidentsModel, RecordEntry } from './incidentsModel';
 import type { LeafItem, SectionHeader, TreeSection } from './sections/section';
 import { TREE_SECTIONS } from './sections/registry';
@@ -233,9 +234,6 @@ function openProblemCommand(file: string, problem: RecordProblem): vscode.Comman
   return { command: COMMANDS.openProblem, title: 'Open at Error', arguments: [file, problem.line, problem.col] };
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
-}
 
 export function createIncidentTreeView(provider: IncidentTreeProvider): vscode.TreeView<IncidentTreeNode> {
   return vscode.window.createTreeView(VIEW_INCIDENTS, { treeDataProvider: provider, showCollapseAll: true });
