@@ -2,7 +2,8 @@
 // Commands live in one table so new ones (e.g. the close gate) are one import and one line.
 import * as path from 'node:path';
 import type { Incident } from './model/record';
-import { compareTimestamps, formatDuration, instantOf } from './model/time';
+import { incidentAgeMs, isOpen } from './model/lifecycle';
+import { compareTimestamps, formatDuration } from './model/time';
 import { IncidentStore } from './store/incidentStore';
 import { gateCommand } from './testing/gateCli';
 import type { LoadedRecord } from './store/recordFile';
@@ -68,16 +69,9 @@ interface StatusRow {
   title: string;
 }
 
-function ageMs(incident: Incident, now: Date): number {
-  const end = incident.status === 'closed' && incident.closed_at ? instantOf(incident.closed_at) : now.getTime();
-  return end - instantOf(incident.declared_at);
-}
-
 /** Open incidents first, then the most severe level, then the earliest declared. */
 export function compareForStatus(a: Incident, b: Incident): number {
-  const openA = a.status === 'closed' ? 1 : 0;
-  const openB = b.status === 'closed' ? 1 : 0;
-  return openA - openB || a.severity - b.severity || compareTimestamps(a.declared_at, b.declared_at);
+  return Number(!isOpen(a)) - Number(!isOpen(b)) || a.severity - b.severity || compareTimestamps(a.declared_at, b.declared_at);
 }
 
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
@@ -90,7 +84,7 @@ export async function statusCommand(args: string[], io: CliIo): Promise<number> 
   const rows: StatusRow[] = ok
     .sort((a, b) => compareForStatus(a.incident, b.incident))
     .map(({ file, incident }) => {
-      const ms = ageMs(incident, now);
+      const ms = incidentAgeMs(incident, now.getTime());
       return {
         id: incident.id,
         file: path.relative(io.cwd, file) || file,

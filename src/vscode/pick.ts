@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import type { ExtensionParts } from './context';
 import type { IncidentEntry } from './incidentsModel';
-import { isOpen, type IncidentTreeNode } from './tree';
+import { isOpen } from '../model/lifecycle';
+import type { IncidentTreeNode } from './tree';
 
 export type IncidentTarget = IncidentTreeNode | string | undefined;
 

@@ -9,7 +9,7 @@ import { DisposableStore } from './disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
 import type { IncidentsModel } from './incidentsModel';
 import { escapeMarkdown } from './markdown';
-import { isOpen } from './tree';
+import { isOpen } from '../model/lifecycle';
 
 const TICK_MS = 1000;
 

@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { countdownText, nextUpdate } from '../model/cadence';
 import { levelRules } from '../model/levels';
+import { incidentAgeMs, isOpen } from '../model/lifecycle';
 import { personLabel } from '../model/people';
 import type { Incident } from '../model/record';
-import { compareTimestamps, formatDuration, instantOf } from '../model/time';
+import { compareTimestamps, formatDuration } from '../model/time';
 import type { RecordProblem } from '../store/recordFile';
 import { DisposableStore } from './disposables';
 import { COMMANDS, CONTEXT, VIEW_INCIDENTS } from './ids';
@@ -24,10 +25,6 @@ export type IncidentTreeNode =
 
 const LEVEL_COLOURS: Record<number, string> = { 1: 'charts.red', 2: 'charts.orange', 3: 'charts.yellow' };
 
-export function isOpen(incident: Incident): boolean {
-  return incident.status !== 'closed';
-}
-
 /** Open incidents first, most severe first, then oldest first; closed ones after, newest first. */
 export function compareIncidents(a: Incident, b: Incident): number {
   if (isOpen(a) !== isOpen(b)) return isOpen(a) ? -1 : 1;
@@ -38,8 +35,7 @@ export function compareIncidents(a: Incident, b: Incident): number {
 }
 
 export function incidentAge(incident: Incident, now: number): string {
-  const end = incident.closed_at ? instantOf(incident.closed_at) : now;
-  return formatDuration(end - instantOf(incident.declared_at));
+  return formatDuration(incidentAgeMs(incident, now));
 }
 
 

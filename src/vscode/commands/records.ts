@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ExtensionParts } from '../context';
 import type { IncidentTreeNode } from '../tree';
-import { isOpen } from '../tree';
+import { isOpen } from '../../model/lifecycle';
 
 /** Opens a record; with a tree node or id as argument, that one, else asks. */
 export async function openRecord(parts: ExtensionParts, target?: IncidentTreeNode | string): Promise<vscode.TextEditor | undefined> {

@@ -2,7 +2,7 @@
 // so the tree shows "reading git…" rather than waiting.
 import * as vscode from 'vscode';
 import { COMMANDS } from '../ids';
-import { isOpen } from '../tree';
+import { isOpen } from '../../model/lifecycle';
 import type { LeafItem, TreeSection } from './section';
 
 export const fixSection: TreeSection = {

@@ -5,7 +5,7 @@ import type { PlanResult } from '../../model/record';
 import { planStatus } from '../../model/testPlan';
 import { formatTestRef, testKey } from '../../testing/testId';
 import { COMMANDS } from '../ids';
-import { isOpen } from '../tree';
+import { isOpen } from '../../model/lifecycle';
 import type { LeafItem, TreeSection } from './section';
 
 const resultText = (r: PlanResult | null) => (r ? r.outcome : '—');

@@ -5,7 +5,7 @@ import { personLabel } from '../../model/people';
 import { decisionText, isNoUpdate } from '../../model/updates';
 import { compareTimestamps } from '../../model/time';
 import { COMMANDS } from '../ids';
-import { isOpen } from '../tree';
+import { isOpen } from '../../model/lifecycle';
 import type { LeafItem, TreeSection } from './section';
 
 export const updatesSection: TreeSection = {
