@@ -5,7 +5,7 @@ import type { ActionContext, RecordEdit } from './edits';
 import { timelineEdit } from './edits';
 import type { Incident, PersonId, PlanEnvironment, PlanOutcome, PlanResult, Signoff, TestPlanItem, TestRef, Timestamp } from './record';
 import { instantOf, toTimestamp } from './time';
-import { formatTestRef, normalizeTestFile, sameTest, testKey } from '../testing/testId';
+import { formatTestRef, normalizeTestFile, sameTest, testKey } from './testId';
 
 export const CUSTOMER_DATA_NOTE = 'mutates customer data: never run in production';
 

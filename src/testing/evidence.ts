@@ -13,7 +13,7 @@ import { linkedTests } from '../model/testPlan';
 import { gitDirOf } from '../git/fixBranch';
 import { lookupTest, type ParsedReport } from './reports/report';
 import type { RunOutcome } from './runner';
-import { formatTestRef } from './testId';
+import { formatTestRef } from '../model/testId';
 
 export const EVIDENCE_VERSION = 1;
 

@@ -10,7 +10,7 @@ import { changeSeverity } from '../model/severity';
 import { linkedTests, planStatus } from '../model/testPlan';
 import { toTimestamp } from '../model/time';
 import { EvidenceStore, linkedResults, type EvidenceRun, type LatestEvidence } from './evidence';
-import { formatTestRef, sameTest } from './testId';
+import { formatTestRef, sameTest } from '../model/testId';
 
 export type GateAction =
   | 'link-branch'

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { IncidentRoomApi } from '../../src/extension';
 import { LEVEL_TABLE } from '../../src/model/levels';
 import { parseRecord } from '../../src/store/recordFile';
-import { testKey } from '../../src/testing/testId';
+import { testKey } from '../../src/model/testId';
 import type { CloseResult } from '../../src/vscode/commands/close';
 import { COMMANDS } from '../../src/vscode/ids';
 import type { IncidentRunResult } from '../../src/vscode/testing/incidentTesting';

@@ -6,7 +6,7 @@ import { parseJestJson, readJestJson } from '../../src/testing/reports/jestJson'
 import { parseJunit, readJunit } from '../../src/testing/reports/junit';
 import { parseMochaJson, readMochaJson } from '../../src/testing/reports/mochaJson';
 import { lookupTest, ReportError, type ParsedReport } from '../../src/testing/reports/report';
-import { formatTestRef, parseTestRef, sameTest, testKey } from '../../src/testing/testId';
+import { formatTestRef, parseTestRef, sameTest, testKey } from '../../src/model/testId';
 import { cleanupTemp, JEST_BIN, MOCHA_BIN, ref, tempDir, writeFiles } from './helpers/testProjects';
 
 const A_TEST = `

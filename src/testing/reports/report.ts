@@ -2,7 +2,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { TestRef } from '../../model/record';
-import { normalizeTestFile } from '../testId';
+import { normalizeTestFile } from '../../model/testId';
 
 export type ReportFormat = 'junit' | 'mocha-json' | 'jest-json';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['junit', 'mocha-json', 'jest-json'];

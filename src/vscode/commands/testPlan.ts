@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Incident, PlanEnvironment, PlanOutcome, TestRef } from '../../model/record';
 import { addPlanItem, linkTest, PLAN_ENVIRONMENTS, PLAN_OUTCOMES, recordResult, signOff } from '../../model/testPlan';
-import { formatTestRef, parseTestRef } from '../../testing/testId';
+import { formatTestRef, parseTestRef } from '../../model/testId';
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { PlanResult } from '../../model/record';
 import { planStatus } from '../../model/testPlan';
-import { formatTestRef, testKey } from '../../testing/testId';
+import { formatTestRef, testKey } from '../../model/testId';
 import { COMMANDS } from '../ids';
 import { isOpen } from '../../model/lifecycle';
 import type { LeafItem, TreeSection } from './section';

@@ -6,7 +6,7 @@ import type { Incident } from '../../model/record';
 import { linkedTests } from '../../model/testPlan';
 import type { LinkedResult } from '../../testing/evidence';
 import { lookupTest, type ParsedReport } from '../../testing/reports/report';
-import { formatTestRef, testKey } from '../../testing/testId';
+import { formatTestRef, testKey } from '../../model/testId';
 import { DisposableStore } from '../disposables';
 import { TEST_CONTROLLER } from '../ids';
 import type { IncidentEntry, IncidentsModel } from '../incidentsModel';

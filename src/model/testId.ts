@@ -1,6 +1,6 @@
 // A linked test is identified by its file and its full title path, never by its title alone:
 // the same title in two suites or two files names two different tests.
-import type { TestRef } from '../model/record';
+import type { TestRef } from './record';
 
 const SEPARATOR = ' > ';
 
