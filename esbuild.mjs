@@ -70,6 +70,12 @@ if (args.has('--tests')) {
   const contexts = [
     await esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
     await esbuild.context({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+    // The reporters Incident Room adds to a test command; the runner loads them from dist/reporters/ beside the bundles.
+    ...(await Promise.all(
+      ['mocha', 'nodeTest', 'jest'].map((name) =>
+        esbuild.context({ ...common, entryPoints: [`src/testing/reporters/${name}.ts`], outfile: `dist/reporters/${name}.js` }),
+      ),
+    )),
   ];
   copySchema();
   if (watch) {

@@ -29,9 +29,11 @@ export interface FixBranchStatus {
   /** Commits on the branch not on the base, and on the base not on the branch; null without both. */
   ahead: number | null;
   behind: number | null;
-  /** With the branch checked out: uncommitted changes to tracked files (untracked files do not count). */
+  /** With the branch checked out: uncommitted changes to tracked files, or untracked files git does not ignore. */
   dirty: boolean;
   dirtyFiles: string[];
+  /** Untracked files that are not git-ignored: they take part in a run as much as committed ones. */
+  untrackedFiles: string[];
   /** Commits since the branch left its base authored by the IM, who must not fix the problem. */
   imCommits: ImCommit[];
 }
@@ -56,18 +58,32 @@ async function resolveBranch(g: SimpleGit, branch: string): Promise<string | nul
   }
 }
 
-/** Where incident records live by default; their edits are not changes to the code under test. */
+/** Where incident records live by default; their YAML edits are not changes to the code under test. */
 export const DEFAULT_IGNORED_PATHS: readonly string[] = ['.incidents/'];
 
+/** Whether a repository-relative path is one of the checked exclusions: a record's YAML or the public log. */
+export function isExcluded(path: string, exclusions: readonly string[]): boolean {
+  return exclusions.some((e) => (e.endsWith('/') ? path.startsWith(e) && !path.slice(e.length).includes('/') && /\.ya?ml$/i.test(path) : path === e));
+}
+
+/** Uncommitted changes to tracked files, and untracked files git does not ignore, outside the exclusions. */
+export function codeChanges(status: StatusResult, exclusions: readonly string[]): { dirtyFiles: string[]; untrackedFiles: string[] } {
+  const dirtyFiles: string[] = [];
+  const untrackedFiles: string[] = [];
+  for (const f of status.files) {
+    if (f.index === '!' || isExcluded(f.path, exclusions)) continue;
+    if (f.index === '?' && f.working_dir === '?') untrackedFiles.push(f.path);
+    else dirtyFiles.push(f.path);
+  }
+  return { dirtyFiles: dirtyFiles.sort(), untrackedFiles: untrackedFiles.sort() };
+}
+
 /**
- * Tracked files with uncommitted changes, staged or not, outside the ignored repository-relative
- * prefixes (the records folder: recording a run edits the record, which must not make the tree dirty).
+ * Tracked files with uncommitted changes, staged or not, outside the exclusions (a records
+ * folder's YAML files, the public log: recording a run edits the record, which must not make the tree dirty).
  */
 export function trackedChanges(status: StatusResult, ignore: readonly string[] = DEFAULT_IGNORED_PATHS): string[] {
-  return status.files
-    .filter((f) => !(f.index === '?' && f.working_dir === '?') && f.index !== '!')
-    .map((f) => f.path)
-    .filter((p) => !ignore.some((prefix) => p === prefix.replace(/\/$/, '') || p.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`)));
+  return codeChanges(status, ignore).dirtyFiles;
 }
 
 export async function currentBranchOf(repoDir: string): Promise<string | null> {
@@ -141,11 +157,14 @@ export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: Fix
     behind: null,
     dirty: false,
     dirtyFiles: [],
+    untrackedFiles: [],
     imCommits: [],
   };
   if (checkedOut) {
-    status.dirtyFiles = trackedChanges(await g.status(), opts.ignorePaths);
-    status.dirty = status.dirtyFiles.length > 0;
+    const changes = codeChanges(await g.status(['--untracked-files=all']), opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);
+    status.dirtyFiles = changes.dirtyFiles;
+    status.untrackedFiles = changes.untrackedFiles;
+    status.dirty = changes.dirtyFiles.length > 0 || changes.untrackedFiles.length > 0;
   }
   if (head && baseHead) {
     const [behind, ahead] = (await g.raw(['rev-list', '--left-right', '--count', `${baseHead}...${head}`])).trim().split(/\s+/).map(Number);

@@ -10,19 +10,36 @@ import { timelineEdit } from '../model/edits';
 import type { Incident, TestOutcome, TestRef, TestRunRecord, Timestamp } from '../model/record';
 import { toTimestamp } from '../model/time';
 import { linkedTests } from '../model/testPlan';
+import { movedDuring, type CodeExclusions, type CodeState } from '../git/codeState';
 import { gitDirOf } from '../git/fixBranch';
 import { lookupTest, type ParsedReport } from './reports/report';
 import type { RunOutcome } from './runner';
 import { formatTestRef } from '../model/testId';
 
-export const EVIDENCE_VERSION = 1;
+/** 2: the run keeps what the verdict needs (linked outcomes, totals, failing names, the report's hash), not the report. */
+export const EVIDENCE_VERSION = 2;
 
 export interface LinkedResult {
   test: TestRef;
   outcome: TestOutcome;
-  /** Why a test counts as missing although the report has its title, e.g. ambiguity. */
+  /** Why a test counts as missing: ambiguity, not on this commit, not reached after a failure… */
   note?: string;
 }
+
+export interface ReportSummary {
+  /** The report file's SHA-256: which report decided, without keeping it. */
+  sha256: string;
+  tests: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Failing tests (and failed hooks), linked or not, as `file > suite > title`; at most MAX_FAILING. */
+  failing: string[];
+  /** What looks made up rather than run, e.g. no test took any time. */
+  suspicious?: string[];
+}
+
+export const MAX_FAILING = 20;
 
 export interface EvidenceRun {
   v: typeof EVIDENCE_VERSION;
@@ -33,17 +50,27 @@ export interface EvidenceRun {
   /** HEAD when it ended; differs when someone committed or switched branches meanwhile. */
   shaAfter: string;
   branch: string | null;
-  /** No uncommitted changes to tracked files before or after the run. */
+  /** No uncommitted changes to tracked files and no untracked files, before or after the run. */
   clean: boolean;
   dirtyFiles: string[];
+  /** Untracked, not git-ignored files present before or after the run: part of what ran. */
+  untrackedFiles: string[];
+  /** HEAD, the branch or the index moved during the run, even if it came back: what moved. */
+  moved: string[];
+  /** Paths left out of the clean check (the records folder's YAML files, the public log), as checked. */
+  excluded: string[];
+  /** Exclusions asked for that were not a records folder or the public log; they counted as code. */
+  excludedRefused: string[];
+  /** The runner's plain command, the runner it starts, and where the command came from. */
   command: string[];
+  runner: string;
+  commandSource: string;
   startedAt: Timestamp;
   endedAt: Timestamp;
   exitCode: number | null;
   signal: string | null;
   endedBy: 'exit' | 'timeout' | 'cancelled';
-  reportFormat: string;
-  report: ParsedReport | null;
+  report: ReportSummary | null;
   reportError?: string;
   linked: LinkedResult[];
 }
@@ -179,6 +206,7 @@ export class EvidenceStore {
     entries.forEach((entry, index) => {
       if (!verifies(entry, key)) result.rejected.push({ index, reason: 'its signature does not verify (edited, or written with another key)' });
       else if (entry.run.incidentId !== incidentId) result.rejected.push({ index, reason: `it belongs to incident ${entry.run.incidentId}` });
+      else if ((entry.run.v as number) !== EVIDENCE_VERSION) result.rejected.push({ index, reason: 'it was made by an older version of Incident Room, whose runs the gate no longer trusts; run the tests again' });
       else result.verified.push(entry.run);
     });
     result.run = result.verified[result.verified.length - 1] ?? null;
@@ -194,12 +222,15 @@ export function latestEvidence(repoDir: string, incidentId: string, opts: Eviden
 
 export interface RecordRunInput {
   repoDir: string;
+  /** Where the command ran; linked test files are relative to it. */
+  cwd: string;
   incident: Incident;
   outcome: RunOutcome;
-  reportFormat: string;
-  /** Working-tree facts from just before and just after the run. */
-  before: { sha: string; branch: string | null; dirtyFiles: string[] };
-  after: { sha: string; dirtyFiles: string[] };
+  commandSource: string;
+  /** The code state from just before and just after the run. */
+  before: CodeState;
+  after: CodeState;
+  exclusions: CodeExclusions;
   ctx: ActionContext;
   evidence?: EvidenceOptions;
 }
@@ -216,28 +247,67 @@ function totalsOf(linked: readonly LinkedResult[]): TestRunRecord['totals'] {
   return totals;
 }
 
+export function summarizeReport(report: ParsedReport): ReportSummary {
+  const tests = report.tests.filter((t) => !t.notATest);
+  const failing = report.tests.filter((t) => t.outcome === 'failed').map((t) => formatTestRef(t.ref));
+  const summary: ReportSummary = {
+    sha256: report.sha256 ?? '',
+    tests: tests.length,
+    passed: tests.filter((t) => t.outcome === 'passed').length,
+    failed: tests.filter((t) => t.outcome === 'failed').length,
+    skipped: tests.filter((t) => t.outcome === 'skipped').length,
+    failing: failing.slice(0, MAX_FAILING),
+  };
+  if (report.suspicious?.length) summary.suspicious = [...report.suspicious];
+  return summary;
+}
+
+/** Why a linked test is not in the report, from what this commit's test file says. */
+function missingCause(test: TestRef, cwd: string, outcome: RunOutcome): string {
+  const title = test.title[test.title.length - 1] ?? '';
+  let text: string;
+  try {
+    text = readFileSync(join(cwd, test.file), 'utf8');
+  } catch {
+    return `${test.file} is not on this commit (not written yet, moved, or the link is wrong)`;
+  }
+  if (!text.includes(title)) return `no test titled "${title}" in ${test.file} on this commit (not written yet, or renamed)`;
+  const failedFirst = outcome.report?.tests.some((t) => t.outcome === 'failed');
+  const bail = outcome.command.some((a) => a === '--bail' || a === '-b' || a.startsWith('--bail='));
+  if (failedFirst && bail) return 'not reached after the first failure (the command stops at the first failure: --bail)';
+  return `in ${test.file} but not run: filtered out (--grep, -t, --test-name-pattern, .only), or the file was not given to the runner`;
+}
+
 /** Signs and stores the run's evidence, and returns the audit entry and edits for the record. */
 export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
-  const { outcome, ctx } = input;
-  const linked = linkedResults(linkedTests(input.incident), outcome.report ?? null);
-  const dirtyFiles = [...new Set([...input.before.dirtyFiles, ...input.after.dirtyFiles])].sort();
+  const { outcome, ctx, before, after } = input;
+  const linked = linkedResults(linkedTests(input.incident), outcome.report ?? null).map((l) =>
+    l.outcome === 'missing' && !l.note && outcome.report ? { ...l, note: missingCause(l.test, input.cwd, outcome) } : l,
+  );
+  const dirtyFiles = [...new Set([...before.dirtyFiles, ...after.dirtyFiles])].sort();
+  const untrackedFiles = [...new Set([...before.untrackedFiles, ...after.untrackedFiles])].sort();
   const run: EvidenceRun = {
     v: EVIDENCE_VERSION,
     id: `${outcome.startedAt.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`,
     incidentId: input.incident.id,
-    sha: input.before.sha,
-    shaAfter: input.after.sha,
-    branch: input.before.branch,
-    clean: dirtyFiles.length === 0,
+    sha: before.sha,
+    shaAfter: after.sha,
+    branch: before.branch,
+    clean: dirtyFiles.length === 0 && untrackedFiles.length === 0,
     dirtyFiles,
+    untrackedFiles,
+    moved: movedDuring(before, after),
+    excluded: [...input.exclusions.paths],
+    excludedRefused: [...input.exclusions.refused],
     command: [...outcome.command],
+    runner: outcome.runner,
+    commandSource: input.commandSource,
     startedAt: toTimestamp(outcome.startedAt, ctx.zone),
     endedAt: toTimestamp(outcome.endedAt, ctx.zone),
     exitCode: outcome.exitCode,
     signal: outcome.signal,
     endedBy: outcome.endedBy,
-    reportFormat: input.reportFormat,
-    report: outcome.report ?? null,
+    report: outcome.report ? summarizeReport(outcome.report) : null,
     linked,
   };
   if (outcome.reportError) run.reportError = outcome.reportError;
@@ -254,13 +324,14 @@ export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
     ended_at: run.endedAt,
     exit_code: run.exitCode,
     ended_by: run.endedBy,
-    report_format: run.reportFormat,
+    report_format: run.runner,
     tests: linked.map((l) => ({ test: l.test, outcome: l.outcome })),
     totals,
   };
   const how = run.endedBy === 'exit' ? `exit ${run.exitCode ?? run.signal}` : run.endedBy === 'timeout' ? 'timed out' : 'cancelled';
+  const tree = run.clean ? '' : run.untrackedFiles.length > 0 ? ', uncommitted or untracked files' : ', uncommitted changes';
   const text =
-    `Ran the linked tests on ${run.sha.slice(0, 7)} (${record.branch}${run.clean ? '' : ', uncommitted changes'}): ` +
+    `Ran the linked tests on ${run.sha.slice(0, 7)} (${record.branch}${tree}): ` +
     `${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped, ${totals.missing} missing; ${how}` +
     (run.reportError ? `; ${run.reportError}` : '');
   return { run, record, edits: [{ op: 'append', path: ['test_runs'], value: record }, timelineEdit(ctx, 'test-run', text)] };

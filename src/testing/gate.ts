@@ -2,14 +2,16 @@
 // linked automated tests in the runner (by signed evidence, not by the YAML), the plan was
 // executed in staging and production and signed off, and the checklist is done. Every unmet
 // condition is listed, each with the action that would meet it.
-import { fixBranchStatus, personForEmail, type FixBranchStatus } from '../git/fixBranch';
+import { checkExclusions, codeChangedBetween } from '../git/codeState';
+import { DEFAULT_IGNORED_PATHS, fixBranchStatus, personForEmail, type FixBranchStatus } from '../git/fixBranch';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from '../model/edits';
 import { LEVEL_TABLE } from '../model/levels';
 import type { Incident, TestRunRecord } from '../model/record';
 import { changeSeverity } from '../model/severity';
 import { linkedTests, planStatus } from '../model/testPlan';
 import { toTimestamp } from '../model/time';
-import { EvidenceStore, linkedResults, type EvidenceRun, type LatestEvidence } from './evidence';
+import { EvidenceStore, type EvidenceRun, type LatestEvidence } from './evidence';
+import type { TestCommand } from './runner';
 import { formatTestRef, sameTest } from '../model/testId';
 
 export type GateAction =
@@ -30,11 +32,22 @@ export interface GateCondition {
   action?: GateAction;
 }
 
+/** The signed run the tests condition was decided on, and the command it ran. */
+export interface JudgedRun {
+  runId: string;
+  sha: string;
+  command: string[];
+  /** Where the command came from: CI's --command, the base branch's package.json, a setting. */
+  commandSource: string;
+  runner: string;
+}
+
 export interface GateVerdict {
   mayClose: boolean;
   conditions: GateCondition[];
   /** Worth knowing, not blocking: commits by the IM on the fix branch, evidence that was ignored. */
   notes: string[];
+  judged?: JudgedRun;
 }
 
 export interface GateInput {
@@ -43,8 +56,10 @@ export interface GateInput {
   /** Where the runner's signed evidence is, or what it already yielded. */
   evidence: EvidenceStore | LatestEvidence;
   now: Date;
-  /** Repository-relative prefixes whose changes do not make the tree dirty; default the records folder. */
+  /** The records folder ("records/") and the public log, repository-relative; checked to be such. Default the records folder. */
   ignorePaths?: readonly string[];
+  /** The command that counts (CI's --command, the base branch's configuration); a run of another is refused. */
+  command?: TestCommand;
 }
 
 export const RULE_CLOSE_GATE = 'close-gate';
@@ -79,7 +94,17 @@ function matchesEvidence(entry: TestRunRecord, run: EvidenceRun): boolean {
   return (entry.tests ?? []).every((t) => run.linked.some((l) => sameTest(l.test, t.test) && l.outcome === t.outcome));
 }
 
-function testsCondition(incident: Incident, branch: FixBranchStatus | null, latest: LatestEvidence): GateCondition {
+interface TestsContext {
+  repoDir: string;
+  /** The checked paths left out of the clean check and of staleness: the records' YAML files, the public log. */
+  exclusions: readonly string[];
+  command?: TestCommand;
+}
+
+const list = (files: readonly string[], max = 5) => `${files.slice(0, max).join(', ')}${files.length > max ? ` and ${files.length - max} more` : ''}`;
+const sameArgv = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+async function testsCondition(incident: Incident, branch: FixBranchStatus | null, latest: LatestEvidence, ctx: TestsContext): Promise<GateCondition & { judged?: EvidenceRun }> {
   const id = 'tests-passed';
   const linked = linkedTests(incident);
   const reasons: string[] = [];
@@ -87,47 +112,76 @@ function testsCondition(incident: Incident, branch: FixBranchStatus | null, late
   if (!branch?.exists) return { id, met: false, message: 'no fix branch to run the linked tests on', action: 'link-branch' };
   if (linked.length === 0) return { id, met: false, message: 'no automated tests are linked, so none has passed', action: 'link-test' };
 
-  if (branch.checkedOut && branch.dirty) {
-    reasons.push(`uncommitted changes to tracked files now (${branch.dirtyFiles.join(', ')}): commit them and run the tests again`);
+  if (branch.checkedOut && branch.dirtyFiles.length > 0) {
+    reasons.push(`uncommitted changes to tracked files now (${list(branch.dirtyFiles)}): commit them and run the tests again`);
+    action = 'commit-changes';
+  }
+  if (branch.checkedOut && (branch.untrackedFiles ?? []).length > 0) {
+    reasons.push(`untracked files now (${list(branch.untrackedFiles)}): they take part in a run, so commit or remove them and run the tests again`);
     action = 'commit-changes';
   }
   if (latest.rejectedAfterLatest) {
     reasons.push(`the newest evidence for this incident was rejected and ignored (${latest.rejected.map((r) => r.reason).join('; ')})`);
   }
   const run = latest.run;
+  let freshByCode = false;
   if (!run) {
     reasons.push('no run of the linked tests by the runner for this incident');
   } else {
-    if (run.sha !== branch.head) reasons.push(`stale: ran on ${short(run.sha)}, branch is now at ${short(branch.head)}`);
-    if (run.shaAfter !== run.sha) reasons.push(`HEAD moved during the run (${short(run.sha)} to ${short(run.shaAfter)})`);
-    if (!run.clean) reasons.push(`the run had uncommitted changes to tracked files (${run.dirtyFiles.join(', ')})`);
+    if (run.branch !== branch.branch) {
+      reasons.push(`the run was on ${run.branch ?? 'a detached HEAD'}, not on the fix branch ${branch.branch}: the fix branch was not checked out`);
+      if (!branch.checkedOut && action !== 'commit-changes') action = 'checkout-branch';
+    } else if (run.sha !== branch.head) {
+      let changed: string[];
+      try {
+        changed = await codeChangedBetween(ctx.repoDir, run.sha, branch.head, ctx.exclusions);
+      } catch {
+        changed = ['(the commit it ran on is no longer in this repository)'];
+      }
+      if (changed.length > 0) {
+        reasons.push(`stale: ran on ${short(run.sha)}, the fix branch is now at ${short(branch.head)}, which changes the code (${list(changed)})`);
+        if (!branch.checkedOut && action !== 'commit-changes') action = 'checkout-branch';
+      } else freshByCode = true;
+    }
+    reasons.push(...run.moved);
+    if (run.dirtyFiles.length > 0) reasons.push(`the run had uncommitted changes to tracked files (${list(run.dirtyFiles)})`);
+    if (run.untrackedFiles.length > 0) reasons.push(`the run had untracked files (${list(run.untrackedFiles)}): they took part in it; commit or remove them and run the tests again`);
+    if (ctx.command && !sameArgv(run.command, ctx.command.command)) {
+      reasons.push(`the run used ${JSON.stringify(run.command)} (${run.commandSource}), but the command that counts is ${JSON.stringify(ctx.command.command)} (${ctx.command.source})`);
+    }
     if (run.endedBy === 'timeout') reasons.push('the run timed out');
     if (run.endedBy === 'cancelled') reasons.push('the run was cancelled');
     if (run.reportError) reasons.push(`the run left no usable report: ${run.reportError}`);
-    const results = linkedResults(linked, run.report);
+    let allPassed = true;
     if (!run.reportError) {
-      for (const r of results) {
-        const name = formatTestRef(r.test);
+      for (const test of linked) {
+        const name = formatTestRef(test);
+        const r = run.linked.find((l) => sameTest(l.test, test));
+        if (!r) {
+          reasons.push(`${name} was linked after the run: run the tests again`);
+          allPassed = false;
+          continue;
+        }
+        if (r.outcome !== 'passed') allPassed = false;
         if (r.outcome === 'failed') reasons.push(`${name} failed`);
         else if (r.outcome === 'skipped') reasons.push(`${name} was skipped, not executed`);
         else if (r.outcome === 'missing') {
-          reasons.push(r.note ? `${name} cannot be told apart: ${r.note}` : `${name} did not run: not in the report (renamed, removed, or filtered out)`);
+          reasons.push(r.note?.includes('share this title path') ? `${name} cannot be told apart: ${r.note}` : `${name} did not run: ${r.note ?? 'not in the report'}`);
         }
       }
     }
-    const allPassed = results.every((r) => r.outcome === 'passed');
     if (run.endedBy === 'exit' && run.exitCode !== 0) {
       const how = run.exitCode === null ? `killed by ${run.signal ?? 'a signal'}` : `exit ${run.exitCode}`;
-      reasons.push(
-        allPassed && !run.reportError
-          ? `the test command failed (${how}) although every linked test passed — e.g. a coverage threshold`
-          : `the test command failed (${how})`,
-      );
+      const linkedNames = new Set(linked.map(formatTestRef));
+      const others = (run.report?.failing ?? []).filter((n) => !linkedNames.has(n));
+      if (others.length > 0) reasons.push(`the test command failed (${how}): ${others.length === 1 ? 'a test that is not linked failed' : 'tests that are not linked failed'}: ${list(others)}`);
+      else if (allPassed && !run.reportError) reasons.push(`the test command failed (${how}) although every test in the report passed — e.g. a coverage threshold`);
+      else reasons.push(`the test command failed (${how})`);
     }
-    if (!branch.checkedOut && run.sha !== branch.head) action = action === 'commit-changes' ? action : 'checkout-branch';
   }
   if (reasons.length === 0 && run) {
-    return { id, met: true, message: `${linked.length} linked test(s) passed on ${short(run.sha)} (${run.endedAt}), clean tree, command exited 0` };
+    const fresh = freshByCode ? `; the fix branch is now at ${short(branch.head)}, whose later commits change only the records and the public log` : '';
+    return { id, met: true, message: `${linked.length} linked test(s) passed on ${short(run.sha)} (${run.endedAt}), clean tree, command exited 0${fresh}`, judged: run };
   }
   // An audit entry the evidence does not back is called out, so a hand edit is never mistaken for a run.
   const verifiedById = new Map(latest.verified.map((r) => [r.id, r]));
@@ -136,20 +190,22 @@ function testsCondition(incident: Incident, branch: FixBranchStatus | null, late
     if (!signed) reasons.push(`the record's test_runs entry ${entry.id} (on ${short(String(entry.sha))}) has no matching signed evidence on this machine and is not counted`);
     else if (!matchesEvidence(entry, signed)) reasons.push(`the record's test_runs entry ${entry.id} differs from its signed evidence (hand-edited?) and is not counted`);
   }
-  return { id, met: false, message: reasons.join('; '), action };
+  return { id, met: false, message: reasons.join('; '), action, ...(run ? { judged: run } : {}) };
 }
 
 export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
   const { incident, repoDir, now } = input;
   const conditions: GateCondition[] = [];
   const notes: string[] = [];
+  let judged: JudgedRun | undefined;
+  const exclusions = checkExclusions(repoDir, input.ignorePaths ?? DEFAULT_IGNORED_PATHS);
 
   // 1. The fix branch.
   let branch: FixBranchStatus | null = null;
   if (!incident.fix?.branch) {
     conditions.push({ id: 'fix-branch', met: false, message: 'no fix branch is linked', action: 'link-branch' });
   } else {
-    branch = await fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ...(input.ignorePaths ? { ignorePaths: input.ignorePaths } : {}) });
+    branch = await fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: exclusions.paths });
     conditions.push(
       branch.exists
         ? { id: 'fix-branch', met: true, message: `fix branch ${branch.branch} at ${branch.shortHead}` }
@@ -169,12 +225,27 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
       : { id: 'tests-linked', met: false, message: 'no automated test is linked to the test plan', action: 'link-test' },
   );
 
-  // 3. The runner's signed evidence on the current head.
+  // 3. The runner's signed evidence on the current code.
   const latest = input.evidence instanceof EvidenceStore ? await input.evidence.latest(incident.id) : input.evidence;
   if (latest.rejected.length > 0 && !latest.rejectedAfterLatest) {
     notes.push(`${latest.rejected.length} evidence entr${latest.rejected.length === 1 ? 'y was' : 'ies were'} rejected and ignored: ${latest.rejected.map((r) => r.reason).join('; ')}`);
   }
-  conditions.push(testsCondition(incident, branch, latest));
+  const { judged: judgedRun, ...tests } = await testsCondition(incident, branch, latest, { repoDir, exclusions: exclusions.paths, ...(input.command ? { command: input.command } : {}) });
+  conditions.push(tests);
+  if (judgedRun) {
+    judged = { runId: judgedRun.id, sha: judgedRun.sha, command: judgedRun.command, commandSource: judgedRun.commandSource, runner: judgedRun.runner };
+    notes.push(`judged the command ${JSON.stringify(judgedRun.command)} (${judgedRun.commandSource}), run ${judgedRun.id} on ${short(judgedRun.sha)}`);
+    for (const s of judgedRun.report?.suspicious ?? []) notes.push(`the report of run ${judgedRun.id} looks suspicious: ${s}`);
+    if (tests.met) {
+      const entry = (incident.test_runs ?? []).find((e) => e.id === judgedRun.id);
+      if (!entry) notes.push(`the record has no test_runs entry for run ${judgedRun.id}, whose signed evidence decided this verdict`);
+      else if (!matchesEvidence(entry, judgedRun)) notes.push(`the record's test_runs entry ${entry.id} differs from the signed evidence that decided this verdict (hand-edited?); the evidence counts`);
+    }
+  }
+  for (const r of exclusions.refused) notes.push(`not left out of the clean check: ${r}`);
+  if (incident.test_command?.length && judgedRun && !sameArgv(incident.test_command, judgedRun.command)) {
+    notes.push(`the record's test_command ${JSON.stringify(incident.test_command)} was not used: a record cannot choose the command that counts`);
+  }
 
   // 4. The plan, executed in both environments and signed off.
   const plan = planStatus(incident, now);
@@ -221,7 +292,7 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
       : { id: 'end-checklist', met: false, message: `end-checklist steps not done: ${open.map((s) => s.text).join('; ')}`, action: 'tick-checklist' },
   );
 
-  return { mayClose: conditions.every((c) => c.met), conditions, notes };
+  return { mayClose: conditions.every((c) => c.met), conditions, notes, ...(judged ? { judged } : {}) };
 }
 
 /** Closes the incident; refused unless the verdict lets it close. */

@@ -1,9 +1,7 @@
-// One run of an incident's linked tests: the working-tree facts before and after, the run,
-// and the signed evidence with the audit entry for the record.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { workingTreeFacts } from '../git/fixBranch';
+// One run of an incident's linked tests: the code state before and after, the run with
+// Incident Room's reporter, and the signed evidence with the audit entry for the record.
+import { checkExclusions, codeState } from '../git/codeState';
+import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
 import { recordRun, type EvidenceOptions, type RecordedRun } from './evidence';
@@ -22,39 +20,37 @@ export interface IncidentRunOptions {
   onOutput?(chunk: string): void;
   evidence?: EvidenceOptions;
   killGraceMs?: number;
-  /** Repository-relative prefixes whose changes do not make the tree dirty; default the records folder. */
+  /** The records folder ("records/") and the public log, repository-relative; checked to be such. Default the records folder. */
   ignorePaths?: readonly string[];
+  reportersDir?: string;
 }
 
+/** Throws CommandRefused, before anything runs, for a command outside the contract. */
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome }> {
-  const before = await workingTreeFacts(opts.repoDir, opts.ignorePaths);
-  // The report goes outside the working tree, so it can neither dirty it nor be committed.
-  const dir = mkdtempSync(join(tmpdir(), 'incident-room-report-'));
-  const ext = opts.test.format === 'junit' ? 'xml' : 'json';
-  try {
-    const outcome = await runTestCommand({
-      cwd: opts.cwd,
-      command: opts.test.command,
-      report: { format: opts.test.format, path: join(dir, `report.${ext}`) },
-      timeoutMs: opts.timeoutMs,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      ...(opts.env ? { env: opts.env } : {}),
-      ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
-      ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
-    });
-    const after = await workingTreeFacts(opts.repoDir, opts.ignorePaths);
-    const recorded = await recordRun({
-      repoDir: opts.repoDir,
-      incident: opts.incident,
-      outcome,
-      reportFormat: opts.test.format,
-      before,
-      after,
-      ctx: opts.ctx,
-      ...(opts.evidence ? { evidence: opts.evidence } : {}),
-    });
-    return { ...recorded, outcome };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const exclusions = checkExclusions(opts.repoDir, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);
+  const before = await codeState(opts.repoDir, exclusions.paths);
+  const outcome = await runTestCommand({
+    cwd: opts.cwd,
+    command: opts.test.command,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+    ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
+    ...(opts.reportersDir ? { reportersDir: opts.reportersDir } : {}),
+  });
+  const after = await codeState(opts.repoDir, exclusions.paths);
+  const recorded = await recordRun({
+    repoDir: opts.repoDir,
+    cwd: opts.cwd,
+    incident: opts.incident,
+    outcome,
+    commandSource: opts.test.source,
+    before,
+    after,
+    exclusions,
+    ctx: opts.ctx,
+    ...(opts.evidence ? { evidence: opts.evidence } : {}),
+  });
+  return { ...recorded, outcome };
 }

@@ -1,34 +1,43 @@
-// Runs a project's test command as a child process and reads its report. The command is an
+// Runs a project's test command as a child process with Incident Room's reporter added, and
+// reads the report that reporter wrote into a fresh private directory. The command is an
 // argument vector spawned without a shell, so nothing in a record can inject shell syntax.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { readReport } from './reports/readReport';
-import { ReportError, type ParsedReport, type ReportFormat } from './reports/report';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/protocol';
+import { ReportError, type ParsedReport } from './reports/report';
+import { readRunnerReport } from './reports/runnerReport';
+import { commandWithReporter, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
 
-/** Replaced in each argument by the report's path. */
-export const REPORT_PLACEHOLDER = '{report}';
+export type { RunnerKind } from './runnerCommand';
 
-export type RunnerKind = 'mocha' | 'node-test' | 'jest';
-
+/** The runner's plain command, and where it came from (shown in the verdict). */
 export interface TestCommand {
   command: string[];
-  format: ReportFormat;
+  /** e.g. "CI's --command", "package.json on main", "the incidentRoom.testCommand setting". */
+  source: string;
 }
 
 export interface RunOptions {
   cwd: string;
+  /** The runner's plain command; Incident Room adds its reporter. */
   command: string[];
-  report: { format: ReportFormat; path: string };
   timeoutMs: number;
   signal?: AbortSignal;
   env?: Record<string, string | undefined>;
   onOutput?(chunk: string): void;
   /** Between SIGTERM and SIGKILL when the run is stopped; default 3 s. */
   killGraceMs?: number;
+  /** Where the shipped reporters are; default beside this module or bundle. */
+  reportersDir?: string;
 }
 
 export interface RunOutcome {
+  /** The plain command as given. */
   command: string[];
+  runner: RunnerKind;
   exitCode: number | null;
   signal: NodeJS.Signals | null;
   endedBy: 'exit' | 'timeout' | 'cancelled';
@@ -45,34 +54,6 @@ export class RunnerError extends Error {
   }
 }
 
-/** Presets that make each runner write a report the parsers read. */
-export function defaultCommandFor(kind: RunnerKind): TestCommand {
-  switch (kind) {
-    case 'mocha':
-      return { command: ['npx', 'mocha', '--reporter', 'json', '--reporter-option', `output=${REPORT_PLACEHOLDER}`], format: 'mocha-json' };
-    case 'node-test':
-      // Two reporters: people read spec on the output stream, the gate reads JUnit.
-      return {
-        command: ['node', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=junit', `--test-reporter-destination=${REPORT_PLACEHOLDER}`],
-        format: 'junit',
-      };
-    case 'jest':
-      return { command: ['npx', 'jest', '--json', `--outputFile=${REPORT_PLACEHOLDER}`], format: 'jest-json' };
-  }
-}
-
-/** A report format that fits a command, for commands configured without one. */
-export function inferReportFormat(command: readonly string[]): ReportFormat {
-  if (command.includes('--json') && command.some((a) => a.includes('jest'))) return 'jest-json';
-  const r = command.findIndex((a) => a === '--reporter' || a === '-R');
-  if ((r >= 0 && command[r + 1] === 'json') || command.includes('--reporter=json')) return 'mocha-json';
-  return 'junit';
-}
-
-export function expandCommand(command: readonly string[], reportPath: string): string[] {
-  return command.map((a) => a.split(REPORT_PLACEHOLDER).join(reportPath));
-}
-
 function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -87,19 +68,24 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
+/** Runs the command; throws CommandRefused (before starting anything) for a command outside the contract. */
 export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
-  const [file, ...args] = expandCommand(opts.command, opts.report.path);
-  if (!file) return Promise.reject(new RunnerError('the test command is empty'));
-  // A report left by an earlier run must never be read as this run's.
-  rmSync(opts.report.path, { force: true });
+  const runner = recogniseRunner(opts.command);
+  // Fresh and private (mode 0700) for this run alone: nothing else can have put a report there.
+  const dir = mkdtempSync(join(tmpdir(), 'incident-room-run-'));
+  const reportPath = join(dir, 'report.json');
+  const nonce = randomBytes(16).toString('hex');
+  const [file, ...args] = commandWithReporter(opts.command, runner, reporterFile(runner, opts.reportersDir), reportPath);
   const startedAt = new Date();
   const finish = (partial: Pick<RunOutcome, 'exitCode' | 'signal' | 'endedBy'>): RunOutcome => {
-    const outcome: RunOutcome = { command: [...opts.command], ...partial, startedAt, endedAt: new Date() };
+    const outcome: RunOutcome = { command: [...opts.command], runner, ...partial, startedAt, endedAt: new Date() };
     try {
-      outcome.report = readReport(opts.report.format, opts.report.path, { workspaceDir: opts.cwd });
+      outcome.report = readRunnerReport(reportPath, { runner, nonce, startedAt, workspaceDir: opts.cwd });
     } catch (e) {
       if (!(e instanceof ReportError)) throw e;
       outcome.reportError = e.message;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
     return outcome;
   };
@@ -108,7 +94,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env },
+      env: { ...process.env, ...opts.env, [REPORT_PATH_ENV]: reportPath, [RUN_NONCE_ENV]: nonce },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       shell: false,
@@ -136,6 +122,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
     };
     child.on('error', (e) => {
       cleanup();
+      rmSync(dir, { recursive: true, force: true });
       reject(new RunnerError(`could not start ${JSON.stringify(file)}: ${e.message}`));
     });
     // Anything the command left running in its group (a watcher, a server) ends with it, and

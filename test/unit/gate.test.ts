@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
@@ -35,28 +35,29 @@ describe('EU VAT', () => {
 });
 `;
 const OTHER = `describe('EU VAT', () => { it.skip('returns 200', () => {}); });\n`;
-// Runs the suite, then fails as a coverage tool would.
+// Required by mocha: after the suite passed, fails the process as a coverage threshold would.
 const WITH_COVERAGE = `
-const { spawnSync } = require('node:child_process');
-const r = spawnSync(process.execPath, process.argv.slice(2), { stdio: 'inherit' });
-if (r.status !== 0) process.exit(r.status ?? 1);
-console.error('ERROR: coverage for lines (42%) does not meet the threshold (80%)');
-process.exit(1);
+process.on('exit', (code) => {
+  if (code !== 0) return;
+  console.error('ERROR: coverage for lines (42%) does not meet the threshold (80%)');
+  process.exit(1);
+});
 `;
-// Runs the suite, then cuts its report in half, as a crash mid-write would.
+// Required by mocha: cuts the report in half at exit, as a crash mid-write would.
 const TRUNCATES = `
-const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
-const report = process.argv[2];
-const r = spawnSync(process.execPath, process.argv.slice(3), { stdio: 'inherit' });
-const text = fs.readFileSync(report, 'utf8');
-fs.writeFileSync(report, text.slice(0, text.length / 2));
-process.exit(r.status ?? 1);
+process.on('exit', () => {
+  const report = process.env.INCIDENT_ROOM_REPORT;
+  const text = fs.readFileSync(report, 'utf8');
+  fs.writeFileSync(report, text.slice(0, text.length / 2));
+});
 `;
+// Required by mocha: the process ends before the suite does.
+const EXITS_EARLY = `setImmediate(() => process.exit(0));\n`;
 
 const EU_200 = ref('test/checkout.test.js', 'EU VAT', 'returns 200');
 const EU_VAT = ref('test/checkout.test.js', 'EU VAT', 'adds VAT');
-const MOCHA: TestCommand = { command: mochaCommand('--timeout', '0', 'test/checkout.test.js', 'test/other.test.js'), format: 'mocha-json' };
+const MOCHA: TestCommand = { command: mochaCommand('--timeout', '0', 'test/checkout.test.js', 'test/other.test.js'), source: 'the test' };
 
 interface Fixture {
   dir: string;
@@ -124,23 +125,28 @@ describe('close gate verdicts', () => {
     assert.equal(closed.timeline.at(-1)?.kind, 'closed');
   });
 
-  it('node:test (JUnit): linked tests passed → may close', async () => {
+  it('node:test: linked tests passed → may close', async () => {
     const f = await fixture({ 'test/vat.test.js': `const { describe, it } = require('node:test');\ndescribe('VAT', () => { it('is 23% in Portugal', () => {}); });\n` });
-    const incident = await run(f, readyIncident([ref('test/vat.test.js', 'VAT', 'is 23% in Portugal')]), { test: { command: nodeTestCommand(['test/vat.test.js']), format: 'junit' } });
+    const incident = await run(f, readyIncident([ref('test/vat.test.js', 'VAT', 'is 23% in Portugal')]), { test: { command: nodeTestCommand(['test/vat.test.js']), source: 'the test' } });
     assert.equal((await gate(f, incident)).mayClose, true);
   });
 
-  it('node:test (JUnit): the same title path in two files → refused: cannot be told apart (the report names no files)', async () => {
+  it('node:test: the same title path in two files stays two tests: the passing one in a.test.js counts, the failing one in b.test.js is named', async () => {
     const node = (body: string) => `const { describe, it } = require('node:test');\n${body}`;
-    const f = await fixture({ 'test/a.test.js': node(`describe('VAT', () => { it('rounds', () => {}); });\n`), 'test/b.test.js': node(`describe('VAT', () => { it('rounds', () => {}); });\n`) });
-    const incident = await run(f, readyIncident([ref('test/a.test.js', 'VAT', 'rounds')]), { test: { command: nodeTestCommand(['test/a.test.js', 'test/b.test.js']), format: 'junit' } });
-    refusedOnTests(await gate(f, incident), /cannot be told apart: 2 tests in the report share this title path/);
+    const f = await fixture({
+      'test/a.test.js': node(`describe('VAT', () => { it('rounds', () => {}); });\n`),
+      'test/b.test.js': node(`describe('VAT', () => { it('rounds', () => { throw new Error('no'); }); });\n`),
+    });
+    await commitFiles(f.dir, {}, 'nothing');
+    const incident = await run(f, readyIncident([ref('test/a.test.js', 'VAT', 'rounds')]), { test: { command: nodeTestCommand(['test/a.test.js', 'test/b.test.js']), source: 'the test' } });
+    assert.deepEqual(incident.test_runs?.[0]?.tests.map((t) => t.outcome), ['passed']);
+    refusedOnTests(await gate(f, incident), /^the test command failed \(exit 1\): a test that is not linked failed: test\/b\.test\.js > VAT > rounds$/);
   });
 
   it('jest: linked tests passed → may close; a -t filter that matches nothing exits 0 → refused: skipped, not executed', async () => {
     const f = await fixture();
     const linked = readyIncident([EU_200]);
-    const jest = (...extra: string[]): TestCommand => ({ command: jestCommand('--testPathPatterns', 'test/checkout', ...extra), format: 'jest-json' });
+    const jest = (...extra: string[]): TestCommand => ({ command: jestCommand('--testPathPatterns', 'test/checkout', ...extra), source: 'the test' });
     assert.equal((await gate(f, await run(f, linked, { test: jest() }))).mayClose, true);
     const filtered = await run(f, linked, { test: jest('-t', 'no such test') });
     assert.equal(filtered.test_runs?.at(-1)?.exit_code, 0);
@@ -152,7 +158,7 @@ describe('close gate verdicts', () => {
     const incident = await run(f, readyIncident([EU_200]));
     const old = incident.test_runs?.[0]?.sha ?? '';
     const now = await commitFiles(f.dir, { 'src/vat.js': 'module.exports = 1.21;\n' }, 'Change the rate');
-    refusedOnTests(await gate(f, incident), new RegExp(`^stale: ran on ${old.slice(0, 7)}, branch is now at ${now.slice(0, 7)}$`));
+    refusedOnTests(await gate(f, incident), new RegExp(`^stale: ran on ${old.slice(0, 7)}, the fix branch is now at ${now.slice(0, 7)}, which changes the code \\(src/vat\\.js\\)$`));
   });
 
   it('the fix branch is not checked out and moved → refused: stale, with the checkout action', async () => {
@@ -172,11 +178,14 @@ describe('close gate verdicts', () => {
     assert.equal(incident.test_runs?.[0]?.clean, false);
   });
 
-  it('uncommitted changes to tracked files now → refused: commit them; untracked files alone → may close', async () => {
+  it('uncommitted changes to tracked files now → refused: commit them; an untracked file now → refused: commit or remove it; a git-ignored one → may close', async () => {
     const f = await fixture();
     const incident = await run(f, readyIncident([EU_200]));
-    writeFileSync(join(f.dir, 'scratch.txt'), 'untracked notes\n');
+    writeFileSync(join(f.dir, 'node_modules'), 'ignored by .gitignore\n');
     assert.equal((await gate(f, incident)).mayClose, true);
+    writeFileSync(join(f.dir, 'scratch.txt'), 'untracked notes\n');
+    refusedOnTests(await gate(f, incident), /^untracked files now \(scratch\.txt\): they take part in a run, so commit or remove them/, 'commit-changes');
+    rmSync(join(f.dir, 'scratch.txt'));
     writeFileSync(join(f.dir, 'src/vat.js'), 'module.exports = 1.5;\n');
     refusedOnTests(await gate(f, incident), /uncommitted changes to tracked files now \(src\/vat\.js\)/, 'commit-changes');
   });
@@ -201,37 +210,35 @@ describe('close gate verdicts', () => {
 
   it('a filter that matches nothing (mocha --grep) exits 0 → refused: linked test did not run', async () => {
     const f = await fixture();
-    const incident = await run(f, readyIncident([EU_200]), { test: { command: mochaCommand('--grep', 'nothing matches this', 'test'), format: 'mocha-json' } });
+    const incident = await run(f, readyIncident([EU_200]), { test: { command: mochaCommand('--grep', 'nothing matches this', 'test'), source: 'the test' } });
     assert.equal(incident.test_runs?.[0]?.exit_code, 0);
-    refusedOnTests(await gate(f, incident), /^test\/checkout\.test\.js > EU VAT > returns 200 did not run: not in the report/);
+    refusedOnTests(await gate(f, incident), /^test\/checkout\.test\.js > EU VAT > returns 200 did not run: in test\/checkout\.test\.js but not run: filtered out/);
   });
 
   it('a linked test was renamed → refused: the old title did not run', async () => {
     const f = await fixture();
     const renamed = ref('test/checkout.test.js', 'EU VAT', 'returns 200 OK');
     const incident = await run(f, readyIncident([renamed]));
-    refusedOnTests(await gate(f, incident), /returns 200 OK did not run: not in the report \(renamed, removed, or filtered out\)/);
+    refusedOnTests(await gate(f, incident), /returns 200 OK did not run: no test titled "returns 200 OK" in test\/checkout\.test\.js on this commit \(not written yet, or renamed\)/);
     assert.equal(incident.test_runs?.[0]?.totals.missing, 1);
   });
 
-  it('every linked test passed but the command failed (coverage threshold) → refused: says so', async () => {
+  it('every test passed but the command failed (coverage threshold) → refused: says so', async () => {
     const f = await fixture({ 'scripts/coverage.js': WITH_COVERAGE });
-    const command = [process.execPath, 'scripts/coverage.js', ...mochaCommand('test/checkout.test.js').slice(1)];
-    const incident = await run(f, readyIncident([EU_200]), { test: { command, format: 'mocha-json' } });
-    refusedOnTests(await gate(f, incident), /^the test command failed \(exit 1\) although every linked test passed — e\.g\. a coverage threshold$/);
+    const incident = await run(f, readyIncident([EU_200]), { test: { command: mochaCommand('--require', './scripts/coverage.js', 'test/checkout.test.js'), source: 'the test' } });
+    refusedOnTests(await gate(f, incident), /^the test command failed \(exit 1\) although every test in the report passed — e\.g\. a coverage threshold$/);
   });
 
-  it('the command wrote no report → refused: no usable report', async () => {
-    const f = await fixture();
-    const incident = await run(f, readyIncident([EU_200]), { test: { command: [process.execPath, '-e', 'console.log("all good")'], format: 'mocha-json' } });
-    refusedOnTests(await gate(f, incident), /^the run left no usable report: the test command wrote no report/);
+  it('the runner ended before its reporter wrote → refused: no usable report', async () => {
+    const f = await fixture({ 'scripts/exit.js': EXITS_EARLY });
+    const incident = await run(f, readyIncident([EU_200]), { test: { command: mochaCommand('--require', './scripts/exit.js', 'test/checkout.test.js'), source: 'the test' } });
+    refusedOnTests(await gate(f, incident), /^the run left no usable report: the runner wrote no report/);
   });
 
   it('the report is truncated → refused: no usable report, never "no tests"', async () => {
     const f = await fixture({ 'scripts/truncate.js': TRUNCATES });
-    const command = [process.execPath, 'scripts/truncate.js', '{report}', ...mochaCommand('test/checkout.test.js').slice(1)];
-    const incident = await run(f, readyIncident([EU_200]), { test: { command, format: 'mocha-json' } });
-    refusedOnTests(await gate(f, incident), /^the run left no usable report: the mocha json report is truncated/);
+    const incident = await run(f, readyIncident([EU_200]), { test: { command: mochaCommand('--require', './scripts/truncate.js', 'test/checkout.test.js'), source: 'the test' } });
+    refusedOnTests(await gate(f, incident), /^the run left no usable report: the report is truncated or not JSON/);
   });
 
   it('the command timed out → refused: the run timed out', async () => {
@@ -258,7 +265,8 @@ describe('close gate verdicts', () => {
     const last = data.runs.at(-1).run;
     last.exitCode = 0;
     last.linked[0].outcome = 'passed';
-    for (const t of last.report.tests) t.outcome = 'passed';
+    last.report.failed = 0;
+    last.report.failing = [];
     writeFileSync(file, JSON.stringify(data));
     const v = await gate(f, failed);
     assert.equal(statSync(f.keyPath).mode & 0o777, 0o600, 'the signing key is private to the user');
@@ -371,33 +379,91 @@ describe('gate command line', () => {
     cleanupTemp();
   });
 
-  it('incident-room gate <id> --run --json: runs the record\'s test command, records the run, exit 0 only when it may close', async () => {
-    const f = await fixture();
+  /** A record ready to close but for the run, committed on the fix branch with the public log. */
+  async function committedRecord(f: Fixture): Promise<Incident> {
     // Dated before the real clock, since the command judges against the time it runs.
-    const incident = readyIncident([EU_200], { test_command: mochaCommand('test/checkout.test.js') });
+    const incident = readyIncident([EU_200]);
     const plan = incident.test_plan as NonNullable<Incident['test_plan']>;
     for (const r of plan.items[0]?.results ?? []) r.at = r.env === 'staging' ? '2025-01-01T10:00:00Z' : '2025-01-01T11:00:00Z';
     plan.signoffs = [{ person: 'ana', role: 'incident_manager', at: '2025-01-01T12:00:00Z' }, { person: 'bruno', role: 'worker', at: '2025-01-01T12:01:00Z' }];
-    const file = join(f.dir, '.incidents', `${incident.id}.yaml`);
     await commitFiles(f.dir, { [`.incidents/${incident.id}.yaml`]: stringify(incident), 'INCIDENT-LOG.md': '# Incident log\n' }, 'Record the incident');
+    return incident;
+  }
+
+  function capture(dir: string) {
     const out: string[] = [];
     const err: string[] = [];
-    const io = { cwd: f.dir, out: (s: string) => out.push(s), err: (s: string) => err.push(s), now: () => new Date() };
-    assert.equal(await gateCommand([incident.id], io), 1, err.join(''));
-    assert.match(out.join(''), /may NOT close[\s\S]*\[ \] tests-passed: no run of the linked tests[\s\S]*\(run-tests\)/);
-    out.length = 0;
-    // The run's audit entry edits the record; that alone does not make the tree dirty.
-    assert.equal(await gateCommand([incident.id, '--run', '--json'], io), 0, out.join('') + err.join(''));
-    const verdict = JSON.parse(out.join('')) as GateVerdict;
+    const io = { cwd: dir, out: (s: string) => out.push(s), err: (s: string) => err.push(s), now: () => new Date() };
+    return { out, err, io, text: () => out.join('\n') + err.join('\n'), clear: () => ((out.length = 0), (err.length = 0)) };
+  }
+
+  const withCommand = (command: string[]) => `${JSON.stringify({ name: 'shop', private: true, 'incident-room': { testCommand: command } })}\n`;
+
+  it('gate --run takes the command committed on the base branch, never one the fix branch changed, and says which it judged', async () => {
+    const f = await fixture({ 'package.json': withCommand(mochaCommand('test/checkout.test.js')) });
+    // The fix branch tries a command of its own: a dry run in which every test "passes".
+    await commitFiles(f.dir, { 'package.json': withCommand(mochaCommand('--dry-run', 'test/checkout.test.js')) }, 'My own command');
+    const incident = await committedRecord(f);
+    const c = capture(f.dir);
+    assert.equal(await gateCommand([incident.id], c.io), 1, c.text());
+    assert.match(c.out.join('\n'), /may NOT close[\s\S]*\[ \] tests-passed: no run of the linked tests[\s\S]*\(run-tests\)/);
+    c.clear();
+    assert.equal(await gateCommand([incident.id, '--run', '--json'], c.io), 0, c.text());
+    const verdict = JSON.parse(c.out.join('\n')) as GateVerdict;
     assert.equal(verdict.mayClose, true);
-    assert.match(readFileSync(file, 'utf8'), /test_runs:[\s\S]*outcome: passed/);
-    // The public log follows the records as they change; rewriting it is not a change to the code.
+    assert.deepEqual(verdict.judged?.command, mochaCommand('test/checkout.test.js'));
+    assert.equal(verdict.judged?.commandSource, 'package.json\'s "incident-room.testCommand" on main');
+    // CI's --command wins; a run of another command does not count for it.
+    c.clear();
+    assert.equal(await gateCommand([incident.id, '--command', JSON.stringify(mochaCommand('test/'))], c.io), 1);
+    assert.match(c.out.join('\n'), /the run used .* but the command that counts is .*\(CI's --command\)/);
+  });
+
+  it('staleness by code: three cycles of run, commit the record and the public log, judge again → still fresh; a code commit → stale', async () => {
+    const f = await fixture({ 'package.json': withCommand(mochaCommand('test/checkout.test.js')) });
+    const incident = await committedRecord(f);
+    const file = join(f.dir, '.incidents', `${incident.id}.yaml`);
+    const c = capture(f.dir);
+    const g = simpleGit(f.dir);
+    for (let cycle = 1; cycle <= 3; cycle++) {
+      c.clear();
+      assert.equal(await gateCommand([incident.id, '--run'], c.io), 0, c.text());
+      assert.equal((readFileSync(file, 'utf8').match(/outcome: passed/g) ?? []).length, cycle);
+      // Every team commits the record (and the regenerated public log) after a run.
+      writeFileSync(join(f.dir, 'INCIDENT-LOG.md'), `# Incident log\n\ncycle ${cycle}\n`);
+      await g.add(['.incidents', 'INCIDENT-LOG.md']);
+      await g.commit(`Record run ${cycle}`);
+      c.clear();
+      assert.equal(await gateCommand([incident.id], c.io), 0, c.text());
+      assert.match(c.out.join('\n'), /whose later commits change only the records and the public log/);
+    }
+    // The public log is not the code, but only the one named: another log path makes it count.
     writeFileSync(join(f.dir, 'INCIDENT-LOG.md'), '# Incident log\n\nupdated\n');
-    assert.equal(await gateCommand([incident.id], io), 0, out.join('') + err.join(''));
-    assert.equal(await gateCommand([incident.id, '--public-log', 'docs/log.md'], io), 1);
-    writeFileSync(join(f.dir, 'src/vat.js'), 'module.exports = 2;\n');
-    assert.equal(await gateCommand([incident.id], io), 1);
-    assert.equal(await gateCommand(['--bogus'], io), 2);
+    assert.equal(await gateCommand([incident.id], c.io), 0, c.text());
+    assert.equal(await gateCommand([incident.id, '--public-log', 'docs/log.md'], c.io), 1);
+    await g.checkout(['--', 'INCIDENT-LOG.md']);
+    const code = await commitFiles(f.dir, { 'src/vat.js': 'module.exports = 2;\n' }, 'Change the code');
+    c.clear();
+    assert.equal(await gateCommand([incident.id], c.io), 1);
+    assert.match(c.out.join('\n'), new RegExp(`stale: ran on [0-9a-f]{7}, the fix branch is now at ${code.slice(0, 7)}, which changes the code \\(src/vat\\.js\\)`));
+  });
+
+  it('gate --run on another branch does not run, and says the fix branch is not checked out', async () => {
+    const f = await fixture({ 'package.json': withCommand(mochaCommand('test/checkout.test.js')) });
+    const incident = await committedRecord(f);
+    const c = capture(f.dir);
+    assert.equal(await gateCommand([incident.id, '--run'], c.io), 0, c.text());
+    const g = simpleGit(f.dir);
+    await g.add('.incidents');
+    await g.commit('Record the run');
+    await g.checkoutLocalBranch('experiment');
+    c.clear();
+    assert.equal(await gateCommand([incident.id, '--run'], c.io), 0, c.text());
+    assert.match(c.err.join('\n'), /not running the tests: the fix branch fix\/eu-vat is not checked out \(HEAD is on experiment\)/);
+    await commitFiles(f.dir, { 'src/vat.js': 'module.exports = 7;\n' }, 'Elsewhere');
+    c.clear();
+    assert.equal(await gateCommand([incident.id, '--run'], c.io), 0, 'the fix branch did not change, so its run still counts');
+    assert.equal(await gateCommand(['--bogus'], c.io), 2);
   });
 });
 

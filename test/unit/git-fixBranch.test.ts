@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { checkoutBranch, createFixBranch, fixBranchStatus, GitFactError, linkExistingBranch, personForEmail } from '../../src/git/fixBranch';
@@ -39,7 +39,7 @@ describe('git: the fix branch', () => {
     await assert.rejects(checkoutBranch(dir, 'main'), /uncommitted changes first: a\.txt/);
   });
 
-  it('status: head, ahead/behind, tracked-only dirtiness, and the IM\'s commits since the base', async () => {
+  it('status: head, ahead/behind, dirtiness (tracked changes and untracked files), and the IM\'s commits since the base', async () => {
     const dir = tempDir('status');
     await initRepo(dir, { 'a.txt': 'a\n' });
     await createFixBranch(dir, 'fix/eu-vat', 'main', { checkout: true });
@@ -66,11 +66,19 @@ describe('git: the fix branch', () => {
     assert.equal(personForEmail(incident.people ?? [], 'nobody@example.com'), undefined);
 
     await simpleGit(dir).checkout('fix/eu-vat');
+    // A record's YAML and the public log are not the code; a record folder's other files are.
+    writeFileSync(join(dir, 'LOG.md'), '# Incident log\n');
+    mkdirSync(join(dir, '.incidents', 'sub'), { recursive: true });
+    writeFileSync(join(dir, '.incidents', 'a.yaml'), 'id: a\n');
+    s = await fixBranchStatus(dir, fix, { imEmails, ignorePaths: ['.incidents/', 'LOG.md'] });
+    assert.deepEqual([s.checkedOut, s.dirty, s.dirtyFiles, s.untrackedFiles], [true, false, [], []]);
+    writeFileSync(join(dir, '.incidents', 'sub', 'patch.js'), 'x\n');
+    writeFileSync(join(dir, '.incidents', 'hook.js'), 'x\n');
     writeFileSync(join(dir, 'untracked.txt'), 'x\n');
-    s = await fixBranchStatus(dir, fix, { imEmails });
-    assert.deepEqual([s.checkedOut, s.dirty, s.dirtyFiles], [true, false, []]);
+    s = await fixBranchStatus(dir, fix, { imEmails, ignorePaths: ['.incidents/', 'LOG.md'] });
+    assert.deepEqual([s.dirty, s.dirtyFiles, s.untrackedFiles], [true, [], ['.incidents/hook.js', '.incidents/sub/patch.js', 'untracked.txt']]);
     writeFileSync(join(dir, 'fix.txt'), 'uncommitted\n');
-    s = await fixBranchStatus(dir, fix, { imEmails });
+    s = await fixBranchStatus(dir, fix, { imEmails, ignorePaths: ['.incidents/', 'LOG.md'] });
     assert.deepEqual([s.dirty, s.dirtyFiles], [true, ['fix.txt']]);
 
     const missing = await fixBranchStatus(dir, { branch: 'fix/gone', base: 'main' }, { imEmails });

@@ -6,15 +6,17 @@ import { promisify } from 'node:util';
 const root = path.resolve(__dirname, '../../..');
 
 describe('Packaging', () => {
-  it('puts only the bundle, the schema, the icons and the manifest into the .vsix', async function () {
+  it('puts only the bundles, the reporters, the schema, the icons and the manifest into the .vsix', async function () {
     this.timeout(60_000);
     const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
     const { stdout } = await promisify(execFile)(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root });
     const files = stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
     assert.ok(files.includes('dist/extension.js'), files.join(', '));
     assert.ok(files.includes('dist/incident-room-v1.schema.json'), files.join(', '));
+    // The reporters a run adds to the test command, loaded from beside the bundle.
+    for (const reporter of ['mocha', 'nodeTest', 'jest']) assert.ok(files.includes(`dist/reporters/${reporter}.js`), files.join(', '));
     for (const file of files) {
-      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli)\.js|dist\/[\w-]+\.schema\.json|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
+      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli)\.js|dist\/reporters\/(mocha|nodeTest|jest)\.js|dist\/[\w-]+\.schema\.json|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
     }
   });
 });

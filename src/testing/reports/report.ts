@@ -1,11 +1,8 @@
 // What every report parser produces, and how a linked test is found in it.
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import type { TestRef } from '../../model/record';
 import { normalizeTestFile } from '../../model/testId';
-
-export type ReportFormat = 'junit' | 'mocha-json' | 'jest-json';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['junit', 'mocha-json', 'jest-json'];
 
 export type ParsedOutcome = 'passed' | 'failed' | 'skipped';
 
@@ -14,6 +11,8 @@ export interface ParsedTest {
   outcome: ParsedOutcome;
   durationMs?: number;
   message?: string;
+  /** A failed hook or a file that failed to load: among the failures, never a linked test. */
+  notATest?: boolean;
   /**
    * The report does not say which file the test is in (node:test's JUnit reporter writes no
    * `file` attribute, nodejs/node#59422); `ref.file` is then "".
@@ -29,6 +28,10 @@ export interface ParsedTest {
 export interface ParsedReport {
   format: string;
   tests: ParsedTest[];
+  /** The report file's SHA-256, kept in the evidence instead of the report. */
+  sha256?: string;
+  /** What looks made up rather than run (no test took any time). */
+  suspicious?: string[];
 }
 
 /** The report is missing, empty, truncated or not in the expected format: never "no tests". */
@@ -42,20 +45,6 @@ export class ReportError extends Error {
 export interface ParseOptions {
   /** Absolute file paths in the report are made relative to this folder. */
   workspaceDir: string;
-}
-
-/** Reads a report file, refusing a missing or empty one. */
-export function readReportFile(path: string): string {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new ReportError(`the test command wrote no report at ${path}`);
-  }
-  if (size === 0) throw new ReportError(`the report at ${path} is empty`);
-  const text = readFileSync(path, 'utf8');
-  if (text.trim() === '') throw new ReportError(`the report at ${path} is empty`);
-  return text;
 }
 
 /** Maps a path from a report to the workspace-relative spelling TestRefs use. */
@@ -98,9 +87,10 @@ function combined(tests: ParsedTest[]): ParsedOutcome {
 /** Finds a linked test in a report: by file and title path, or by title path alone when the report names no files. */
 export function lookupTest(report: ParsedReport, ref: TestRef): TestLookup {
   const file = normalizeTestFile(ref.file);
-  const exact = report.tests.filter((t) => !t.fileUnknown && t.ref.file === file && titleMatches(t, ref));
+  const tests = report.tests.filter((t) => !t.notATest);
+  const exact = tests.filter((t) => !t.fileUnknown && t.ref.file === file && titleMatches(t, ref));
   if (exact.length > 0) return { kind: 'found', outcome: combined(exact), tests: exact };
-  const loose = report.tests.filter((t) => t.fileUnknown && titleMatches(t, ref));
+  const loose = tests.filter((t) => t.fileUnknown && titleMatches(t, ref));
   if (loose.length === 0) return { kind: 'missing' };
   if (loose.length === 1) return { kind: 'found', outcome: combined(loose), tests: loose };
   return { kind: 'ambiguous', tests: loose };

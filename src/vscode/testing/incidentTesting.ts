@@ -17,7 +17,7 @@ import { DisposableStore } from '../disposables';
 import { publicLogPath } from '../publicLog';
 import type { IncidentEntry, IncidentsModel } from '../incidentsModel';
 import { runOperation } from '../operations';
-import { testCommandFor, testTimeoutMs } from './testCommand';
+import { committedTestCommand, testCommandFor, testTimeoutMs } from './testCommand';
 
 /** What the tree and the Test Explorer show about an incident's branch, evidence and gate. */
 export interface GateFacts {
@@ -108,7 +108,8 @@ export class IncidentTesting implements vscode.Disposable {
   /** The gate's verdict now, read fresh (Close never acts on a cached verdict). */
   async verdict(entry: IncidentEntry): Promise<GateVerdict> {
     const repoDir = await this.repoDir(entry.folder);
-    return evaluateGate({ incident: entry.incident, repoDir, evidence: new EvidenceStore(repoDir), now: new Date(), ignorePaths: await this.ignorePaths(entry) });
+    const command = await committedTestCommand(repoDir, entry.folder, entry.incident);
+    return evaluateGate({ incident: entry.incident, repoDir, evidence: new EvidenceStore(repoDir), now: new Date(), ignorePaths: await this.ignorePaths(entry), ...(command ? { command } : {}) });
   }
 
   /** Reads the facts of one incident, or of all, again (after a run, a checkout, a commit). */
@@ -142,7 +143,8 @@ export class IncidentTesting implements vscode.Disposable {
         facts.branch = await fixBranchStatus(repoDir, incident.fix, { imEmails, ignorePaths });
       }
       if (incident.status !== 'closed') {
-        facts.verdict = await evaluateGate({ incident, repoDir, evidence: facts.evidence, now: new Date(), ignorePaths });
+        const command = await committedTestCommand(repoDir, entry.folder, incident);
+        facts.verdict = await evaluateGate({ incident, repoDir, evidence: facts.evidence, now: new Date(), ignorePaths, ...(command ? { command } : {}) });
       }
     } catch (err) {
       facts.error = (err as Error).message;
@@ -164,7 +166,7 @@ export class IncidentTesting implements vscode.Disposable {
    */
   async run(entry: IncidentEntry, opts: RunRequestOptions = {}): Promise<IncidentRunResult | undefined> {
     if (!vscode.workspace.isTrusted) {
-      throw new RunRefused('tests run only in a trusted workspace: the test command comes from this workspace\'s settings and records. Trust the workspace first (Workspaces: Manage Workspace Trust).');
+      throw new RunRefused('tests run only in a trusted workspace: the test command and the tests come from this workspace. Trust the workspace first (Workspaces: Manage Workspace Trust).');
     }
     const incident = entry.incident;
     if (!incident.fix) throw new RunRefused('no fix branch is linked: link one first (Incident: Link Fix Branch)');
@@ -192,7 +194,7 @@ export class IncidentTesting implements vscode.Disposable {
       incident,
       repoDir,
       cwd: entry.folder.uri.fsPath,
-      test: testCommandFor(entry.folder, incident),
+      test: await testCommandFor(repoDir, entry.folder, incident),
       timeoutMs: testTimeoutMs(entry.folder),
       ctx,
       ignorePaths,

@@ -1,36 +1,30 @@
-// Which command runs an incident's tests, and for how long: the record's `test_command` wins,
-// then the workspace setting. Reading them decides nothing; the runner and gate decide.
+// Which command runs an incident's tests, and for how long. The command that counts is the
+// one committed on the fix branch's base branch (package.json's "incident-room.testCommand"),
+// else your incidentRoom.testCommand setting; a record's test_command never picks it.
 import * as vscode from 'vscode';
 import type { Incident } from '../../model/record';
-import { inferReportFormat, type TestCommand } from '../../testing/runner';
+import type { TestCommand } from '../../testing/runner';
+import { baseBranchCommand, parseArgv, TestCommandError } from '../../testing/testCommandSource';
 import { SETTINGS, SETTINGS_SECTION } from '../ids';
 
-/** node:test's preset: spec on the output stream for people, JUnit at {report} for the gate. */
-export const DEFAULT_TEST_COMMAND: readonly string[] = [
-  'node',
-  '--test',
-  '--test-reporter=spec',
-  '--test-reporter-destination=stdout',
-  '--test-reporter=junit',
-  '--test-reporter-destination={report}',
-];
+/** node:test's plain command; Incident Room adds its reporters. */
+export const DEFAULT_TEST_COMMAND: readonly string[] = ['node', '--test'];
 export const DEFAULT_TEST_TIMEOUT_SECONDS = 600;
 
-export class TestCommandError extends Error {}
+export { TestCommandError };
 
-function isArgv(value: unknown): value is string[] {
-  return Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'string' && a.length > 0);
+/** The base branch's committed command, which the gate will also demand; null when it configures none. */
+export async function committedTestCommand(repoDir: string, folder: vscode.WorkspaceFolder, incident: Incident): Promise<TestCommand | null> {
+  return incident.fix?.base ? baseBranchCommand(repoDir, folder.uri.fsPath, incident.fix.base) : null;
 }
 
-export function testCommandFor(folder: vscode.WorkspaceFolder, incident: Incident): TestCommand {
-  if (incident.test_command?.length) {
-    if (!isArgv(incident.test_command)) throw new TestCommandError(`the record's test_command must be a list of non-empty strings`);
-    return { command: [...incident.test_command], format: inferReportFormat(incident.test_command) };
-  }
+export async function testCommandFor(repoDir: string, folder: vscode.WorkspaceFolder, incident: Incident): Promise<TestCommand> {
+  const committed = await committedTestCommand(repoDir, folder, incident);
+  if (committed) return committed;
+  const where = `${SETTINGS_SECTION}.${SETTINGS.testCommand}`;
   const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<unknown>(SETTINGS.testCommand);
-  const command = configured === undefined || (Array.isArray(configured) && configured.length === 0) ? [...DEFAULT_TEST_COMMAND] : configured;
-  if (!isArgv(command)) throw new TestCommandError(`${SETTINGS_SECTION}.${SETTINGS.testCommand} must be a list of non-empty strings, e.g. ["npx","mocha","--reporter","json","--reporter-option","output={report}"]`);
-  return { command, format: inferReportFormat(command) };
+  if (configured === undefined || (Array.isArray(configured) && configured.length === 0)) return { command: [...DEFAULT_TEST_COMMAND], source: 'the default command' };
+  return { command: parseArgv(configured, where), source: `the ${where} setting` };
 }
 
 export function testTimeoutMs(folder: vscode.WorkspaceFolder): number {

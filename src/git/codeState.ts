@@ -1,0 +1,100 @@
+// What code a test run ran on, and whether it changed: the commit, every uncommitted or
+// untracked file, and git's own traces of HEAD and the index moving. Only the records folder's
+// YAML files and the one public log are not code; every exclusion is checked to be such.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { codeChanges, currentBranchOf, git, gitDirOf, isExcluded } from './fixBranch';
+
+/** The first line Incident Room writes into the public log; a file without it is not the log. */
+export const PUBLIC_LOG_HEADING = '# Incident log';
+
+export interface CodeExclusions {
+  /** Repository-relative prefixes ("records/" for a folder, "LOG.md" for the log) that passed the checks. */
+  paths: string[];
+  /** Asked-for exclusions that are not a records folder or the public log, and why. */
+  refused: string[];
+}
+
+/**
+ * Checks what a caller asks to leave out of the clean-tree check: a folder (ending in "/")
+ * excludes only its own YAML files; a file is excluded only when it is Markdown and, where it
+ * exists, starts as Incident Room's public log does.
+ */
+export function checkExclusions(repoDir: string, asked: readonly string[]): CodeExclusions {
+  const result: CodeExclusions = { paths: [], refused: [] };
+  for (const raw of asked) {
+    const p = raw.replace(/\\/g, '/').replace(/^\.\//, '');
+    if (!p || p === '/' || p.startsWith('../') || p.startsWith('/')) {
+      result.refused.push(`${raw}: outside the repository`);
+    } else if (p.endsWith('/')) {
+      result.paths.push(p);
+    } else if (!/\.md$/i.test(p)) {
+      result.refused.push(`${p} is not Markdown, so it is not the public log: its changes count as changes to the code`);
+    } else if (!looksLikePublicLog(join(repoDir, p))) {
+      result.refused.push(`${p} does not start with "${PUBLIC_LOG_HEADING}", so it is not the public log: its changes count as changes to the code`);
+    } else {
+      result.paths.push(p);
+    }
+  }
+  return result;
+}
+
+function looksLikePublicLog(file: string): boolean {
+  try {
+    if (!statSync(file).isFile()) return false;
+  } catch {
+    return true; // Not written yet: nothing to hide.
+  }
+  return readFileSync(file, 'utf8').startsWith(PUBLIC_LOG_HEADING);
+}
+
+export interface CodeState {
+  sha: string;
+  branch: string | null;
+  dirtyFiles: string[];
+  untrackedFiles: string[];
+  /** Lines in HEAD's reflog: every checkout, commit or reset adds one, even one that comes back. */
+  headMoves: number;
+  /** The index's entries (mode, object, path), hashed: staging anything changes it. */
+  indexHash: string;
+}
+
+/** The code a run runs on, read just before and just after it. */
+export async function codeState(repoDir: string, exclusions: readonly string[]): Promise<CodeState> {
+  const g = git(repoDir);
+  const [sha, branch, status, index, gitDir] = await Promise.all([
+    g.raw(['rev-parse', '--verify', 'HEAD^{commit}']).then((s) => s.trim()),
+    currentBranchOf(repoDir),
+    g.status(['--untracked-files=all']),
+    g.raw(['ls-files', '--stage']),
+    gitDirOf(repoDir),
+  ]);
+  let headMoves = 0;
+  try {
+    headMoves = readFileSync(join(gitDir, 'logs', 'HEAD'), 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    // No reflog yet (or reflogs are off): the HEAD and index comparison still apply.
+  }
+  return { sha, branch, ...codeChanges(status, exclusions), headMoves, indexHash: createHash('sha256').update(index).digest('hex') };
+}
+
+/** What moved between two reads of the code state, in words; empty when nothing did. */
+export function movedDuring(before: CodeState, after: CodeState): string[] {
+  const moved: string[] = [];
+  if (before.sha !== after.sha) moved.push(`HEAD moved during the run (${before.sha.slice(0, 7)} to ${after.sha.slice(0, 7)})`);
+  else if (before.headMoves !== after.headMoves) moved.push(`HEAD moved during the run and came back (${after.headMoves - before.headMoves} checkout(s) or reset(s) in the reflog)`);
+  if (before.branch !== after.branch) moved.push(`the checked-out branch changed during the run (${before.branch ?? 'detached'} to ${after.branch ?? 'detached'})`);
+  if (before.indexHash !== after.indexHash) moved.push('the index changed during the run');
+  return moved;
+}
+
+/**
+ * Files that differ between two commits other than the exclusions: empty when the only
+ * changes are to the records and the public log, so evidence made at one still counts at the other.
+ */
+export async function codeChangedBetween(repoDir: string, from: string, to: string, exclusions: readonly string[]): Promise<string[]> {
+  if (from === to) return [];
+  const out = await git(repoDir).raw(['diff', '--name-only', '--no-renames', '-z', from, to, '--']);
+  return out.split('\0').filter((p) => p && !isExcluded(p, exclusions));
+}

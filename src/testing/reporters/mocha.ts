@@ -1,0 +1,58 @@
+// Incident Room's mocha reporter (mocha ≥ 8): `mocha --reporter <this file>`. It prints one line
+// per test for people and writes the run's report where Incident Room asked. It needs nothing
+// from mocha itself, so it works with whichever mocha the project has.
+import { firstLine, runnerReport, writeRunnerReport, type ReportedTest } from './protocol';
+
+interface MochaRunnable {
+  title: string;
+  file?: string;
+  duration?: number;
+  type?: string;
+  parent?: MochaRunnable;
+  titlePath(): string[];
+  fullTitle(): string;
+}
+
+interface MochaRunner {
+  on(event: string, listener: (test: MochaRunnable, err?: { message?: string }) => void): void;
+  once(event: string, listener: () => void): void;
+}
+
+function fileOf(r: MochaRunnable | undefined): string {
+  for (let n = r; n; n = n.parent) if (n.file) return n.file;
+  return '';
+}
+
+class IncidentRoomMochaReporter {
+  constructor(runner: MochaRunner, options: { dryRun?: boolean } = {}) {
+    const tests: ReportedTest[] = [];
+    const add = (t: MochaRunnable, outcome: ReportedTest['outcome'], err?: { message?: string }) => {
+      const entry: ReportedTest = { file: fileOf(t), title: t.titlePath(), outcome };
+      if (typeof t.duration === 'number') entry.durationMs = t.duration;
+      const message = firstLine(err?.message);
+      if (message) entry.message = message;
+      if (t.type === 'hook') entry.notATest = true;
+      tests.push(entry);
+    };
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    runner.on('pass', (t) => {
+      add(t, 'passed');
+      say(`  ✔ ${t.fullTitle()}`);
+    });
+    runner.on('fail', (t, err) => {
+      add(t, 'failed', err);
+      say(`  ✘ ${t.fullTitle()}${err?.message ? `: ${firstLine(err.message)}` : ''}`);
+    });
+    runner.on('pending', (t) => {
+      add(t, 'skipped');
+      say(`  - ${t.fullTitle()} (skipped)`);
+    });
+    runner.once('end', () => {
+      const count = (o: ReportedTest['outcome']) => tests.filter((t) => t.outcome === o && !t.notATest).length;
+      say(`\n  ${count('passed')} passing, ${count('failed')} failing, ${count('skipped')} pending`);
+      writeRunnerReport(runnerReport('mocha', tests, { dryRun: options.dryRun === true }));
+    });
+  }
+}
+
+export = IncidentRoomMochaReporter;

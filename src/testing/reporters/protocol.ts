@@ -1,0 +1,47 @@
+// The report Incident Room's own reporters write, one format for every runner. The runner
+// process learns where to write it and the run's nonce from the environment; the nonce ties
+// the report to the run that asked for it, so a report saved from another run is refused.
+import { writeFileSync } from 'node:fs';
+
+export const RUNNER_REPORT_FORMAT = 'incident-room-report/1';
+/** Where mocha's and jest's reporters write (node --test writes to its reporter destination). */
+export const REPORT_PATH_ENV = 'INCIDENT_ROOM_REPORT';
+export const RUN_NONCE_ENV = 'INCIDENT_ROOM_RUN_NONCE';
+
+export type ReportedOutcome = 'passed' | 'failed' | 'skipped';
+
+export interface ReportedTest {
+  /** As the runner gives it: absolute, or relative to the working directory. */
+  file: string;
+  title: string[];
+  outcome: ReportedOutcome;
+  durationMs?: number;
+  message?: string;
+  /** A failed hook or a file that failed to load, not a test: counts among the failures only. */
+  notATest?: boolean;
+}
+
+export interface RunnerReport {
+  format: typeof RUNNER_REPORT_FORMAT;
+  runner: 'mocha' | 'node-test' | 'jest';
+  nonce: string;
+  /** The runner ran in a mode that executes no test (mocha's --dry-run). */
+  dryRun?: boolean;
+  tests: ReportedTest[];
+}
+
+export function runnerReport(runner: RunnerReport['runner'], tests: ReportedTest[], extra: { dryRun?: boolean } = {}): RunnerReport {
+  return { format: RUNNER_REPORT_FORMAT, runner, nonce: process.env[RUN_NONCE_ENV] ?? '', ...(extra.dryRun ? { dryRun: true } : {}), tests };
+}
+
+export function writeRunnerReport(report: RunnerReport): void {
+  const path = process.env[REPORT_PATH_ENV];
+  if (!path) throw new Error(`Incident Room's reporter needs ${REPORT_PATH_ENV}: run the tests through Incident Room`);
+  // 'wx': the fresh directory holds no report yet; something already there is not ours to overwrite.
+  writeFileSync(path, JSON.stringify(report), { flag: 'wx', mode: 0o600 });
+}
+
+export function firstLine(text: unknown): string | undefined {
+  if (typeof text !== 'string' || !text) return undefined;
+  return text.split('\n').find((l) => l.trim())?.trim().slice(0, 500);
+}

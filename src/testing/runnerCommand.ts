@@ -1,0 +1,108 @@
+// The command contract: a test command is a runner's plain command (["npx","mocha","test/"],
+// ["npx","jest"], ["node","--test"]). Incident Room recognises the runner and adds its own
+// reporter; a command that is not one of these runners, names a reporter or report file itself,
+// or runs in a mode that executes no test (dry run, list only) or never ends (watch) is refused.
+import { basename, join } from 'node:path';
+
+export type RunnerKind = 'mocha' | 'node-test' | 'jest';
+
+export const RUNNER_NAMES: Readonly<Record<RunnerKind, string>> = { mocha: 'mocha', 'node-test': 'node --test', jest: 'jest' };
+
+export class CommandRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandRefused';
+  }
+}
+
+const EXAMPLES = '["npx","mocha","test/"], ["npx","jest"] or ["node","--test"]';
+
+/** Options Incident Room sets itself, and modes in which no test runs, per runner. */
+const REFUSED: Readonly<Record<RunnerKind, readonly { flags: string[]; why: string }[]>> = {
+  mocha: [
+    { flags: ['--reporter', '-R', '--reporter-option', '--reporter-options', '-O'], why: 'names a reporter or report file itself; Incident Room adds its own reporter' },
+    { flags: ['--dry-run'], why: 'runs no test (every test would be reported as passed)' },
+    { flags: ['--list-reporters', '--list-interfaces'], why: 'lists instead of running the tests' },
+    { flags: ['--watch', '-w'], why: 'never ends' },
+  ],
+  'node-test': [
+    { flags: ['--test-reporter', '--test-reporter-destination'], why: 'names a reporter or report file itself; Incident Room adds its own reporter' },
+    { flags: ['--watch', '--watch-path'], why: 'never ends' },
+  ],
+  jest: [
+    { flags: ['--reporters', '--json', '--outputFile', '--testResultsProcessor'], why: 'names a reporter or report file itself; Incident Room adds its own reporter' },
+    { flags: ['--listTests', '--showConfig'], why: 'lists instead of running the tests' },
+    { flags: ['--watch', '--watchAll'], why: 'never ends' },
+  ],
+};
+
+const isNode = (program: string) => /^node(\.exe)?$/i.test(basename(program)) || program === process.execPath;
+
+function scriptKind(script: string): RunnerKind | null {
+  const norm = script.replace(/\\/g, '/');
+  const name = basename(norm).replace(/\.(c?js|cmd)$/i, '');
+  if (name === 'mocha' || name === '_mocha') return 'mocha';
+  if (name === 'jest' || /\/jest(-cli)?\/bin\/jest$/.test(norm.replace(/\.(c?js)$/i, ''))) return 'jest';
+  return null;
+}
+
+/** Which runner a plain command starts; throws CommandRefused for anything else. */
+export function recogniseRunner(command: readonly string[]): RunnerKind {
+  if (command.length === 0 || command.some((a) => typeof a !== 'string')) throw new CommandRefused('the test command is empty');
+  const shown = JSON.stringify(command);
+  if (command.some((a) => a.includes('{report}'))) {
+    throw new CommandRefused(`${shown} names a report file ({report}); give the runner's plain command, e.g. ${EXAMPLES}: Incident Room adds its own reporter`);
+  }
+  let i = 0;
+  if (basename(command[0]!).replace(/\.cmd$/i, '') === 'npx') {
+    i = 1;
+    while (command[i] === '--no-install' || command[i] === '--yes' || command[i] === '-y') i++;
+  }
+  const program = command[i] ?? '';
+  let kind: RunnerKind | null = null;
+  let args: readonly string[] = [];
+  if (isNode(program)) {
+    // node's own options come before the script; --test among them makes it node's runner.
+    let j = i + 1;
+    while (j < command.length && command[j]!.startsWith('-')) j++;
+    if (command.slice(i + 1, j).includes('--test')) {
+      kind = 'node-test';
+      args = command.slice(i + 1);
+    } else if (j < command.length) {
+      kind = scriptKind(command[j]!);
+      args = command.slice(j + 1);
+    }
+  } else {
+    kind = scriptKind(program);
+    args = command.slice(i + 1);
+  }
+  if (!kind) {
+    throw new CommandRefused(`${shown} is not a test runner Incident Room knows: give mocha's, jest's or node --test's plain command, e.g. ${EXAMPLES}`);
+  }
+  for (const rule of REFUSED[kind]) {
+    const hit = args.find((a) => rule.flags.some((f) => a === f || a.startsWith(`${f}=`)));
+    if (hit) throw new CommandRefused(`${shown}: ${hit.split('=')[0]} ${rule.why}; give ${RUNNER_NAMES[kind]}'s plain command`);
+  }
+  return kind;
+}
+
+/** The file of the reporter Incident Room ships for a runner, beside the running bundle. */
+export function reporterFile(kind: RunnerKind, reportersDir: string = join(__dirname, 'reporters')): string {
+  return join(reportersDir, { mocha: 'mocha.js', 'node-test': 'nodeTest.js', jest: 'jest.js' }[kind]);
+}
+
+/** The argument vector that runs: the plain command with Incident Room's reporter added. */
+export function commandWithReporter(command: readonly string[], kind: RunnerKind, reporter: string, reportPath: string): string[] {
+  switch (kind) {
+    case 'mocha':
+      return [...command, '--reporter', reporter];
+    case 'jest':
+      // The default reporter for people; ours for the gate.
+      return [...command, '--reporters=default', `--reporters=${reporter}`];
+    case 'node-test': {
+      const at = command.indexOf('--test') + 1;
+      const added = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${reportPath}`];
+      return [...command.slice(0, at), ...added, ...command.slice(at)];
+    }
+  }
+}

@@ -1,0 +1,189 @@
+// What the close gate costs on top of the tests, per runner, whole process to whole process:
+// the raw runner command against `incident-room gate <id> --run` with the same command (which
+// adds Incident Room's reporter, reads git before and after, signs and stores the evidence and
+// writes the record), interleaved so drift hits both alike; and a plain `gate` (no run) on a
+// record with 50 runs. Numbers only, no asserts: machines differ.
+// Run after `npm run build && npm run build:tests` as `node out/test/bench/gateCost.js [runs]`.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { stringify } from 'yaml';
+import { codeState } from '../../src/git/codeState';
+import { LEVEL_TABLE } from '../../src/model/levels';
+import type { Incident } from '../../src/model/record';
+import { IncidentStore } from '../../src/store/incidentStore';
+import { recordRun } from '../../src/testing/evidence';
+
+const RUNS = Math.max(3, Number(process.argv[2]) || 5);
+const root = process.cwd();
+const CLI = join(root, 'dist', 'cli.js');
+const MOCHA_BIN = require.resolve('mocha/bin/mocha.js', { paths: [root] });
+const JEST_BIN = require.resolve('jest/bin/jest', { paths: [root] });
+const FILES = 10;
+const TESTS = 20;
+
+interface Suite {
+  name: string;
+  command: string[];
+  file(f: number): string;
+}
+
+const body = (it: string) => Array.from({ length: TESTS }, (_, i) => `  ${it}('case ${i}', () => { if (${i} * 2 !== ${i * 2}) throw new Error('x'); });`).join('\n');
+const SUITES: Suite[] = [
+  { name: 'mocha', command: [process.execPath, MOCHA_BIN, 'test/'], file: (f) => `describe('suite ${f}', () => {\n${body('it')}\n});\n` },
+  { name: 'node --test', command: [process.execPath, '--test', 'test/'], file: (f) => `const { describe, it } = require('node:test');\ndescribe('suite ${f}', () => {\n${body('it')}\n});\n` },
+  { name: 'jest', command: [process.execPath, JEST_BIN, '--ci', '--watchman=false'], file: (f) => `describe('suite ${f}', () => {\n${body('test')}\n});\n` },
+];
+
+function incident(): Incident {
+  const done = { done_at: '2025-01-01T09:00:00Z', done_by: 'ana' };
+  return {
+    schema: 'incident-room/v1',
+    id: '2025-01-01-bench',
+    title: 'Bench',
+    severity: 2,
+    status: 'active',
+    declared_at: '2025-01-01T08:00:00Z',
+    impact: 'none',
+    people: [{ id: 'ana', name: 'Ana', timezone: 'UTC' }, { id: 'bruno', name: 'Bruno', timezone: 'UTC' }],
+    roles: { incident_manager: 'ana', workers: [{ person: 'bruno', since: '2025-01-01T08:00:00Z', released_at: null }] },
+    checklists: {
+      start: LEVEL_TABLE[2].start.map((s) => ({ id: s.id, text: s.text, ...done })),
+      end: LEVEL_TABLE[2].end.map((s) => ({ id: s.id, text: s.text, ...(s.beforeClose ? done : { done_at: null, done_by: null }) })),
+    },
+    fix: { branch: 'fix/bench', base: 'main' },
+    test_plan: {
+      items: [
+        {
+          id: 'one',
+          title: 'One',
+          mutates_customer_data: false,
+          automated: [{ file: 'test/file0.test.js', title: ['suite 0', 'case 0'] }],
+          results: [
+            { env: 'staging', outcome: 'pass', by: 'bruno', at: '2025-01-01T10:00:00Z' },
+            { env: 'production', outcome: 'pass', by: 'bruno', at: '2025-01-01T11:00:00Z' },
+          ],
+        },
+      ],
+      signoffs: [
+        { person: 'ana', role: 'incident_manager', at: '2025-01-01T12:00:00Z' },
+        { person: 'bruno', role: 'worker', at: '2025-01-01T12:01:00Z' },
+      ],
+    },
+    timeline: [],
+  };
+}
+
+async function project(suite: Suite): Promise<string> {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'ir-bench-')));
+  mkdirSync(join(dir, 'test'));
+  mkdirSync(join(dir, '.incidents'));
+  for (let f = 0; f < FILES; f++) writeFileSync(join(dir, 'test', `file${f}.test.js`), suite.file(f));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench', private: true, 'incident-room': { testCommand: suite.command } }));
+  writeFileSync(join(dir, '.gitignore'), 'node_modules\n');
+  writeFileSync(join(dir, '.incidents', 'bench.yaml'), stringify(incident()));
+  writeFileSync(join(dir, 'INCIDENT-LOG.md'), '# Incident log\n');
+  const g = simpleGit(dir);
+  await g.init(['-b', 'main']);
+  await g.addConfig('user.name', 'Bench');
+  await g.addConfig('user.email', 'bench@example.com');
+  await g.addConfig('commit.gpgsign', 'false');
+  await g.add('.');
+  await g.commit('bench');
+  await g.checkoutLocalBranch('fix/bench');
+  return dir;
+}
+
+function timed(cwd: string, argv: string[], ok: (code: number | null) => boolean): Promise<number> {
+  const start = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', (code) => (ok(code) ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${argv.join(' ')}: exit ${code}`))));
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Fills the evidence and the record with 50 signed runs, as 50 real `gate --run`s would. */
+async function fiftyRuns(dir: string): Promise<void> {
+  const store = new IncidentStore(join(dir, '.incidents'));
+  await store.loadAll();
+  const loaded = store.get('2025-01-01-bench');
+  if (loaded?.kind !== 'ok') throw new Error('no bench record');
+  const state = await codeState(dir, ['.incidents/', 'INCIDENT-LOG.md']);
+  let record = loaded.incident;
+  const tests = Array.from({ length: FILES * TESTS }, (_, i) => ({
+    ref: { file: `test/file${Math.floor(i / TESTS)}.test.js`, title: [`suite ${Math.floor(i / TESTS)}`, `case ${i % TESTS}`] },
+    outcome: 'passed' as const,
+    durationMs: 1,
+  }));
+  for (let i = 0; i < 50; i++) {
+    const at = new Date(Date.now() - (50 - i) * 60_000);
+    const recorded = await recordRun({
+      repoDir: dir,
+      cwd: dir,
+      incident: record,
+      outcome: { command: SUITES[0]!.command, runner: 'mocha', exitCode: 0, signal: null, endedBy: 'exit', startedAt: at, endedAt: at, report: { format: 'incident-room-report/1', tests, sha256: '0'.repeat(64) } },
+      commandSource: 'bench',
+      before: state,
+      after: state,
+      exclusions: { paths: ['.incidents/', 'INCIDENT-LOG.md'], refused: [] },
+      ctx: { actor: 'bench', now: at },
+    });
+    record = await store.update(loaded.file, () => recorded.edits);
+  }
+}
+
+async function main(): Promise<void> {
+  process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'ir-bench-state-'));
+  console.log(`gate cost: ${FILES} files x ${TESTS} tests per runner, ${RUNS} runs each, interleaved, median ms (min-max); node ${process.version}`);
+  console.log(`${'runner'.padEnd(14)}${'raw command'.padStart(22)}${'gate --run'.padStart(22)}${'ratio'.padStart(8)}${'overhead'.padStart(10)}${'goal ≤ 1.10x+150'.padStart(18)}`);
+  const dirs: string[] = [];
+  try {
+    for (const suite of SUITES) {
+      const dir = await project(suite);
+      dirs.push(dir);
+      const gate = [process.execPath, CLI, 'gate', '2025-01-01-bench', '--run'];
+      await timed(dir, suite.command, (c) => c === 0); // warm the file cache for both
+      const raw: number[] = [];
+      const via: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        raw.push(await timed(dir, suite.command, (c) => c === 0));
+        via.push(await timed(dir, gate, (c) => c === 0));
+        // Each run edits the record; commit it, as a team would, so the next starts from the same state.
+        await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('run'));
+      }
+      const r = median(raw);
+      const v = median(via);
+      const cell = (xs: number[]) => `${median(xs).toFixed(0)} (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
+      const goal = 1.1 * r + 150;
+      console.log(`${suite.name.padEnd(14)}${cell(raw).padStart(22)}${cell(via).padStart(22)}${(v / r).toFixed(2).padStart(7)}x${`+${(v - r).toFixed(0)}`.padStart(10)}${(v <= goal ? 'met' : `missed (${goal.toFixed(0)})`).padStart(18)}`);
+    }
+    const dir = await project(SUITES[0]!);
+    dirs.push(dir);
+    await fiftyRuns(dir);
+    await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('fifty runs'));
+    const plain: number[] = [];
+    const node: number[] = [];
+    for (let i = 0; i < RUNS * 2; i++) {
+      node.push(await timed(dir, [process.execPath, '-e', ''], (c) => c === 0));
+      plain.push(await timed(dir, [process.execPath, CLI, 'gate', '2025-01-01-bench'], (c) => c === 0));
+    }
+    console.log(`plain gate, record and evidence with 50 runs: ${median(plain).toFixed(0)} ms median (${Math.min(...plain).toFixed(0)}-${Math.max(...plain).toFixed(0)}); goal ≤ 200 ms; node starting alone: ${median(node).toFixed(0)} ms`);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    rmSync(process.env.XDG_STATE_HOME, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,189 @@
+// The close gate against the people who use it: each case is a real repository whose fix
+// branch still carries the regression (src/vat.js exports 1.5, the linked test expects 1.23),
+// and a way of making `incident-room gate <id> --run` say "may close" anyway. Each must be refused.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { stringify } from 'yaml';
+import type { CliIo } from '../../src/cliCommand';
+import { gateCommand } from '../../src/testing/gateCli';
+import { cleanupTemp, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir } from './helpers/testProjects';
+
+const VAT_TEST = `
+const assert = require('node:assert/strict');
+describe('EU VAT', () => {
+  it('is 23%', () => { assert.equal(require('../src/vat'), 1.23); });
+});
+`;
+const LINKED = ref('test/checkout.test.js', 'EU VAT', 'is 23%');
+
+interface Repo {
+  dir: string;
+  id: string;
+}
+
+/** main carries the bug (1.5); branch `good` has the real fix; the fix branch does not. */
+async function regressedRepo(onFixBranch: Record<string, string> = {}): Promise<Repo> {
+  const dir = tempDir('bypass');
+  const incident = readyIncident([LINKED]);
+  // Dated before the real clock, since the command judges against the time it runs.
+  const plan = incident.test_plan!;
+  for (const r of plan.items[0]!.results ?? []) r.at = r.env === 'staging' ? '2025-01-01T10:00:00Z' : '2025-01-01T11:00:00Z';
+  plan.signoffs = [
+    { person: 'ana', role: 'incident_manager', at: '2025-01-01T12:00:00Z' },
+    { person: 'bruno', role: 'worker', at: '2025-01-01T12:01:00Z' },
+  ];
+  await initRepo(dir, {
+    'package.json': '{"name":"shop","private":true}\n',
+    'src/vat.js': 'module.exports = 1.5;\n',
+    'test/checkout.test.js': VAT_TEST,
+    [`.incidents/${incident.id}.yaml`]: stringify(incident),
+    'INCIDENT-LOG.md': '# Incident log\n',
+  });
+  const g = simpleGit(dir);
+  await g.checkoutLocalBranch('good');
+  await commitFiles(dir, { 'src/vat.js': 'module.exports = 1.23;\n' }, 'The real fix, not on the fix branch');
+  await g.checkout('main');
+  await g.checkoutLocalBranch('fix/eu-vat');
+  await commitFiles(dir, { 'src/notes.js': '// looked at VAT\n', ...onFixBranch }, 'Not a fix');
+  return { dir, id: incident.id };
+}
+
+async function gate(repo: Repo, args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { cwd: repo.dir, out: (l) => out.push(l), err: (l) => err.push(l), now: () => new Date() };
+  const code = await gateCommand([repo.id, ...args], io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const command = (...args: string[]) => ['--command', JSON.stringify(mochaCommand(...args))];
+
+describe('close gate bypasses, each on a repository whose fix branch still has the regression', () => {
+  const saved = process.env.XDG_STATE_HOME;
+  before(() => {
+    process.env.XDG_STATE_HOME = tempDir('state');
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.XDG_STATE_HOME;
+    else process.env.XDG_STATE_HOME = saved;
+    cleanupTemp();
+  });
+
+  it('the honest run fails: the regression is there (the baseline every case below starts from)', async () => {
+    const repo = await regressedRepo();
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /EU VAT > is 23% failed/);
+  });
+
+  it("1a. the record's test_command (a forged report) does not override CI's --command; the verdict names the command it judged", async () => {
+    const forge = [
+      process.execPath,
+      '-e',
+      `require('fs').writeFileSync(process.argv[1], JSON.stringify({stats:{},tests:[{title:'is 23%',fullTitle:'EU VAT is 23%',file:require('path').resolve('test/checkout.test.js'),err:{}}],passes:[],failures:[],pending:[]}))`,
+      '{report}',
+      // Only so that the old contract read the forged file as mocha's json.
+      '--reporter',
+      'json',
+    ];
+    const repo = await regressedRepo();
+    const file = join(repo.dir, '.incidents', `${repo.id}.yaml`);
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    const record = parse(readFileSync(file, 'utf8'));
+    record.test_command = forge;
+    await commitFiles(repo.dir, { [`.incidents/${repo.id}.yaml`]: stringify(record) }, 'A command of my own');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /EU VAT > is 23% failed/);
+    assert.match(r.out, /note: judged the command \[.*mocha.*\] \(CI's --command\)/);
+    assert.match(r.out, /note: the record's test_command .* was not used: a record cannot choose the command that counts/);
+  });
+
+  it('1b. a command that writes its own report (node -e) is refused: it names a report file, or is not a test runner', async () => {
+    const repo = await regressedRepo();
+    const forge = [
+      process.execPath,
+      '-e',
+      `require('fs').writeFileSync(process.argv[1], JSON.stringify({stats:{},tests:[{title:'is 23%',fullTitle:'EU VAT is 23%',file:require('path').resolve('test/checkout.test.js'),err:{}}],passes:[],failures:[],pending:[]}))`,
+      '{report}',
+      // Only so that the old contract read the forged file as mocha's json.
+      '--reporter',
+      'json',
+    ];
+    const r = await gate(repo, ['--run', '--command', JSON.stringify(forge)]);
+    assert.notEqual(r.code, 0, r.out + r.err);
+    assert.match(r.err, /the test command is refused: .* names a report file/);
+    // The same forger told where the report goes by the environment, as a runner would be.
+    const quiet = [process.execPath, '-e', `require('fs').writeFileSync(process.env.INCIDENT_ROOM_REPORT, '{}')`];
+    const q = await gate(repo, ['--run', '--command', JSON.stringify(quiet)]);
+    assert.notEqual(q.code, 0, q.out + q.err);
+    assert.match(q.err, /the test command is refused: .* is not a test runner Incident Room knows/);
+  });
+
+  it('1c. mocha --dry-run (every test "passes" without running) is refused', async () => {
+    const repo = await regressedRepo();
+    const r = await gate(repo, ['--run', ...command('--dry-run', 'test/')]);
+    assert.notEqual(r.code, 0, r.out + r.err);
+    assert.match(r.err, /the test command is refused: .*--dry-run runs no test/);
+    // Set in mocha's configuration instead, where the command line cannot show it.
+    await commitFiles(repo.dir, { '.mocharc.json': '{ "dry-run": true }\n' }, 'Configure mocha');
+    const c = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(c.code, 1, c.out + c.err);
+    assert.match(c.out, /mocha ran with --dry-run .*: no test was executed/);
+  });
+
+  it('1d. a saved good report swapped in by a symlink at the end of the run is refused', async () => {
+    const swap = `
+const fs = require('node:fs');
+const path = require('node:path');
+process.on('exit', () => {
+  const report = process.env.INCIDENT_ROOM_REPORT || (process.argv.find((a) => a.startsWith('output=')) || '').slice(7);
+  if (!report) return;
+  const saved = path.join(require('node:os').tmpdir(), 'saved-good-report-' + process.pid);
+  fs.writeFileSync(saved, JSON.stringify({stats:{},tests:[{title:'is 23%',fullTitle:'EU VAT is 23%',file:path.resolve('test/checkout.test.js'),err:{}}],passes:[],failures:[],pending:[]}));
+  fs.rmSync(report, { force: true });
+  fs.symlinkSync(saved, report);
+  process.exit(0);
+});
+`;
+    const repo = await regressedRepo({ 'scripts/swap.js': swap });
+    const r = await gate(repo, ['--run', ...command('--require', 'scripts/swap.js', 'test/checkout.test.js')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the report is a symlink, not the file Incident Room's reporter writes: refused/);
+  });
+
+  it('2. a checkout dance (check out a good branch, run, check back out) is refused: HEAD moved during the run', async () => {
+    const dance = `
+const { execFileSync } = require('node:child_process');
+execFileSync('git', ['checkout', '-q', 'good']);
+process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
+`;
+    const repo = await regressedRepo({ 'scripts/dance.js': dance });
+    const r = await gate(repo, ['--run', ...command('--require', './scripts/dance.js', 'test/checkout.test.js')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /HEAD moved during the run and came back/);
+  });
+
+  it('3. --public-log naming a source file does not hide its uncommitted change', async () => {
+    const repo = await regressedRepo();
+    writeFileSync(join(repo.dir, 'src/vat.js'), 'module.exports = 1.23;\n');
+    const r = await gate(repo, ['--run', '--public-log', 'src/vat.js', ...command('test/')]);
+    assert.notEqual(r.code, 0, r.out + r.err);
+    assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/);
+    assert.match(r.out, /note: not left out of the clean check: src\/vat\.js is not Markdown/);
+    assert.doesNotMatch(r.out, /clean tree/);
+  });
+
+  it('4. an untracked test file that monkeypatches the code under test is part of what ran: refused until committed or removed', async () => {
+    const repo = await regressedRepo();
+    writeFileSync(join(repo.dir, 'test/00-hotfix.js'), `require.cache[require.resolve('../src/vat')] = { id: 'x', loaded: true, exports: 1.23 };\n`);
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the run had untracked files \(test\/00-hotfix\.js\): they took part in it/);
+    assert.match(r.out, /untracked files now \(test\/00-hotfix\.js\)/);
+    assert.doesNotMatch(r.out, /clean tree/);
+  });
+});
