@@ -140,10 +140,26 @@ export interface FixBranchStatusOptions {
   ignorePaths?: readonly string[];
 }
 
+/** Commits since the branch left its base authored by any of the emails (the IM's). */
+async function commitsBy(g: SimpleGit, baseHead: string, head: string, authorEmails: readonly string[]): Promise<ImCommit[]> {
+  const emails = new Set(authorEmails.map((e) => e.trim().toLowerCase()).filter(Boolean));
+  if (emails.size === 0) return [];
+  const mergeBase = (await g.raw(['merge-base', baseHead, head])).trim();
+  const log = await g.log({ from: mergeBase, to: head, symmetric: false });
+  return log.all.filter((c) => emails.has(c.author_email.toLowerCase())).map((c) => ({ sha: c.hash, subject: c.message, authorEmail: c.author_email }));
+}
+
 export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: FixBranchStatusOptions): Promise<FixBranchStatus> {
   const g = git(repoDir);
   const [head, baseHead, currentBranch] = await Promise.all([resolveBranch(g, fix.branch), resolveBranch(g, fix.base), currentBranchOf(repoDir)]);
   const checkedOut = currentBranch === fix.branch;
+  // Independent reads run together: a verdict waits on the slowest, not on their sum.
+  const [shortHead, changes, counts, imCommits] = await Promise.all([
+    head ? g.raw(['rev-parse', '--short', head]).then((s) => s.trim()) : Promise.resolve(''),
+    checkedOut ? g.status(['--untracked-files=all']).then((s) => codeChanges(s, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS)) : Promise.resolve(null),
+    head && baseHead ? g.raw(['rev-list', '--left-right', '--count', `${baseHead}...${head}`]) : Promise.resolve(null),
+    head && baseHead ? commitsBy(g, baseHead, head, opts.imEmails) : Promise.resolve([]),
+  ]);
   const status: FixBranchStatus = {
     branch: fix.branch,
     base: fix.base,
@@ -152,32 +168,19 @@ export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: Fix
     currentBranch,
     checkedOut,
     head: head ?? '',
-    shortHead: head ? (await g.raw(['rev-parse', '--short', head])).trim() : '',
+    shortHead,
     ahead: null,
     behind: null,
     dirty: false,
-    dirtyFiles: [],
-    untrackedFiles: [],
-    imCommits: [],
+    dirtyFiles: changes?.dirtyFiles ?? [],
+    untrackedFiles: changes?.untrackedFiles ?? [],
+    imCommits,
   };
-  if (checkedOut) {
-    const changes = codeChanges(await g.status(['--untracked-files=all']), opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);
-    status.dirtyFiles = changes.dirtyFiles;
-    status.untrackedFiles = changes.untrackedFiles;
-    status.dirty = changes.dirtyFiles.length > 0 || changes.untrackedFiles.length > 0;
-  }
-  if (head && baseHead) {
-    const [behind, ahead] = (await g.raw(['rev-list', '--left-right', '--count', `${baseHead}...${head}`])).trim().split(/\s+/).map(Number);
+  status.dirty = status.dirtyFiles.length > 0 || status.untrackedFiles.length > 0;
+  if (counts !== null) {
+    const [behind, ahead] = counts.trim().split(/\s+/).map(Number);
     status.ahead = ahead ?? 0;
     status.behind = behind ?? 0;
-    const emails = new Set(opts.imEmails.map((e) => e.trim().toLowerCase()).filter(Boolean));
-    if (emails.size > 0) {
-      const mergeBase = (await g.raw(['merge-base', baseHead, head])).trim();
-      const log = await g.log({ from: mergeBase, to: head, symmetric: false });
-      status.imCommits = log.all
-        .filter((c) => emails.has(c.author_email.toLowerCase()))
-        .map((c) => ({ sha: c.hash, subject: c.message, authorEmail: c.author_email }));
-    }
   }
   return status;
 }

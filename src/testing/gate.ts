@@ -199,6 +199,8 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
   const notes: string[] = [];
   let judged: JudgedRun | undefined;
   const exclusions = checkExclusions(repoDir, input.ignorePaths ?? DEFAULT_IGNORED_PATHS);
+  // Read alongside the branch's facts: the verdict waits on the slower of the two.
+  const latestEvidence = input.evidence instanceof EvidenceStore ? input.evidence.latest(incident.id) : Promise.resolve(input.evidence);
 
   // 1. The fix branch.
   let branch: FixBranchStatus | null = null;
@@ -226,7 +228,7 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
   );
 
   // 3. The runner's signed evidence on the current code.
-  const latest = input.evidence instanceof EvidenceStore ? await input.evidence.latest(incident.id) : input.evidence;
+  const latest = await latestEvidence;
   if (latest.rejected.length > 0 && !latest.rejectedAfterLatest) {
     notes.push(`${latest.rejected.length} evidence entr${latest.rejected.length === 1 ? 'y was' : 'ies were'} rejected and ignored: ${latest.rejected.map((r) => r.reason).join('; ')}`);
   }

@@ -134,8 +134,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   // Recording a run edits the record, and the public log follows the records: neither is a change to the code.
   const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
   const ignorePaths = [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
-  const command = await trustedCommand(incident, parsed, repoDir, io.cwd);
-  const current = await currentBranchOf(repoDir);
+  const [command, current] = await Promise.all([trustedCommand(incident, parsed, repoDir, io.cwd), currentBranchOf(repoDir)]);
   if (parsed.run && incident.fix && current !== incident.fix.branch) {
     io.err(`not running the tests: the fix branch ${incident.fix.branch} is not checked out (HEAD is on ${current ?? 'a detached commit'}); check it out and run again`);
   } else if (parsed.run) {

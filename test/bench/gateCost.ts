@@ -143,11 +143,12 @@ async function fiftyRuns(dir: string): Promise<void> {
 
 async function main(): Promise<void> {
   process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'ir-bench-state-'));
+  if (process.env.GATE_BENCH_KEEP) console.log(`state: ${process.env.XDG_STATE_HOME}`);
   console.log(`gate cost: ${FILES} files x ${TESTS} tests per runner, ${RUNS} runs each, interleaved, median ms (min-max); node ${process.version}`);
   console.log(`${'runner'.padEnd(14)}${'raw command'.padStart(22)}${'gate --run'.padStart(22)}${'ratio'.padStart(8)}${'overhead'.padStart(10)}${'goal ≤ 1.10x+150'.padStart(18)}`);
   const dirs: string[] = [];
   try {
-    for (const suite of SUITES) {
+    for (const suite of process.env.GATE_BENCH_ONLY_PLAIN ? [] : SUITES) {
       const dir = await project(suite);
       dirs.push(dir);
       const gate = [process.execPath, CLI, 'gate', '2025-01-01-bench', '--run'];
@@ -178,8 +179,10 @@ async function main(): Promise<void> {
     }
     console.log(`plain gate, record and evidence with 50 runs: ${median(plain).toFixed(0)} ms median (${Math.min(...plain).toFixed(0)}-${Math.max(...plain).toFixed(0)}); goal ≤ 200 ms; node starting alone: ${median(node).toFixed(0)} ms`);
   } finally {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    rmSync(process.env.XDG_STATE_HOME, { recursive: true, force: true });
+    // GATE_BENCH_KEEP=1 leaves the projects for profiling a single command.
+    if (process.env.GATE_BENCH_KEEP) console.log(`kept: ${dirs.join(' ')}`);
+    else for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    if (!process.env.GATE_BENCH_KEEP) rmSync(process.env.XDG_STATE_HOME, { recursive: true, force: true });
   }
 }
 
