@@ -144,11 +144,33 @@ export interface Signoff {
   person: PersonId;
   role: 'incident_manager' | 'worker' | 'other';
   at: Timestamp;
+  /** The git identity (user.email) that made the sign-off; one not among the person's emails is flagged. */
+  git_email?: string;
+}
+
+/** A sign-off of the waiver: the IM's, and a SME's, who knows whether a test is possible. */
+export interface WaiverSignoff {
+  person: PersonId;
+  role: 'incident_manager' | 'sme';
+  at: Timestamp;
+  git_email?: string;
+}
+
+/**
+ * The runbook's case where no automated test is possible (an operational fix, such as restoring
+ * a database): the gate closes on the executed, signed-off manual plan instead.
+ */
+export interface NoAutomatedTest {
+  reason: string;
+  recorded_by: PersonId;
+  recorded_at: Timestamp;
+  signoffs?: WaiverSignoff[];
 }
 
 export interface TestPlan {
   items: TestPlanItem[];
   signoffs?: Signoff[];
+  no_automated_test?: NoAutomatedTest;
 }
 
 export type TestOutcome = 'passed' | 'failed' | 'skipped' | 'missing';

@@ -3,7 +3,7 @@
 import { slugify } from './declare';
 import type { ActionContext, RecordEdit } from './edits';
 import { timelineEdit } from './edits';
-import type { Incident, PersonId, PlanEnvironment, PlanOutcome, PlanResult, Signoff, TestPlanItem, TestRef, Timestamp } from './record';
+import type { Incident, NoAutomatedTest, PersonId, PlanEnvironment, PlanOutcome, PlanResult, Signoff, TestPlanItem, TestRef, Timestamp, WaiverSignoff } from './record';
 import { instantOf, toTimestamp } from './time';
 import { formatTestRef, normalizeTestFile, sameTest, testKey } from './testId';
 
@@ -82,6 +82,16 @@ export function unlinkTest(incident: Incident, itemId: string, ref: TestRef, ctx
   ];
 }
 
+/** Removes a plan item with its links and results; the timeline keeps that it existed. */
+export function removePlanItem(incident: Incident, itemId: string, ctx: ActionContext): RecordEdit[] {
+  const i = itemIndex(incident, itemId);
+  const item = items(incident)[i] as TestPlanItem;
+  const links = (item.automated ?? []).length;
+  const results = (item.results ?? []).length;
+  const what = [links ? `${links} linked test(s)` : '', results ? `${results} result(s)` : ''].filter(Boolean).join(' and ');
+  return [{ op: 'delete', path: ['test_plan', 'items', i] }, timelineEdit(ctx, 'plan-item-removed', `Test-plan item "${item.title}" removed${what ? ` with its ${what}` : ''}`)];
+}
+
 export function recordResult(incident: Incident, itemId: string, env: PlanEnvironment, outcome: PlanOutcome, note: string | undefined, ctx: ActionContext): RecordEdit[] {
   if (!PLAN_ENVIRONMENTS.includes(env)) throw new PlanError(`"${env}" is not staging or production`);
   if (!PLAN_OUTCOMES.includes(outcome)) throw new PlanError(`"${outcome}" is not pass, fail or skipped`);
@@ -106,9 +116,11 @@ export function signoffRole(incident: Incident, person: PersonId): Signoff['role
   return 'other';
 }
 
-export function signOff(incident: Incident, person: PersonId, ctx: ActionContext): RecordEdit[] {
+/** Signs the plan off as `person`; `gitEmail` is the git identity doing it, kept beside the person. */
+export function signOff(incident: Incident, person: PersonId, ctx: ActionContext, gitEmail?: string): RecordEdit[] {
   if (!incident.test_plan || items(incident).length === 0) throw new PlanError('there is no test plan to sign off yet');
   const signoff: Signoff = { person, role: signoffRole(incident, person), at: toTimestamp(ctx.now, ctx.zone) };
+  if (gitEmail?.trim()) signoff.git_email = gitEmail.trim();
   const label = signoff.role === 'incident_manager' ? 'the IM' : signoff.role === 'worker' ? 'a worker' : 'a reviewer';
   return [
     { op: 'append', path: ['test_plan', 'signoffs'], value: signoff },
@@ -199,5 +211,80 @@ export function planStatus(incident: Incident, now?: Date): PlanStatus {
     signedByIm: valid.some((s) => s.currentRole === 'incident_manager'),
     signedByWorker: valid.some((s) => s.currentRole === 'worker'),
     lastResultAt: last?.at ?? null,
+  };
+}
+
+/** The emails a person is known by: their email and their git emails, lower-cased. */
+export function knownEmails(incident: Incident, person: PersonId): string[] {
+  const p = (incident.people ?? []).find((x) => x.id === person);
+  return p ? [p.email ?? '', ...(p.git_emails ?? [])].map((e) => e.trim().toLowerCase()).filter(Boolean) : [];
+}
+
+/** Sign-offs (of the plan and of the waiver) made by a git identity that is not one of the person's known emails. */
+export function signoffIdentityMismatches(incident: Incident): { person: PersonId; at: Timestamp; gitEmail: string; what: 'plan' | 'waiver' }[] {
+  const all = [
+    ...(incident.test_plan?.signoffs ?? []).map((s) => ({ ...s, what: 'plan' as const })),
+    ...(incident.test_plan?.no_automated_test?.signoffs ?? []).map((s) => ({ ...s, what: 'waiver' as const })),
+  ];
+  return all
+    .filter((s) => s.git_email && !knownEmails(incident, s.person).includes(s.git_email.trim().toLowerCase()))
+    .map((s) => ({ person: s.person, at: s.at, gitEmail: s.git_email!, what: s.what }));
+}
+
+export const RULE_NO_AUTOMATED_TEST = 'no-automated-test';
+
+/**
+ * The IM records that no automated test is possible, with the reason (the runbook: some fixes,
+ * like restoring a database from a snapshot, cannot be tested automatically). It needs the
+ * IM's and a SME's sign-off before the gate counts it.
+ */
+export function recordNoAutomatedTest(incident: Incident, reason: string, ctx: ActionContext): RecordEdit[] {
+  const why = reason.trim();
+  if (incident.status === 'closed') throw new PlanError('the incident is already closed');
+  if (ctx.actor !== incident.roles.incident_manager) throw new PlanError('only the Incident Manager records that no automated test is possible');
+  if (!why) throw new PlanError('say why no automated test is possible; the reason is kept in the record and shown with the verdict');
+  if (incident.test_plan?.no_automated_test) throw new PlanError('it is already recorded that no automated test is possible');
+  const waiver: NoAutomatedTest = { reason: why, recorded_by: ctx.actor, recorded_at: toTimestamp(ctx.now, ctx.zone), signoffs: [] };
+  const edit: RecordEdit = incident.test_plan
+    ? { op: 'set', path: ['test_plan', 'no_automated_test'], value: waiver }
+    : { op: 'set', path: ['test_plan'], value: { items: [], signoffs: [], no_automated_test: waiver } };
+  return [edit, timelineEdit(ctx, 'no-automated-test', `No automated test is possible: ${why} (needs the IM's and a SME's sign-off)`)];
+}
+
+/** The IM or a SME signs the waiver off; anyone else is refused. */
+export function signNoAutomatedTest(incident: Incident, person: PersonId, ctx: ActionContext, gitEmail?: string): RecordEdit[] {
+  const waiver = incident.test_plan?.no_automated_test;
+  if (!waiver) throw new PlanError('nothing to sign: no one recorded that no automated test is possible');
+  const role: WaiverSignoff['role'] | null = incident.roles.incident_manager === person ? 'incident_manager' : (incident.roles.sme ?? []).includes(person) ? 'sme' : null;
+  if (!role) throw new PlanError(`${person} is neither the Incident Manager nor a SME, who sign that no automated test is possible`);
+  const signoff: WaiverSignoff = { person, role, at: toTimestamp(ctx.now, ctx.zone) };
+  if (gitEmail?.trim()) signoff.git_email = gitEmail.trim();
+  const edits: RecordEdit[] = waiver.signoffs
+    ? [{ op: 'append', path: ['test_plan', 'no_automated_test', 'signoffs'], value: signoff }]
+    : [{ op: 'set', path: ['test_plan', 'no_automated_test', 'signoffs'], value: [signoff] }];
+  return [...edits, timelineEdit(ctx, 'no-automated-test-signoff', `${person} signed as ${role === 'sme' ? 'a SME' : 'the IM'} that no automated test is possible`)];
+}
+
+export interface WaiverStatus {
+  reason: string;
+  recordedBy: PersonId;
+  recordedAt: Timestamp;
+  /** Signed by whoever holds the role now. */
+  signedByIm: boolean;
+  signedBySme: boolean;
+  signers: PersonId[];
+}
+
+export function waiverStatus(incident: Incident): WaiverStatus | null {
+  const w = incident.test_plan?.no_automated_test;
+  if (!w) return null;
+  const signs = w.signoffs ?? [];
+  return {
+    reason: w.reason,
+    recordedBy: w.recorded_by,
+    recordedAt: w.recorded_at,
+    signedByIm: signs.some((s) => s.person === incident.roles.incident_manager),
+    signedBySme: signs.some((s) => (incident.roles.sme ?? []).includes(s.person)),
+    signers: signs.map((s) => s.person),
   };
 }

@@ -8,7 +8,7 @@ import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from
 import { LEVEL_TABLE } from '../model/levels';
 import type { Incident, TestRunRecord } from '../model/record';
 import { changeSeverity } from '../model/severity';
-import { linkedTests, planStatus } from '../model/testPlan';
+import { linkedTests, planStatus, signoffIdentityMismatches, waiverStatus } from '../model/testPlan';
 import { toTimestamp } from '../model/time';
 import { EvidenceStore, type EvidenceRun, type LatestEvidence } from './evidence';
 import type { TestCommand } from './runner';
@@ -23,7 +23,8 @@ export type GateAction =
   | 'record-result'
   | 'sign-off'
   | 'tick-checklist'
-  | 'open-plan';
+  | 'open-plan'
+  | 'sign-waiver';
 
 export interface GateCondition {
   id: string;
@@ -48,6 +49,10 @@ export interface GateVerdict {
   /** Worth knowing, not blocking: commits by the IM on the fix branch, evidence that was ignored. */
   notes: string[];
   judged?: JudgedRun;
+  /** The IM recorded that no automated test is possible; `applies` is false for a code fix on the fix branch. */
+  waiver?: { reason: string; recordedBy: string; recordedAt: string; signers: string[]; applies: boolean };
+  /** Sign-offs made by a git identity that is not one of the person's known emails. */
+  signoffIdentityFlags?: { person: string; at: string; gitEmail: string; what: 'plan' | 'waiver' }[];
 }
 
 export interface GateInput {
@@ -74,6 +79,11 @@ export const GATE_CONDITION_TITLES: Readonly<Record<string, string>> = {
   'signoff-im': 'Signed off by the Incident Manager',
   'signoff-worker': 'Signed off by a worker',
   'end-checklist': 'End-checklist steps before "declare over" done',
+};
+/** When no automated test is possible, the two test conditions read differently. */
+export const WAIVED_CONDITION_TITLES: Readonly<Record<string, string>> = {
+  'tests-linked': 'No automated test possible (recorded by the IM)',
+  'tests-passed': 'No-test waiver signed off by the IM and a SME',
 };
 export const RULE_RELEASE_WITHOUT_TESTS = 'release-without-tests';
 export const QUOTE_AUTOMATED_TESTS = 'If there are automated tests they must be run and passed before the incident can be declared over.';
@@ -198,14 +208,22 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
   const conditions: GateCondition[] = [];
   const notes: string[] = [];
   let judged: JudgedRun | undefined;
+  let verdictWaiver: GateVerdict['waiver'];
   const exclusions = checkExclusions(repoDir, input.ignorePaths ?? DEFAULT_IGNORED_PATHS);
   // Read alongside the branch's facts: the verdict waits on the slower of the two.
   const latestEvidence = input.evidence instanceof EvidenceStore ? input.evidence.latest(incident.id) : Promise.resolve(input.evidence);
+  // Not awaited when the tests are waived; its failure then must not go unhandled.
+  latestEvidence.catch(() => undefined);
 
   // 1. The fix branch.
   let branch: FixBranchStatus | null = null;
+  const waiver = waiverStatus(incident);
   if (!incident.fix?.branch) {
-    conditions.push({ id: 'fix-branch', met: false, message: 'no fix branch is linked', action: 'link-branch' });
+    conditions.push(
+      waiver
+        ? { id: 'fix-branch', met: true, message: `no fix branch: an operational fix, for which no automated test is possible (${waiver.reason})` }
+        : { id: 'fix-branch', met: false, message: 'no fix branch is linked', action: 'link-branch' },
+    );
   } else {
     branch = await fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: exclusions.paths });
     conditions.push(
@@ -219,34 +237,55 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
     }
   }
 
-  // 2. Linked automated tests.
-  const linked = linkedTests(incident);
-  conditions.push(
-    linked.length > 0
-      ? { id: 'tests-linked', met: true, message: `${linked.length} automated test(s) linked` }
-      : { id: 'tests-linked', met: false, message: 'no automated test is linked to the test plan', action: 'link-test' },
-  );
-
-  // 3. The runner's signed evidence on the current code.
-  const latest = await latestEvidence;
-  if (latest.rejected.length > 0 && !latest.rejectedAfterLatest) {
-    notes.push(`${latest.rejected.length} evidence entr${latest.rejected.length === 1 ? 'y was' : 'ies were'} rejected and ignored: ${latest.rejected.map((r) => r.reason).join('; ')}`);
-  }
-  const { judged: judgedRun, ...tests } = await testsCondition(incident, branch, latest, { repoDir, exclusions: exclusions.paths, ...(input.command ? { command: input.command } : {}) });
-  conditions.push(tests);
-  if (judgedRun) {
-    judged = { runId: judgedRun.id, sha: judgedRun.sha, command: judgedRun.command, commandSource: judgedRun.commandSource, runner: judgedRun.runner };
-    notes.push(`judged the command ${JSON.stringify(judgedRun.command)} (${judgedRun.commandSource}), run ${judgedRun.id} on ${short(judgedRun.sha)}`);
-    for (const s of judgedRun.report?.suspicious ?? []) notes.push(`the report of run ${judgedRun.id} looks suspicious: ${s}`);
-    if (tests.met) {
-      const entry = (incident.test_runs ?? []).find((e) => e.id === judgedRun.id);
-      if (!entry) notes.push(`the record has no test_runs entry for run ${judgedRun.id}, whose signed evidence decided this verdict`);
-      else if (!matchesEvidence(entry, judgedRun)) notes.push(`the record's test_runs entry ${entry.id} differs from the signed evidence that decided this verdict (hand-edited?); the evidence counts`);
+  // The runbook's fix that is not code: no automated test is possible. Not for a code fix on the fix branch.
+  const codeCommits = branch?.exists ? (branch.ahead ?? 0) : 0;
+  const waived = waiver !== null && codeCommits === 0;
+  if (waiver) {
+    verdictWaiver = { reason: waiver.reason, recordedBy: waiver.recordedBy, recordedAt: waiver.recordedAt, signers: waiver.signers, applies: waived };
+    if (!waived) {
+      notes.push(
+        `the record says no automated test is possible (${waiver.reason}), but the fix branch ${branch?.branch} has ${codeCommits} commit(s) since ${branch?.base}: a code fix needs its tests, so that does not apply`,
+      );
     }
   }
-  for (const r of exclusions.refused) notes.push(`not left out of the clean check: ${r}`);
-  if (incident.test_command?.length && judgedRun && !sameArgv(incident.test_command, judgedRun.command)) {
-    notes.push(`the record's test_command ${JSON.stringify(incident.test_command)} was not used: a record cannot choose the command that counts`);
+  if (waived && waiver) {
+    conditions.push({ id: 'tests-linked', met: true, message: `no automated test is possible: ${waiver.reason}` });
+    const missing = [waiver.signedByIm ? '' : 'the IM', waiver.signedBySme ? '' : 'a SME'].filter(Boolean);
+    conditions.push(
+      missing.length === 0
+        ? { id: 'tests-passed', met: true, message: `waived: no automated test is possible (${waiver.reason}); signed off by ${waiver.signers.join(' and ')}; the manual plan decides` }
+        : { id: 'tests-passed', met: false, message: `that no automated test is possible (${waiver.reason}) is not yet signed off by ${missing.join(' and ')}`, action: 'sign-waiver' },
+    );
+  } else {
+    // 2. Linked automated tests.
+    const linked = linkedTests(incident);
+    conditions.push(
+      linked.length > 0
+        ? { id: 'tests-linked', met: true, message: `${linked.length} automated test(s) linked` }
+        : { id: 'tests-linked', met: false, message: 'no automated test is linked to the test plan', action: 'link-test' },
+    );
+
+    // 3. The runner's signed evidence on the current code.
+    const latest = await latestEvidence;
+    if (latest.rejected.length > 0 && !latest.rejectedAfterLatest) {
+      notes.push(`${latest.rejected.length} evidence entr${latest.rejected.length === 1 ? 'y was' : 'ies were'} rejected and ignored: ${latest.rejected.map((r) => r.reason).join('; ')}`);
+    }
+    const { judged: judgedRun, ...tests } = await testsCondition(incident, branch, latest, { repoDir, exclusions: exclusions.paths, ...(input.command ? { command: input.command } : {}) });
+    conditions.push(tests);
+    if (judgedRun) {
+      judged = { runId: judgedRun.id, sha: judgedRun.sha, command: judgedRun.command, commandSource: judgedRun.commandSource, runner: judgedRun.runner };
+      notes.push(`judged the command ${JSON.stringify(judgedRun.command)} (${judgedRun.commandSource}), run ${judgedRun.id} on ${short(judgedRun.sha)}`);
+      for (const s of judgedRun.report?.suspicious ?? []) notes.push(`the report of run ${judgedRun.id} looks suspicious: ${s}`);
+      if (tests.met) {
+        const entry = (incident.test_runs ?? []).find((e) => e.id === judgedRun.id);
+        if (!entry) notes.push(`the record has no test_runs entry for run ${judgedRun.id}, whose signed evidence decided this verdict`);
+        else if (!matchesEvidence(entry, judgedRun)) notes.push(`the record's test_runs entry ${entry.id} differs from the signed evidence that decided this verdict (hand-edited?); the evidence counts`);
+      }
+    }
+    for (const r of exclusions.refused) notes.push(`not left out of the clean check: ${r}`);
+    if (incident.test_command?.length && judgedRun && !sameArgv(incident.test_command, judgedRun.command)) {
+      notes.push(`the record's test_command ${JSON.stringify(incident.test_command)} was not used: a record cannot choose the command that counts`);
+    }
   }
 
   // 4. The plan, executed in both environments and signed off.
@@ -294,7 +333,18 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
       : { id: 'end-checklist', met: false, message: `end-checklist steps not done: ${open.map((s) => s.text).join('; ')}`, action: 'tick-checklist' },
   );
 
-  return { mayClose: conditions.every((c) => c.met), conditions, notes, ...(judged ? { judged } : {}) };
+  const identityFlags = signoffIdentityMismatches(incident);
+  for (const f of identityFlags) {
+    notes.push(`the ${f.what === 'waiver' ? 'no-automated-test' : 'test-plan'} sign-off by ${f.person} at ${f.at} was made by the git identity ${f.gitEmail}, which is not one of ${f.person}'s known emails`);
+  }
+  return {
+    mayClose: conditions.every((c) => c.met),
+    conditions,
+    notes,
+    ...(judged ? { judged } : {}),
+    ...(verdictWaiver ? { waiver: verdictWaiver } : {}),
+    ...(identityFlags.length ? { signoffIdentityFlags: identityFlags } : {}),
+  };
 }
 
 /** Closes the incident; refused unless the verdict lets it close. */
@@ -308,7 +358,13 @@ export function closeIncident(incident: Incident, verdict: GateVerdict, ctx: Act
   return [
     { op: 'set', path: ['status'], value: 'closed' },
     { op: 'set', path: ['closed_at'], value: at },
-    timelineEdit(ctx, 'closed', 'Incident declared over: the linked tests passed on the fix branch, the test plan was executed and signed off'),
+    timelineEdit(
+      ctx,
+      'closed',
+      verdict.waiver?.applies
+        ? `Incident declared over: no automated test was possible (${verdict.waiver.reason}); the manual test plan was executed and signed off`
+        : 'Incident declared over: the linked tests passed on the fix branch, the test plan was executed and signed off',
+    ),
   ];
 }
 
@@ -328,4 +384,16 @@ export function releaseWithoutTests(incident: Incident, note: string, ctx: Actio
   if (to !== incident.severity) edits.push(...changeSeverity(incident, to, `fix released without automated tests: ${why}`, ctx));
   edits.push(timelineEdit(ctx, 'released-without-tests', `Fix released without automated tests (${why}); the incident stays open until they are written and pass`));
   return edits;
+}
+
+/**
+ * What a finished run changed, for a notification: how many linked tests pass now and what
+ * Close still needs, e.g. "2 of 3 linked tests pass; Close still needs: Signed off by a worker".
+ */
+export function runSummary(linked: readonly { outcome: string }[], verdict: GateVerdict): string {
+  const passed = linked.filter((l) => l.outcome === 'passed').length;
+  const tests = `${passed} of ${linked.length} linked test${linked.length === 1 ? '' : 's'} pass${linked.length === 1 && passed === 1 ? 'es' : ''}`;
+  if (verdict.mayClose) return `${tests}; the incident may close.`;
+  const unmet = verdict.conditions.filter((c) => !c.met).map((c) => GATE_CONDITION_TITLES[c.id] ?? c.id);
+  return `${tests}; Close still needs: ${unmet.join('; ')}.`;
 }

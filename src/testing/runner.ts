@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/protocol';
 import { ReportError, type ParsedReport } from './reports/report';
 import { readRunnerReport } from './reports/runnerReport';
-import { commandWithReporter, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
+import { commandWithReporter, listingFlags, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
 
 export type { RunnerKind } from './runnerCommand';
 
@@ -32,6 +32,8 @@ export interface RunOptions {
   killGraceMs?: number;
   /** Where the shipped reporters are; default beside this module or bundle. */
   reportersDir?: string;
+  /** List the tests without running them (see listingFlags); the outcomes then mean nothing. */
+  listOnly?: boolean;
 }
 
 export interface RunOutcome {
@@ -75,12 +77,12 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'incident-room-run-'));
   const reportPath = join(dir, 'report.json');
   const nonce = randomBytes(16).toString('hex');
-  const [file, ...args] = commandWithReporter(opts.command, runner, reporterFile(runner, opts.reportersDir), reportPath);
+  const [file, ...args] = commandWithReporter(opts.command, runner, reporterFile(runner, opts.reportersDir), reportPath, opts.listOnly ? listingFlags(runner) : []);
   const startedAt = new Date();
   const finish = (partial: Pick<RunOutcome, 'exitCode' | 'signal' | 'endedBy'>): RunOutcome => {
     const outcome: RunOutcome = { command: [...opts.command], runner, ...partial, startedAt, endedAt: new Date() };
     try {
-      outcome.report = readRunnerReport(reportPath, { runner, nonce, startedAt, workspaceDir: opts.cwd });
+      outcome.report = readRunnerReport(reportPath, { runner, nonce, startedAt, workspaceDir: opts.cwd, ...(opts.listOnly ? { listing: true } : {}) });
     } catch (e) {
       if (!(e instanceof ReportError)) throw e;
       outcome.reportError = e.message;
@@ -133,4 +135,10 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
       resolve(finish({ exitCode, signal, endedBy }));
     });
   });
+}
+
+/** The project's tests (file and title path), as the runner lists them without running them; undefined when it cannot. */
+export async function listTests(opts: Omit<RunOptions, 'listOnly'>): Promise<ParsedReport | undefined> {
+  const outcome = await runTestCommand({ ...opts, listOnly: true });
+  return outcome.report && outcome.report.tests.length > 0 ? outcome.report : undefined;
 }

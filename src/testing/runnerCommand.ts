@@ -91,18 +91,38 @@ export function reporterFile(kind: RunnerKind, reportersDir: string = join(__dir
   return join(reportersDir, { mocha: 'mocha.js', 'node-test': 'nodeTest.js', jest: 'jest.js' }[kind]);
 }
 
-/** The argument vector that runs: the plain command with Incident Room's reporter added. */
-export function commandWithReporter(command: readonly string[], kind: RunnerKind, reporter: string, reportPath: string): string[] {
+/**
+ * The argument vector that runs: the plain command with Incident Room's reporter (and any
+ * extra options of its own) added where the runner reads them: node takes its options before
+ * the files, right after --test.
+ */
+export function commandWithReporter(command: readonly string[], kind: RunnerKind, reporter: string, reportPath: string, extra: readonly string[] = []): string[] {
   switch (kind) {
     case 'mocha':
-      return [...command, '--reporter', reporter];
+      return [...command, ...extra, '--reporter', reporter];
     case 'jest':
       // The default reporter for people; ours for the gate.
-      return [...command, '--reporters=default', `--reporters=${reporter}`];
+      return [...command, ...extra, '--reporters=default', `--reporters=${reporter}`];
     case 'node-test': {
       const at = command.indexOf('--test') + 1;
-      const added = ['--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${reportPath}`];
+      const added = [...extra, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${reporter}`, `--test-reporter-destination=${reportPath}`];
       return [...command.slice(0, at), ...added, ...command.slice(at)];
     }
+  }
+}
+
+/**
+ * Options that make a runner report its tests without running them, for picking a test to
+ * link: mocha's dry run (mocha ≥ 9), and a name pattern nothing matches for node and jest, which
+ * then report every test as skipped with its file and title path.
+ */
+export function listingFlags(kind: RunnerKind): string[] {
+  switch (kind) {
+    case 'mocha':
+      return ['--dry-run'];
+    case 'node-test':
+      return ['--test-name-pattern=(?!)'];
+    case 'jest':
+      return ['--testNamePattern=(?!)'];
   }
 }

@@ -41,6 +41,10 @@ export const COMMANDS = {
   runLinkedTests: 'incidentRoom.runLinkedTests',
   closeIncident: 'incidentRoom.closeIncident',
   releaseWithoutTests: 'incidentRoom.releaseWithoutTests',
+  unlinkAutomatedTest: 'incidentRoom.unlinkAutomatedTest',
+  removePlanItem: 'incidentRoom.removePlanItem',
+  recordNoAutomatedTest: 'incidentRoom.recordNoAutomatedTest',
+  signNoAutomatedTest: 'incidentRoom.signNoAutomatedTest',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 

@@ -5,9 +5,10 @@ import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
 import type { Incident } from '../../src/model/record';
 import { EvidenceStore, evidencePath } from '../../src/testing/evidence';
-import { closeIncident, evaluateGate, GATE_CONDITION_TITLES, releaseWithoutTests, type GateVerdict } from '../../src/testing/gate';
+import { closeIncident, evaluateGate, GATE_CONDITION_TITLES, releaseWithoutTests, runSummary, type GateVerdict } from '../../src/testing/gate';
 import { gateCommand } from '../../src/testing/gateCli';
 import { runIncidentTests } from '../../src/testing/incidentRun';
+import { recordNoAutomatedTest, signNoAutomatedTest, signOff } from '../../src/model/testPlan';
 import type { TestCommand } from '../../src/testing/runner';
 import {
   applyEdits,
@@ -356,6 +357,68 @@ describe('close gate verdicts', () => {
     const v = await gate(f, await run(f, readyIncident([EU_200])));
     assert.equal(v.mayClose, true);
     assert.match(v.notes.join('\n'), /"Tweak by the IM" on the fix branch is by the IM \(Ana Pereira\)/);
+  });
+
+  it('no automated test possible (an operational fix): recorded by the IM, signed by the IM and a SME → closes on the manual plan; the verdict and the timeline show it', async () => {
+    const f = await fixture();
+    let incident = readyIncident([], { fix: undefined });
+    incident.roles.sme = ['carla'];
+    const im = { actor: 'ana', now: NOW };
+    assert.throws(() => recordNoAutomatedTest(incident, 'restored the database from a snapshot', { actor: 'bruno', now: NOW }), /only the Incident Manager/);
+    assert.throws(() => recordNoAutomatedTest(incident, '  ', im), /say why/);
+    incident = applyEdits(incident, recordNoAutomatedTest(incident, 'restored the database from a snapshot', im));
+    let v = await gate(f, incident);
+    assert.deepEqual(v.conditions.filter((c) => !c.met).map((c) => [c.id, c.action]), [['tests-passed', 'sign-waiver']]);
+    assert.match(cond(v, 'tests-passed').message, /not yet signed off by the IM and a SME/);
+    assert.equal(v.waiver?.applies, true);
+    assert.throws(() => signNoAutomatedTest(incident, 'bruno', { actor: 'bruno', now: NOW }), /neither the Incident Manager nor a SME/);
+    incident = applyEdits(incident, signNoAutomatedTest(incident, 'ana', im, 'ana@example.com'));
+    assert.match(cond(await gate(f, incident), 'tests-passed').message, /not yet signed off by a SME$/);
+    incident = applyEdits(incident, signNoAutomatedTest(incident, 'carla', { actor: 'carla', now: NOW }, 'carla@elsewhere.example'));
+    v = await gate(f, incident);
+    assert.equal(v.mayClose, true, JSON.stringify(v.conditions.filter((c) => !c.met)));
+    assert.match(cond(v, 'fix-branch').message, /no fix branch: an operational fix/);
+    assert.match(cond(v, 'tests-passed').message, /^waived: no automated test is possible \(restored the database from a snapshot\); signed off by ana and carla/);
+    // Carla signed from a git identity that is not hers: flagged, not blocking.
+    assert.match(v.notes.join('\n'), /no-automated-test sign-off by carla .* git identity carla@elsewhere\.example, which is not one of carla's known emails/);
+    const closed = applyEdits(incident, closeIncident(incident, v, im));
+    assert.match(closed.timeline.at(-1)?.text ?? '', /no automated test was possible \(restored the database from a snapshot\); the manual test plan was executed and signed off/);
+    assert.deepEqual(closed.timeline.map((e) => e.kind).filter((k) => k.startsWith('no-automated')), ['no-automated-test', 'no-automated-test-signoff', 'no-automated-test-signoff']);
+  });
+
+  it('no automated test possible is not available for a code fix: a fix branch with commits since its base still needs its tests', async () => {
+    const f = await fixture();
+    let incident = readyIncident([]);
+    incident.roles.sme = ['carla'];
+    incident = applyEdits(incident, recordNoAutomatedTest(incident, 'hard to test', { actor: 'ana', now: NOW }));
+    incident = applyEdits(incident, signNoAutomatedTest(incident, 'ana', { actor: 'ana', now: NOW }));
+    incident = applyEdits(incident, signNoAutomatedTest(incident, 'carla', { actor: 'carla', now: NOW }));
+    const v = await gate(f, incident);
+    assert.equal(v.mayClose, false);
+    assert.deepEqual(v.conditions.filter((c) => !c.met).map((c) => c.id), ['tests-linked', 'tests-passed']);
+    assert.equal(v.waiver?.applies, false);
+    assert.match(v.notes.join('\n'), /the fix branch fix\/eu-vat has 1 commit\(s\) since main: a code fix needs its tests/);
+  });
+
+  it('a test-plan sign-off keeps the git identity that made it; one not among the person\'s emails is flagged in the verdict', async () => {
+    const f = await fixture();
+    const incident = await run(f, readyIncident([EU_200], { test_plan: { ...readyIncident([EU_200]).test_plan!, signoffs: [] } }));
+    let signed = applyEdits(incident, signOff(incident, 'ana', { actor: 'ana', now: NOW }, 'Ana.Pereira@example.com'));
+    signed = applyEdits(signed, signOff(signed, 'bruno', { actor: 'bruno', now: NOW }, 'ana@example.com'));
+    assert.deepEqual(signed.test_plan?.signoffs?.map((s) => [s.person, s.git_email]), [['ana', 'Ana.Pereira@example.com'], ['bruno', 'ana@example.com']]);
+    const v = await gate(f, signed);
+    assert.equal(v.mayClose, true);
+    assert.deepEqual(v.signoffIdentityFlags?.map((x) => [x.person, x.gitEmail]), [['bruno', 'ana@example.com']]);
+    assert.match(v.notes.join('\n'), /test-plan sign-off by bruno .* git identity ana@example\.com, which is not one of bruno's known emails/);
+  });
+
+  it('a finished run is summed up for a notification: how many linked tests pass and what Close still needs', async () => {
+    const f = await fixture();
+    const incident = await run(f, readyIncident([EU_200, EU_VAT], { test_plan: { ...readyIncident([EU_200, EU_VAT]).test_plan!, signoffs: [] } }), { env: { BREAK: '1' } });
+    const v = await gate(f, incident);
+    const linked = [{ outcome: 'failed' }, { outcome: 'passed' }];
+    assert.equal(runSummary(linked, v), '1 of 2 linked tests pass; Close still needs: Linked tests passed on the current commit; Signed off by the Incident Manager; Signed off by a worker.');
+    assert.equal(runSummary([{ outcome: 'passed' }], { mayClose: true, conditions: [], notes: [] }), '1 of 1 linked test passes; the incident may close.');
   });
 
   it('release without tests: Level 2 drops to Level 3, status fix-released-awaiting-tests, stays open', () => {

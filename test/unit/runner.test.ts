@@ -3,7 +3,7 @@ import { existsSync, linkSync, readFileSync, symlinkSync, utimesSync, writeFileS
 import { join } from 'node:path';
 import { ReportError } from '../../src/testing/reports/report';
 import { readRunnerReport } from '../../src/testing/reports/runnerReport';
-import { runTestCommand, RunnerError } from '../../src/testing/runner';
+import { listTests, runTestCommand, RunnerError } from '../../src/testing/runner';
 import { CommandRefused, commandWithReporter, recogniseRunner } from '../../src/testing/runnerCommand';
 import { cleanupTemp, CHECKOUT_TEST, jestCommand, mochaCommand, nodeTestCommand, tempDir, writeFiles } from './helpers/testProjects';
 
@@ -147,6 +147,26 @@ describe('runner: runTestCommand with Incident Room\'s reporters', () => {
     const dir = tempDir('enoent');
     await assert.rejects(runTestCommand({ cwd: dir, command: [join(dir, 'node_modules/.bin/mocha')], timeoutMs: 1000 }), RunnerError);
   });
+});
+
+describe('runner: listing a project\'s tests without running them (Link Automated Test)', () => {
+  after(cleanupTemp);
+  // A test body that would leave a mark if it ran.
+  const marks = (it: string) => `describe('VAT', () => { ${it}('is 23%', () => { require('fs').writeFileSync('ran', 'x'); }); });\n`;
+
+  for (const [name, files, command] of [
+    ['mocha (--dry-run)', { 'test/vat.test.js': marks('it') }, () => mochaCommand('test/')],
+    ['node --test (a name pattern nothing matches)', { 'test/vat.test.js': `const { describe, it } = require('node:test');\n${marks('it')}` }, () => nodeTestCommand(['test/vat.test.js'])],
+    ['jest (a name pattern nothing matches)', { 'package.json': '{"name":"j","private":true}\n', 'test/vat.test.js': marks('test') }, () => jestCommand()],
+  ] as const) {
+    it(`${name}: every test with its file and title path, and no test body runs`, async () => {
+      const dir = tempDir('list');
+      writeFiles(dir, files);
+      const report = await listTests({ cwd: dir, command: [...command()], timeoutMs: 120_000 });
+      assert.deepEqual(report?.tests.map((t) => [t.ref.file, ...t.ref.title].join(' > ')), ['test/vat.test.js > VAT > is 23%']);
+      assert.ok(!existsSync(join(dir, 'ran')), 'a test body ran while listing');
+    });
+  }
 });
 
 describe('runner: the command contract', () => {

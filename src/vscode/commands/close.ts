@@ -39,6 +39,7 @@ const ACTIONS: Record<GateAction, { label: string; command: string; args: (id: s
   'sign-off': { label: 'Sign Off', command: COMMANDS.signOff, args: (id) => [id] },
   'tick-checklist': { label: 'Tick Checklist Step', command: COMMANDS.tickStep, args: (id) => [id] },
   'open-plan': { label: 'Open Record', command: COMMANDS.openRecord, args: (id) => [id] },
+  'sign-waiver': { label: 'Sign: No Automated Test Possible', command: COMMANDS.signNoAutomatedTest, args: (id) => [id] },
 };
 
 export async function closeIncidentCommand(parts: ExtensionParts, target?: IncidentTarget | CloseArgs): Promise<CloseResult | undefined> {

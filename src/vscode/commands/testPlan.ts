@@ -1,8 +1,24 @@
 // The test plan: items, linked automated tests, results per environment, sign-offs, and runs.
 import * as vscode from 'vscode';
 import type { Incident, PlanEnvironment, PlanOutcome, TestRef } from '../../model/record';
-import { addPlanItem, linkTest, PLAN_ENVIRONMENTS, PLAN_OUTCOMES, recordResult, signOff } from '../../model/testPlan';
+import { gitUserEmail } from '../../git/identity';
+import {
+  addPlanItem,
+  knownEmails,
+  linkTest,
+  PLAN_ENVIRONMENTS,
+  PLAN_OUTCOMES,
+  recordNoAutomatedTest,
+  recordResult,
+  removePlanItem,
+  signNoAutomatedTest,
+  signOff,
+  signoffRole,
+  unlinkTest,
+} from '../../model/testPlan';
 import { formatTestRef, parseTestRef } from '../../model/testId';
+import { actionContext } from '../actor';
+import { runSummary } from '../../testing/gate';
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
@@ -39,10 +55,32 @@ export interface RunLinkedTestsArgs {
   checkout?: boolean;
 }
 
+export interface UnlinkTestArgs {
+  incident: string;
+  item: string;
+  test: string | TestRef;
+}
+
+export interface RemovePlanItemArgs {
+  incident: string;
+  item: string;
+}
+
+export interface NoAutomatedTestArgs {
+  incident: string;
+  reason: string;
+}
+
 /** A tree leaf can carry the plan item it stands for. */
 function itemOfNode(target: unknown): string | undefined {
   const data = (target as { kind?: string; item?: { data?: Record<string, unknown> } } | undefined)?.item?.data;
   return typeof data?.planItem === 'string' ? data.planItem : undefined;
+}
+
+/** A linked-test leaf carries its reference. */
+function testOfNode(target: unknown): TestRef | undefined {
+  const ref = (target as { item?: { data?: Record<string, unknown> } } | undefined)?.item?.data?.testRef as TestRef | undefined;
+  return ref && typeof ref.file === 'string' && Array.isArray(ref.title) ? ref : undefined;
 }
 
 async function pickPlanItem(entry: IncidentEntry, title: string): Promise<string | undefined> {
@@ -92,16 +130,18 @@ export async function linkAutomatedTestCommand(parts: ExtensionParts, target?: u
 const TYPE_IN = '$(edit) Type a test in…';
 
 async function askTest(parts: ExtensionParts, entry: IncidentEntry, title: string): Promise<TestRef | undefined> {
-  const report = parts.testing.lastReport(entry.folder);
-  const choices = (report?.tests ?? []).map((t) => ({
+  // The project's tests, listed by the runner without running them; the last run's report when listing is not possible.
+  const report = (await parts.testing.discover(entry)) ?? parts.testing.lastReport(entry.folder);
+  const linked = new Set((entry.incident.test_plan?.items ?? []).flatMap((it) => (it.automated ?? []).map(formatTestRef)));
+  const choices = (report?.tests ?? []).filter((t) => !t.notATest && !linked.has(formatTestRef(t.ref))).map((t) => ({
     label: t.ref.title.join(' › '),
     description: t.fileUnknown ? 'file not named by the report' : t.ref.file,
-    detail: t.outcome,
+    detail: undefined as string | undefined,
     test: t,
   }));
   const picked = await vscode.window.showQuickPick([{ label: TYPE_IN, description: 'file > suite > title', detail: undefined, test: undefined }, ...choices], {
     title,
-    placeHolder: report ? 'A test the last run reported, or type one in' : 'No run yet in this workspace: type the test in',
+    placeHolder: report ? 'A test of this project (its file on the right), or type one in' : 'The runner could not list the tests: type the test in',
     matchOnDescription: true,
     ignoreFocusOut: true,
   });
@@ -142,10 +182,112 @@ export async function recordTestResultCommand(parts: ExtensionParts, target?: un
   return runOperation(parts, entry, ({ incident, ctx }) => recordResult(incident, itemId, env, outcome, note, ctx), `Result recorded for ${env}.`);
 }
 
+export interface SignOffArgs {
+  incident: string;
+  /** Skip the confirmation (tests, or a caller that already asked). */
+  confirmed?: boolean;
+}
+
+/**
+ * Says who you are signing as (the person, their role, the git identity doing it) and asks
+ * before signing; a git identity that is not one of the person's emails is called out, and
+ * kept in the record so the verdict flags it.
+ */
+async function confirmSigner(entry: IncidentEntry, person: string, gitEmail: string | undefined, what: string, role: string): Promise<boolean> {
+  const who = (entry.incident.people ?? []).find((p) => p.id === person)?.name ?? person;
+  const known = knownEmails(entry.incident, person);
+  const identity = gitEmail ? `git identity ${gitEmail}` : 'no git identity (git config user.email is not set)';
+  const mismatch = gitEmail && !known.includes(gitEmail.toLowerCase()) ? ` ${gitEmail} is not one of ${who}'s known emails; the verdict will flag this sign-off.` : '';
+  const choice = await vscode.window.showWarningMessage(`${what} as ${who} (${person}, ${role}), with ${identity}?`, { modal: true, detail: mismatch.trim() || undefined }, 'Sign Off');
+  return choice === 'Sign Off';
+}
+
 export async function signOffCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
   const entry = await pickIncident(parts, target, 'Sign Off Test Plan');
   if (!entry) return undefined;
-  return runOperation(parts, entry, ({ incident, ctx }) => signOff(incident, ctx.actor, ctx), (updated) => `Test plan signed off by ${updated.test_plan?.signoffs?.at(-1)?.person ?? 'you'}.`);
+  const args = argumentsOf<SignOffArgs>(target);
+  const gitEmail = await gitUserEmail(entry.folder.uri.fsPath);
+  if (args?.confirmed !== true) {
+    const me = await actionContext(parts, entry.folder, entry.incident);
+    if (!me) return undefined;
+    const role = signoffRole(entry.incident, me.actor);
+    if (!(await confirmSigner(entry, me.actor, gitEmail, 'Sign off the test plan', role === 'incident_manager' ? 'the IM' : role === 'worker' ? 'a worker' : 'a reviewer'))) return undefined;
+  }
+  return runOperation(parts, entry, ({ incident, ctx }) => signOff(incident, ctx.actor, ctx, gitEmail), (updated) => `Test plan signed off by ${updated.test_plan?.signoffs?.at(-1)?.person ?? 'you'}.`);
+}
+
+export async function unlinkAutomatedTestCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
+  const title = 'Unlink Automated Test';
+  const entry = await pickIncident(parts, target, title);
+  if (!entry) return undefined;
+  const args = argumentsOf<UnlinkTestArgs>(target);
+  const itemId = args?.item ?? itemOfNode(target) ?? (await pickPlanItem(entry, title));
+  if (!itemId) return undefined;
+  let ref = args?.test ? (typeof args.test === 'string' ? parseTestRef(args.test) : args.test) : testOfNode(target);
+  if (!ref) {
+    const linked = entry.incident.test_plan?.items.find((it) => it.id === itemId)?.automated ?? [];
+    if (linked.length === 0) {
+      void vscode.window.showInformationMessage('No automated test is linked to this item.');
+      return undefined;
+    }
+    ref = (await vscode.window.showQuickPick(linked.map((r) => ({ label: r.title.join(' › '), description: r.file, ref: r })), { title, placeHolder: 'Which test?', ignoreFocusOut: true }))?.ref;
+    if (!ref) return undefined;
+  }
+  const chosen = ref;
+  return runOperation(parts, entry, ({ incident, ctx }) => unlinkTest(incident, itemId, chosen, ctx), `Unlinked ${formatTestRef(chosen)}.`);
+}
+
+export async function removePlanItemCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
+  const title = 'Remove Test Plan Item';
+  const entry = await pickIncident(parts, target, title);
+  if (!entry) return undefined;
+  const args = argumentsOf<RemovePlanItemArgs>(target);
+  const itemId = args?.item ?? itemOfNode(target) ?? (await pickPlanItem(entry, title));
+  if (!itemId) return undefined;
+  const item = entry.incident.test_plan?.items.find((it) => it.id === itemId);
+  if (!args && item) {
+    const results = (item.results ?? []).length;
+    const links = (item.automated ?? []).length;
+    const choice = await vscode.window.showWarningMessage(
+      `Remove "${item.title}" from the test plan?`,
+      { modal: true, detail: `Its ${links} linked test(s) and ${results} recorded result(s) go with it; the timeline keeps that it was removed.` },
+      'Remove',
+    );
+    if (choice !== 'Remove') return undefined;
+  }
+  return runOperation(parts, entry, ({ incident, ctx }) => removePlanItem(incident, itemId, ctx), `Removed "${item?.title ?? itemId}" from the test plan.`);
+}
+
+export async function recordNoAutomatedTestCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
+  const title = 'No Automated Test Possible';
+  const entry = await pickIncident(parts, target, title);
+  if (!entry) return undefined;
+  const args = argumentsOf<NoAutomatedTestArgs>(target);
+  const reason =
+    args?.reason ??
+    (await vscode.window.showInputBox({
+      title,
+      prompt: 'Why can no automated test cover this fix? (e.g. "restored the database from a snapshot") The IM and a SME then sign it.',
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'A reason is needed'),
+    }));
+  if (!reason) return undefined;
+  return runOperation(parts, entry, ({ incident, ctx }) => recordNoAutomatedTest(incident, reason, ctx), 'Recorded that no automated test is possible; it needs the IM\'s and a SME\'s sign-off.');
+}
+
+export async function signNoAutomatedTestCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
+  const entry = await pickIncident(parts, target, 'Sign: No Automated Test Possible');
+  if (!entry) return undefined;
+  const args = argumentsOf<SignOffArgs>(target);
+  const gitEmail = await gitUserEmail(entry.folder.uri.fsPath);
+  if (args?.confirmed !== true) {
+    const me = await actionContext(parts, entry.folder, entry.incident);
+    if (!me) return undefined;
+    const role = entry.incident.roles.incident_manager === me.actor ? 'the IM' : 'a SME';
+    const reason = entry.incident.test_plan?.no_automated_test?.reason ?? '';
+    if (!(await confirmSigner(entry, me.actor, gitEmail, `Sign that no automated test is possible ("${reason}")`, role))) return undefined;
+  }
+  return runOperation(parts, entry, ({ incident, ctx }) => signNoAutomatedTest(incident, ctx.actor, ctx, gitEmail), 'Signed that no automated test is possible.');
 }
 
 /** Runs through the Test Explorer so the output and outcomes show in Test Results. */
@@ -154,10 +296,11 @@ export async function runLinkedTestsCommand(parts: ExtensionParts, target?: unkn
   if (!entry) return undefined;
   const args = argumentsOf<RunLinkedTestsArgs>(target);
   const result = await parts.testController.runIncident(entry.incident.id, { checkout: args?.checkout === true });
-  if (result) {
+  if (result && !args) {
     const failing = result.run.linked.filter((l) => l.outcome !== 'passed');
-    const text = failing.length === 0 ? 'Every linked test passed.' : `${failing.length} linked test(s) did not pass: ${failing.map((l) => `${formatTestRef(l.test)} (${l.outcome})`).join('; ')}`;
-    if (!args) void vscode.window.showInformationMessage(text, 'Show Test Results').then((c) => c && vscode.commands.executeCommand('testing.showMostRecentOutput'));
+    const detail = failing.length === 0 ? '' : ` Not passing: ${failing.map((l) => `${formatTestRef(l.test)} (${l.outcome})`).join('; ')}.`;
+    const verdict = await parts.testing.verdict(entry);
+    void vscode.window.showInformationMessage(`${runSummary(result.run.linked, verdict)}${detail}`, 'Show Test Results').then((c) => c && vscode.commands.executeCommand('testing.showMostRecentOutput'));
   }
   return result;
 }
@@ -169,5 +312,9 @@ export function testPlanCommands(parts: ExtensionParts): CommandTable {
     [COMMANDS.recordTestResult]: (target?) => recordTestResultCommand(parts, target),
     [COMMANDS.signOff]: (target?) => signOffCommand(parts, target),
     [COMMANDS.runLinkedTests]: (target?) => runLinkedTestsCommand(parts, target),
+    [COMMANDS.unlinkAutomatedTest]: (target?) => unlinkAutomatedTestCommand(parts, target),
+    [COMMANDS.removePlanItem]: (target?) => removePlanItemCommand(parts, target),
+    [COMMANDS.recordNoAutomatedTest]: (target?) => recordNoAutomatedTestCommand(parts, target),
+    [COMMANDS.signNoAutomatedTest]: (target?) => signNoAutomatedTestCommand(parts, target),
   };
 }

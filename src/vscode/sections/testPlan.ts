@@ -51,6 +51,7 @@ export const testPlanSection: TreeSection = {
           tooltip: formatTestRef(ref),
           icon: stale ? new vscode.ThemeIcon('history') : outcome ? OUTCOME_ICONS[outcome] : new vscode.ThemeIcon('circle-large-outline'),
           contextValue: 'plan:test',
+          data: { planItem: it.id, testRef: ref },
         };
       }),
     }));

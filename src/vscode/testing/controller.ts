@@ -5,10 +5,11 @@ import * as vscode from 'vscode';
 import type { Incident } from '../../model/record';
 import { linkedTests } from '../../model/testPlan';
 import type { LinkedResult } from '../../testing/evidence';
+import { runSummary } from '../../testing/gate';
 import { lookupTest, type ParsedReport } from '../../testing/reports/report';
 import { formatTestRef, testKey } from '../../model/testId';
 import { DisposableStore } from '../disposables';
-import { TEST_CONTROLLER } from '../ids';
+import { COMMANDS, TEST_CONTROLLER } from '../ids';
 import type { IncidentEntry, IncidentsModel } from '../incidentsModel';
 import type { IncidentRunResult, IncidentTesting, RunRequestOptions } from './incidentTesting';
 
@@ -82,7 +83,9 @@ export class IncidentTestController implements vscode.Disposable {
       const entry = this.model.findIncident(id);
       if (!entry) continue;
       try {
-        await this.runEntry(request, entry, token, {});
+        const result = await this.runEntry(request, entry, token, {});
+        // A run from the Test Explorer says what it changed for Close, not only per test.
+        if (result) void this.announce(entry, result);
       } catch {
         // Reported on the incident's items and in the output; the other incidents still run.
       }
@@ -123,6 +126,13 @@ export class IncidentTestController implements vscode.Disposable {
       onCancel.dispose();
       run.end();
     }
+  }
+
+  private async announce(entry: IncidentEntry, result: IncidentRunResult): Promise<void> {
+    const verdict = await this.testing.verdict(entry);
+    const choice = await vscode.window.showInformationMessage(`Incident ${entry.incident.id}: ${runSummary(result.run.linked, verdict)}`, 'Close Incident', 'Show Test Results');
+    if (choice === 'Close Incident') void vscode.commands.executeCommand(COMMANDS.closeIncident, entry.incident.id);
+    if (choice === 'Show Test Results') void vscode.commands.executeCommand('testing.showMostRecentOutput');
   }
 
   /** The linked-test items of an incident by testKey (one per test, however many plan items link it). */

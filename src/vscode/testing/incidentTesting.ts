@@ -10,7 +10,7 @@ import { EvidenceStore, type EvidenceRun, type LatestEvidence } from '../../test
 import { evaluateGate, type GateVerdict } from '../../testing/gate';
 import { runIncidentTests } from '../../testing/incidentRun';
 import type { ParsedReport } from '../../testing/reports/report';
-import type { RunOutcome } from '../../testing/runner';
+import { listTests, type RunOutcome } from '../../testing/runner';
 import { actionContext } from '../actor';
 import type { ExtensionParts } from '../context';
 import { DisposableStore } from '../disposables';
@@ -103,6 +103,24 @@ export class IncidentTesting implements vscode.Disposable {
     const repo = realpathSync(await this.repoDir(entry.folder));
     const relative = (file: string) => path.relative(repo, realOrSelf(file)).split(path.sep).join('/');
     return [`${relative(entry.store.folderPath)}/`, relative(publicLogPath(entry.folder))];
+  }
+
+  /**
+   * The project's tests with their files, listed by the runner without running them, for
+   * Link Automated Test. Only in a trusted workspace: listing loads the test files.
+   */
+  async discover(entry: IncidentEntry): Promise<ParsedReport | undefined> {
+    if (!vscode.workspace.isTrusted) return undefined;
+    try {
+      const repoDir = await this.repoDir(entry.folder);
+      const test = await testCommandFor(repoDir, entry.folder, entry.incident);
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing the project\'s tests…' }, () =>
+        listTests({ cwd: entry.folder.uri.fsPath, command: test.command, timeoutMs: testTimeoutMs(entry.folder) }),
+      );
+    } catch {
+      // A command outside the contract, or a runner that cannot list: the caller falls back to the last run.
+      return undefined;
+    }
   }
 
   /** The gate's verdict now, read fresh (Close never acts on a cached verdict). */
