@@ -50,6 +50,9 @@ export function renderPublicLog(incidents: readonly Incident[]): string {
     out.push(`- Status: ${publicStatusText(incident.status)}`);
     out.push(`- Declared: ${utc(incident.declared_at)}`);
     if (incident.closed_at) out.push(`- Closed: ${utc(incident.closed_at)}`);
+    // The runbook's fix that is not code: said openly, since no automated test guards against a repeat.
+    const noTest = incident.test_plan?.no_automated_test;
+    if (noTest) out.push(`- Verification: no automated test is possible for this fix (${clean(noTest.reason)}); it was verified by a manual test plan`);
     out.push('');
     out.push('### Impact');
     out.push('');

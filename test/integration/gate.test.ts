@@ -120,10 +120,14 @@ describe('The close gate in the extension host', function () {
     const protectedItem = plan.items.find((i) => i.id === 'eu-order-created')!;
     assert.equal(protectedItem.results?.find((r) => r.env === 'production')?.outcome, 'skipped', 'customer data was touched in production');
 
-    await vscode.commands.executeCommand(COMMANDS.signOff, { incident: ID });
+    // Signed as asked before (Sign Off asks who you sign as when called from the palette).
+    await vscode.commands.executeCommand(COMMANDS.signOff, { incident: ID, confirmed: true });
     await setActor('bruno');
-    await vscode.commands.executeCommand(COMMANDS.signOff, { incident: ID });
+    await vscode.commands.executeCommand(COMMANDS.signOff, { incident: ID, confirmed: true });
     await setActor('ana');
+    const signoffs = (await onDisk()).test_plan?.signoffs ?? [];
+    // The git identity that signed is kept beside the person (the fixture repository's own identity).
+    assert.ok(signoffs.length >= 2 && signoffs.every((s) => typeof s.git_email === 'string' && s.git_email.length > 0), JSON.stringify(signoffs));
     for (const step of LEVEL_TABLE[2].end.filter((s) => s.beforeClose)) {
       await vscode.commands.executeCommand(COMMANDS.tickStep, { incident: ID, list: 'end', step: step.id });
     }

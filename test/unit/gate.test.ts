@@ -8,6 +8,7 @@ import { EvidenceStore, evidencePath } from '../../src/testing/evidence';
 import { closeIncident, evaluateGate, GATE_CONDITION_TITLES, releaseWithoutTests, runSummary, type GateVerdict } from '../../src/testing/gate';
 import { gateCommand } from '../../src/testing/gateCli';
 import { runIncidentTests } from '../../src/testing/incidentRun';
+import { renderPublicLog } from '../../src/model/publicLog';
 import { recordNoAutomatedTest, signNoAutomatedTest, signOff } from '../../src/model/testPlan';
 import type { TestCommand } from '../../src/testing/runner';
 import {
@@ -384,6 +385,7 @@ describe('close gate verdicts', () => {
     const closed = applyEdits(incident, closeIncident(incident, v, im));
     assert.match(closed.timeline.at(-1)?.text ?? '', /no automated test was possible \(restored the database from a snapshot\); the manual test plan was executed and signed off/);
     assert.deepEqual(closed.timeline.map((e) => e.kind).filter((k) => k.startsWith('no-automated')), ['no-automated-test', 'no-automated-test-signoff', 'no-automated-test-signoff']);
+    assert.match(renderPublicLog([closed]), /- Verification: no automated test is possible for this fix \(restored the database from a snapshot\); it was verified by a manual test plan/);
   });
 
   it('no automated test possible is not available for a code fix: a fix branch with commits since its base still needs its tests', async () => {
