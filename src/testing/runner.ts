@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/protocol';
+import { LIST_ONLY_ENV, REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/protocol';
 import { ReportError, type ParsedReport } from './reports/report';
 import { readRunnerReport } from './reports/runnerReport';
 import { commandWithReporter, listingFlags, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
@@ -96,7 +96,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env, [REPORT_PATH_ENV]: reportPath, [RUN_NONCE_ENV]: nonce },
+      env: { ...process.env, ...opts.env, [REPORT_PATH_ENV]: reportPath, [RUN_NONCE_ENV]: nonce, [LIST_ONLY_ENV]: opts.listOnly ? '1' : undefined },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       shell: false,

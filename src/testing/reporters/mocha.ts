@@ -1,7 +1,7 @@
 // Incident Room's mocha reporter (mocha ≥ 8): `mocha --reporter <this file>`. It prints one line
 // per test for people and writes the run's report where Incident Room asked. It needs nothing
 // from mocha itself, so it works with whichever mocha the project has.
-import { firstLine, runnerReport, writeRunnerReport, type ReportedTest } from './protocol';
+import { firstLine, LIST_ONLY_ENV, runnerReport, writeRunnerReport, type ReportedTest } from './protocol';
 
 interface MochaRunnable {
   title: string;
@@ -14,6 +14,8 @@ interface MochaRunnable {
 }
 
 interface MochaRunner {
+  /** mocha ≥ 9 keeps --dry-run here and honours it; mocha 8 accepts the option and ignores it. */
+  _opts?: { dryRun?: boolean };
   on(event: string, listener: (test: MochaRunnable, err?: { message?: string }) => void): void;
   once(event: string, listener: () => void): void;
 }
@@ -24,7 +26,14 @@ function fileOf(r: MochaRunnable | undefined): string {
 }
 
 class IncidentRoomMochaReporter {
-  constructor(runner: MochaRunner, options: { dryRun?: boolean } = {}) {
+  constructor(runner: MochaRunner) {
+    // The runner's own option, not mocha's parsed options: mocha 8 parses --dry-run and ignores it.
+    const dryRun = runner._opts?.dryRun === true;
+    // Listing on a mocha without a dry run would run every test, so stop before any does.
+    if (process.env[LIST_ONLY_ENV] && !dryRun) {
+      process.stderr.write('Incident Room: this mocha cannot list its tests without running them (--dry-run needs mocha 9 or later)\n');
+      process.exit(3);
+    }
     const tests: ReportedTest[] = [];
     const add = (t: MochaRunnable, outcome: ReportedTest['outcome'], err?: { message?: string }) => {
       const entry: ReportedTest = { file: fileOf(t), title: t.titlePath(), outcome };
@@ -50,7 +59,7 @@ class IncidentRoomMochaReporter {
     runner.once('end', () => {
       const count = (o: ReportedTest['outcome']) => tests.filter((t) => t.outcome === o && !t.notATest).length;
       say(`\n  ${count('passed')} passing, ${count('failed')} failing, ${count('skipped')} pending`);
-      writeRunnerReport(runnerReport('mocha', tests, { dryRun: options.dryRun === true }));
+      writeRunnerReport(runnerReport('mocha', tests, { dryRun }));
     });
   }
 }

@@ -7,6 +7,8 @@ export const RUNNER_REPORT_FORMAT = 'incident-room-report/1';
 /** Where mocha's and jest's reporters write (node --test writes to its reporter destination). */
 export const REPORT_PATH_ENV = 'INCIDENT_ROOM_REPORT';
 export const RUN_NONCE_ENV = 'INCIDENT_ROOM_RUN_NONCE';
+/** Set when the tests are only to be listed: a reporter that sees them about to run stops the runner. */
+export const LIST_ONLY_ENV = 'INCIDENT_ROOM_LIST_ONLY';
 
 export type ReportedOutcome = 'passed' | 'failed' | 'skipped';
 
