@@ -217,6 +217,12 @@ describe('close gate verdicts', () => {
     refusedOnTests(await gate(f, incident), /^test\/checkout\.test\.js > EU VAT > returns 200 did not run: in test\/checkout\.test\.js but not run: filtered out/);
   });
 
+  it('a linked test hidden by --bail after an earlier failure → refused: not reached after the first failure', async () => {
+    const f = await fixture();
+    const incident = await run(f, readyIncident([EU_VAT]), { env: { BREAK: '1' }, test: { command: mochaCommand('--bail', 'test/checkout.test.js'), source: 'the test' } });
+    refusedOnTests(await gate(f, incident), /^test\/checkout\.test\.js > EU VAT > adds VAT did not run: not reached after the first failure \(the command stops at the first failure: --bail\); the test command failed \(exit 1\): a test that is not linked failed: test\/checkout\.test\.js > EU VAT > returns 200$/);
+  });
+
   it('a linked test was renamed → refused: the old title did not run', async () => {
     const f = await fixture();
     const renamed = ref('test/checkout.test.js', 'EU VAT', 'returns 200 OK');
@@ -297,6 +303,17 @@ describe('close gate verdicts', () => {
       { op: 'set', path: ['test_runs', 0, 'exit_code'], value: 0 },
     ]);
     refusedOnTests(await gate(f, edited), /test_runs entry .* differs from its signed evidence \(hand-edited\?\)/);
+  });
+
+  it('a passing run\'s test_runs entry edited or deleted → the evidence still decides, and the verdict says the record disagrees', async () => {
+    const f = await fixture();
+    const incident = await run(f, readyIncident([EU_200]));
+    const edited = applyEdits(incident, [{ op: 'set', path: ['test_runs', 0, 'exit_code'], value: 3 }]);
+    let v = await gate(f, edited);
+    assert.equal(v.mayClose, true);
+    assert.match(v.notes.join('\n'), /the record's test_runs entry \S+ differs from the signed evidence that decided this verdict \(hand-edited\?\); the evidence counts/);
+    v = await gate(f, applyEdits(incident, [{ op: 'delete', path: ['test_runs', 0] }]));
+    assert.match(v.notes.join('\n'), /the record has no test_runs entry for run \S+, whose signed evidence decided this verdict/);
   });
 
   it('plan not executed in production → refused; a customer-data item skipped in production counts as done', async () => {
