@@ -184,10 +184,32 @@ function idFromValue(value: unknown): string | undefined {
  * may still name its incident, which keeps duplicate detection and the UI honest.
  */
 export function idFromText(text: string): string | undefined {
-  const m = /^id:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^#\n]*?))[ \t]*(?:#.*)?$/m.exec(text);
-  if (!m) return undefined;
-  const id = m[1] ?? m[2] ?? m[3];
-  return id === undefined || id === '' ? undefined : id;
+  // Line by line, without a backtracking regular expression: linear in the text's length.
+  let start = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (text.startsWith('id:', start)) return idOfLine(text.slice(start + 3, end).replace(/\r$/, ''));
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return undefined;
+}
+
+/** The value of an `id:` line (after the colon): quoted, or plain up to a comment. */
+function idOfLine(rest: string): string | undefined {
+  const value = rest.trimStart();
+  if (value.startsWith('"') || value.startsWith("'")) {
+    const close = value.indexOf(value[0]!, 1);
+    if (close < 0) return undefined;
+    const after = value.slice(close + 1).trim();
+    if (after !== '' && !after.startsWith('#')) return undefined;
+    return value.slice(1, close) || undefined;
+  }
+  if (value.startsWith('#')) return undefined;
+  const hash = value.search(/\s#/);
+  const plain = (hash < 0 ? value : value.slice(0, hash)).trim();
+  return plain === '' ? undefined : plain;
 }
 
 function isBlankOrComments(text: string): boolean {

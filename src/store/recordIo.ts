@@ -27,6 +27,7 @@ export interface FileSnapshot {
 }
 
 function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
@@ -76,9 +77,16 @@ export async function writableTarget(file: string): Promise<string> {
       `${path.basename(file)} has ${stat.nlink} hard links; replacing it would cut it off from the others, so it is not written (use a symbolic link, or a plain file)`,
     );
   }
-  try {
-    await fs.access(target, constants.W_OK);
-  } catch {
+  // The mode bits, not only access(): a superuser may write anything, but a file made read-only means "do not change".
+  let writable = (stat.mode & 0o222) !== 0;
+  if (writable) {
+    try {
+      await fs.access(target, constants.W_OK);
+    } catch {
+      writable = false;
+    }
+  }
+  if (!writable) {
     throw new RecordFileError(file, 'read-only', `${path.basename(file)} is read-only; it is not written (make it writable to let Incident Room change it)`);
   }
   return target;
