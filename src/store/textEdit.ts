@@ -470,10 +470,21 @@ function planAppend(ctx: Context, path: RecordPath, value: unknown): void {
   const dash = node.range[0];
   if (!onlySpacesBefore(ctx.text, dash)) throw new RecordEditError(path, `cannot append to ${describePath(path)} in place: its first item does not start its line`);
   const col = column(ctx.text, dash);
-  const lines = ' '.repeat(col) + '-' + indentLines(renderAfterDash(ctx, value), col);
+  const lines = ' '.repeat(col) + '-' + indentLines(itemLike(ctx, node, dash, renderAfterDash(ctx, value)), col);
   let at = node.range[1];
   if (at > 0 && ctx.text[at - 1] !== '\n') at = lineEnd(ctx.text, at);
   patch(ctx, at, at, (at > 0 && ctx.text[at - 1] !== '\n' ? '\n' : '') + lines);
+}
+
+/** A rendered item (" a: 1\n  b: 2\n") laid out like the list's first item, e.g. "-   a: 1" with its keys 4 columns in. */
+function itemLike(ctx: Context, seq: YAMLSeq, dash: number, rendered: string): string {
+  const first = seq.items[0] as Node | undefined;
+  const start = first?.range?.[0];
+  if (start === undefined || ctx.text.slice(dash + 1, start).includes('\n')) return rendered;
+  const offset = start - dash;
+  if (offset <= 2 || !/^ [^\s]/.test(rendered)) return rendered;
+  const extra = ' '.repeat(offset - 2);
+  return ' ' + extra + rendered.slice(1).replace(/\n(?!$)/g, `\n${extra}`);
 }
 
 /** A marker value: a list to write in block style even when short. */
