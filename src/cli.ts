@@ -1,5 +1,6 @@
 // The command-line entry: the same record engine as the extension, for CI and terminals.
 // Commands live in one table so new ones (e.g. the close gate) are one import and one line.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Incident } from './model/record';
 import { incidentAgeMs, isOpen } from './model/lifecycle';
@@ -43,8 +44,23 @@ function unknownOptions(args: string[], known: string[], io: CliIo): boolean {
   return bad.length > 0;
 }
 
+/** Why folder cannot be validated (missing, or not a folder), or undefined when it is a folder. */
+async function notAFolder(folder: string): Promise<string | undefined> {
+  try {
+    const stat = await fs.stat(folder);
+    return stat.isDirectory() ? undefined : `${folder} is not a folder; give the records folder (default ${DEFAULT_RECORDS_FOLDER})`;
+  } catch {
+    return `no records folder at ${folder}`;
+  }
+}
+
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   if (unknownOptions(args, [], io)) return 2;
+  const folderProblem = await notAFolder(recordsFolder(args, io));
+  if (folderProblem) {
+    io.err(`incident-room validate: ${folderProblem}`);
+    return 2;
+  }
   const records = await new IncidentStore(recordsFolder(args, io)).loadAll();
   let broken = 0;
   for (const r of records) {
