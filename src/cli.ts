@@ -7,6 +7,7 @@ import { incidentAgeMs, isOpen } from './model/lifecycle';
 import { compareTimestamps, formatDuration } from './model/time';
 import { IncidentStore } from './store/incidentStore';
 import { gateCommand } from './testing/gateCli';
+import { mergeDriverCommand, setupGitCommand } from './store/mergeCli';
 import type { LoadedRecord } from './store/recordFile';
 
 /** Where a command writes and which directory it works from; tests pass their own. */
@@ -30,6 +31,8 @@ Commands:
   status [folder] [--json]   List incidents: open first, then by level, then by declaration.
   gate <id> [--run] [--json]  Print the close gate's verdict (exit 0 only when the incident may close);
                              --run runs the linked tests first. See src/testing/gateCli.ts.
+  merge-driver <base> <ours> <theirs> [path]  Git merge driver for records (see setup-git).
+  setup-git [folder]         Register the record merge driver in .git/config and .gitattributes.
   help                       Show this help.`;
 
 function recordsFolder(args: string[], io: CliIo): string {
@@ -138,6 +141,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
   status: statusCommand,
   gate: gateCommand,
+  'merge-driver': mergeDriverCommand,
+  'setup-git': setupGitCommand,
   help: helpCommand,
 };
 
