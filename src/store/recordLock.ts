@@ -60,8 +60,43 @@ async function acquire(file: string, options: LockOptions): Promise<() => Promis
   const lockPath = lockPathFor(file);
   const me: Holder = { pid: process.pid, host: hostTag(), token: randomBytes(8).toString('hex'), at: Date.now() };
   const deadline = Date.now() + waitMs;
-  let delay = 2;
+  // Waiters queue in arrival order, so a writer that releases and at once locks again (a loop of
+  // appends) cannot starve another process: it goes to the back of the line.
+  const ticket = `${path.basename(lockPath)}${WAIT}${String(Date.now()).padStart(15, '0')}.${me.host}.${me.pid}.${me.token}`;
+  await fs.writeFile(path.join(path.dirname(lockPath), ticket), '');
+  try {
+    return await acquireInTurn(file, lockPath, me, ticket, deadline, staleMs);
+  } finally {
+    await fs.rm(path.join(path.dirname(lockPath), ticket), { force: true });
+  }
+}
+
+const WAIT = '.wait.';
+
+/** True when no live waiter arrived before us; waiters that died are removed from the line. */
+async function firstInLine(lockPath: string, ticket: string, staleMs: number): Promise<boolean> {
+  const dir = path.dirname(lockPath);
+  const prefix = `${path.basename(lockPath)}${WAIT}`;
+  const line = (await fs.readdir(dir)).filter((n) => n.startsWith(prefix)).sort();
+  for (const name of line) {
+    if (name === ticket) return true;
+    const [stamp, host, pid] = name.slice(prefix.length).split('.');
+    const dead = (host === hostTag() && !processAlive(Number(pid))) || Date.now() - Number(stamp) > staleMs;
+    if (!dead) return false;
+    await fs.rm(path.join(dir, name), { force: true });
+  }
+  return true;
+}
+
+async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket: string, deadline: number, staleMs: number): Promise<() => Promise<void>> {
+  let delay = 1;
   for (;;) {
+    if (!(await firstInLine(lockPath, ticket, staleMs))) {
+      if (Date.now() >= deadline) throw new RecordLockedError(file, 'other writers waiting before this one');
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      delay = Math.min(delay * 2, 20);
+      continue;
+    }
     // The lock appears with its holder already in it (written aside, then hard-linked into
     // place, which fails if the lock exists), so a lock is never seen empty.
     const draft = path.join(path.dirname(lockPath), tempName(path.basename(lockPath), me.token));
@@ -88,7 +123,7 @@ async function acquire(file: string, options: LockOptions): Promise<() => Promis
       throw new RecordLockedError(file, holder ? `process ${holder.pid} on ${holder.host}` : 'another process');
     }
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-    delay = Math.min(delay * 2, 50);
+    delay = Math.min(delay * 2, 20);
   }
 }
 
