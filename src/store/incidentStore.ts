@@ -303,6 +303,23 @@ export function renderNewRecord(incident: Incident): string {
   return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
 }
 
+/**
+ * Runs an operation on a record's text that is not on disk (an editor's unsaved buffer): the
+ * same checks and the same in-place edits as update, returning the new text instead of writing
+ * it. Throws RecordBrokenError for a broken text, RecordInvalidError for an invalid result.
+ */
+export function updateText(file: string, text: string, operation: RecordOperation): { text: string; incident: Incident } {
+  const { loaded, parsed } = parseRecordDetailed(file, text);
+  if (loaded.kind === 'broken' || !parsed) {
+    const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
+    throw new RecordBrokenError(file, broken.reason, broken.problems);
+  }
+  const edits = operation(structuredClone(loaded.incident));
+  if (edits.length === 0) return { text, incident: loaded.incident };
+  const result = editRecord(file, parsed, loaded.incident, edits);
+  return { text: result.text, incident: result.loaded.incident };
+}
+
 function startsWithBom(bytes: Buffer): boolean {
   return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
