@@ -41,6 +41,7 @@ export const COMMANDS = {
   runLinkedTests: 'incidentRoom.runLinkedTests',
   closeIncident: 'incidentRoom.closeIncident',
   releaseWithoutTests: 'incidentRoom.releaseWithoutTests',
+  setupGitMergeDriver: 'incidentRoom.setupGitMergeDriver',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -64,6 +65,7 @@ export const SETTINGS = {
   publicLogPath: 'publicLogPath',
   testCommand: 'testCommand',
   testTimeoutSeconds: 'testTimeoutSeconds',
+  maxRecordSizeKB: 'maxRecordSizeKB',
 } as const;
 
 export const STATUS_BAR_ITEM = 'incidentRoom.countdown';
