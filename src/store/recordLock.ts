@@ -102,7 +102,13 @@ async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket:
     const draft = path.join(path.dirname(lockPath), tempName(path.basename(lockPath), me.token));
     try {
       await fs.writeFile(draft, JSON.stringify(me), { flag: 'wx' });
-      await fs.link(draft, lockPath);
+      try {
+        await fs.link(draft, lockPath);
+      } catch (err) {
+        // A file system without hard links: create the lock exclusively and write it in place.
+        if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+        await fs.writeFile(lockPath, JSON.stringify(me), { flag: 'wx' });
+      }
       return () => release(lockPath, me.token);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {

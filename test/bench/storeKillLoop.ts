@@ -33,9 +33,9 @@ async function main(): Promise<void> {
     const folder = join(dir, '.incidents');
     mkdirSync(folder);
     const file = join(folder, 'kill.yaml');
-    // About 1 MB, so a write takes long enough for kills to land inside it.
-    let text = SMALL_RECORD;
-    for (let i = 0; i < 4000; i++) text += `  - at: "2026-11-27T14:30:00Z"\n    by: ana\n    kind: note\n    text: padding ${i} ${'x'.repeat(150)}\n`;
+    // A few hundred KB, mostly one long text (cheap to parse, slow to write), so kills land in every phase.
+    let text = SMALL_RECORD.replace('impact: none', `impact: |\n${`  ${'x'.repeat(99)}\n`.repeat(4000)}`);
+    for (let i = 0; i < 200; i++) text += `  - at: "2026-11-27T14:30:00Z"\n    by: ana\n    kind: note\n    text: padding ${i}\n`;
     writeFileSync(file, text);
     const storeModule = resolve(__dirname, '../../src/store/incidentStore.js');
     let torn = 0;
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     for (let k = 0; k < KILLS; k++) {
       const child = spawn(process.execPath, ['-e', WRITER, storeModule, folder, file], { stdio: ['ignore', 'pipe', 'ignore'] });
       await new Promise((r) => child.stdout.once('data', r));
-      await new Promise((r) => setTimeout(r, Math.random() * 400));
+      await new Promise((r) => setTimeout(r, Math.random() * 200));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
       const loaded = await new IncidentStore(folder).loadAll();
