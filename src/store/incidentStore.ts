@@ -1,14 +1,13 @@
 // A folder of incident records: loading them all, creating one, and updating one safely
-// (re-read first, never write a broken or invalid record, never clobber a change on disk).
+// (one writer at a time through a lock, re-read first, never write a broken or invalid record,
+// never clobber a change on disk, never leave a temp file where it could be committed).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { Document, isMap, isScalar, type Pair } from 'yaml';
-import type { RecordEdit, RecordOperation } from '../model/edits';
 import { isDeepStrictEqual } from 'node:util';
+import { Document, isMap, isScalar, type Pair } from 'yaml';
+import { applyEditsToValue, type RecordEdit, type RecordOperation } from '../model/edits';
 import type { Incident, Person } from '../model/record';
-import { validatePeopleFile } from '../model/validate';
-import { applyEditsToValue } from '../model/edits';
-import { validateIncident } from '../model/validate';
+import { validateIncident, validatePeopleFile } from '../model/validate';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
 import { withRecordLock } from './recordLock';
