@@ -1,5 +1,6 @@
 // The command-line entry: the same record engine as the extension, for CI and terminals.
 // Commands live in one table so new ones (e.g. the close gate) are one import and one line.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Incident } from './model/record';
 import { incidentAgeMs, isOpen } from './model/lifecycle';
@@ -7,6 +8,7 @@ import { compareTimestamps, formatDuration } from './model/time';
 import { defineCommand, type CliCommand, type CliIo } from './cliCommand';
 import { IncidentStore } from './store/incidentStore';
 import { gateCommand } from './testing/gateCli';
+import { mergeDriverCommand, setupGitCommand } from './store/mergeCli';
 import type { LoadedRecord } from './store/recordFile';
 
 export type { CliCommand, CliIo } from './cliCommand';
@@ -23,13 +25,28 @@ export const validateCommand = defineCommand({
   name: 'validate',
   summary: 'Check every incident record and print each problem as file:line:col message.',
   synopsis: '[folder]',
-  description: 'Reads every YAML record in the folder. Exit 0 when all are valid, 1 when any is broken, 2 when the command line is wrong.',
+  description: 'Reads every YAML record in the folder. Exit 0 when all are valid, 1 when any is broken, 2 when the command line is wrong or the folder does not exist or is a file.',
   positionals: [FOLDER_ARGUMENT],
   options: {},
   run: async (_values, positionals, io) => validate(recordsFolder(positionals, io), io),
 });
 
+/** Why folder cannot be validated (missing, or not a folder), or undefined when it is a folder. */
+async function notAFolder(folder: string): Promise<string | undefined> {
+  try {
+    const stat = await fs.stat(folder);
+    return stat.isDirectory() ? undefined : `${folder} is not a folder; give the records folder (default ${DEFAULT_RECORDS_FOLDER})`;
+  } catch {
+    return `no records folder at ${folder}`;
+  }
+}
+
 async function validate(folder: string, io: CliIo): Promise<number> {
+  const folderProblem = await notAFolder(folder);
+  if (folderProblem) {
+    io.err(`incident-room validate: ${folderProblem}`);
+    return 2;
+  }
   const records = await new IncidentStore(folder).loadAll();
   let broken = 0;
   for (const r of records) {
@@ -147,6 +164,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
   status: statusCommand,
   gate: gateCommand,
+  'merge-driver': mergeDriverCommand,
+  'setup-git': setupGitCommand,
   help: helpCommand,
 };
 

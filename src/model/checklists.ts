@@ -15,10 +15,45 @@ function steps(templates: readonly ChecklistStepTemplate[], existing: readonly C
   });
 }
 
-/** The level's checklists; with existing ones, steps whose id is in both keep their done state. */
+/** The level's checklists for a new record; with existing ones, steps whose id is in both keep their done state. */
 export function checklistsForLevel(level: Level, existing?: Checklists): Checklists {
   const rules = LEVEL_TABLE[level];
   return { start: steps(rules.start, existing?.start ?? []), end: steps(rules.end, existing?.end ?? []) };
+}
+
+/**
+ * The edits that bring a record's checklists to a new level by merging, never by rebuilding:
+ * every existing step stays as it is (done state, text, comments, keys we do not know), the
+ * level's missing steps are appended, and steps the level does not ask for are marked
+ * `required: false` (and lose that mark when a later level asks for them again).
+ */
+export function checklistEditsForLevel(level: Level, incident: Incident): RecordEdit[] {
+  const rules = LEVEL_TABLE[level];
+  const current = incident.checklists as Partial<Checklists> | undefined;
+  if (!current || typeof current !== 'object') return [{ op: 'set', path: ['checklists'], value: checklistsForLevel(level) }];
+  const edits: RecordEdit[] = [];
+  for (const list of ['start', 'end'] as const) {
+    const templates = rules[list];
+    const existing = Array.isArray(current[list]) ? current[list]! : undefined;
+    if (!existing) {
+      edits.push({ op: 'set', path: ['checklists', list], value: steps(templates, []) });
+      continue;
+    }
+    const wanted = new Set(templates.map((t) => t.id));
+    existing.forEach((step, index) => {
+      const required = wanted.has(step.id);
+      if (!required && step.required !== false) edits.push({ op: 'set', path: ['checklists', list, index, 'required'], value: false });
+      if (required && step.required !== undefined) edits.push({ op: 'delete', path: ['checklists', list, index, 'required'] });
+    });
+    const present = new Set(existing.map((s) => s.id));
+    for (const step of steps(templates.filter((t) => !present.has(t.id)), [])) edits.push({ op: 'append', path: ['checklists', list], value: step });
+  }
+  return edits;
+}
+
+/** Steps the record's current level asks for (not marked `required: false`). */
+export function requiredSteps(list: readonly ChecklistStep[]): ChecklistStep[] {
+  return list.filter((s) => s.required !== false);
 }
 
 function stepIndex(incident: Incident, list: ChecklistName, stepId: string): number {

@@ -59,6 +59,8 @@ export interface ChecklistStep {
   text: string;
   done_at?: Timestamp | null;
   done_by?: PersonId | null;
+  /** false when the incident's current level does not ask for this step (kept, not deleted, by a severity change). */
+  required?: boolean;
 }
 
 export interface Checklists {

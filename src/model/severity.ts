@@ -1,6 +1,6 @@
 // Severity changes: recorded with a reason; the checklists follow the new level at once (done
 // steps kept), while cadence and the waking rule follow by being read from the level table.
-import { checklistsForLevel } from './checklists';
+import { checklistEditsForLevel } from './checklists';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import { LEVEL_TABLE, RUNBOOK_URL } from './levels';
 import { LEVELS, type Incident, type Level } from './record';
@@ -20,7 +20,7 @@ export function changeSeverity(incident: Incident, to: Level, reason: string, ct
   if (to === from) throw new RuleViolation(RULE_SEVERITY_REASON, `The incident is already ${LEVEL_TABLE[to].name}.`);
   const edits: RecordEdit[] = [
     { op: 'set', path: ['severity'], value: to },
-    { op: 'set', path: ['checklists'], value: checklistsForLevel(to, incident.checklists) },
+    ...checklistEditsForLevel(to, incident),
   ];
   // A pause the new level forbids ends now, so its resumption is on record.
   const pause = activeRegroup(incident, ctx.now);

@@ -8,7 +8,15 @@ export class TimestampError extends Error {}
 
 /** True when the text is an ISO 8601 date-time with an explicit offset. */
 export function isTimestamp(text: unknown): text is Timestamp {
-  return typeof text === 'string' && WITH_OFFSET.test(text) && DateTime.fromISO(text, { setZone: true }).isValid;
+  return typeof text === 'string' && WITH_OFFSET.test(text) && offsetInRange(text) && DateTime.fromISO(text, { setZone: true }).isValid;
+}
+
+/** Real offsets run from -12:00 to +14:00; "+99:99" is a typo, not a place. Minutes stay below 60. */
+function offsetInRange(text: string): boolean {
+  const m = /([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (!m) return true;
+  const minutes = Number(m[2]) * 60 + Number(m[3]);
+  return Number(m[3]) < 60 && minutes <= 14 * 60;
 }
 
 /** The instant a timestamp names, in ms since the epoch. Refuses a timestamp without an offset. */

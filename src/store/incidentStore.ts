@@ -1,13 +1,17 @@
 // A folder of incident records: loading them all, creating one, and updating one safely
-// (re-read first, never write a broken or invalid record, never clobber a change on disk).
-import { randomBytes } from 'node:crypto';
+// (one writer at a time through a lock, re-read first, never write a broken or invalid record,
+// never clobber a change on disk, never leave a temp file where it could be committed).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { Document, isMap, isScalar, type Pair } from 'yaml';
-import type { RecordOperation } from '../model/edits';
+import { applyEditsToValue, type RecordEdit, type RecordOperation } from '../model/edits';
 import type { Incident, Person } from '../model/record';
-import { validatePeopleFile } from '../model/validate';
+import { validateIncident, validatePeopleFile } from '../model/validate';
 import { createValueNode, editText } from './recordEditor';
+import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
+import { withRecordLock } from './recordLock';
+import { sweepTempFiles } from './workDir';
 import {
   idFromText,
   locateProblems,
@@ -78,7 +82,16 @@ export class IncidentStore {
   // Updates to one file run one after another, so two in this process cannot race.
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(readonly folderPath: string) {}
+  private swept = false;
+  /** Records larger than this many bytes are refused (not read). */
+  readonly maxRecordBytes: number;
+
+  constructor(
+    readonly folderPath: string,
+    options: { maxRecordBytes?: number } = {},
+  ) {
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  }
 
   /** Reads every *.yaml / *.yml directly in the folder, sorted by file name. A missing folder holds no records. */
   async loadAll(): Promise<LoadedRecord[]> {
@@ -91,6 +104,11 @@ export class IncidentStore {
         return [];
       }
       throw err;
+    }
+    if (!this.swept) {
+      // Temp files of writers that died mid-write, from an earlier run.
+      this.swept = true;
+      await sweepTempFiles(this.folderPath);
     }
     names = names.filter((n) => /\.ya?ml$/i.test(n)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
     const entries: { loaded: LoadedRecord; parsed?: ParsedYaml }[] = [];
@@ -105,7 +123,7 @@ export class IncidentStore {
       }
       if (!stat.isFile()) continue;
       try {
-        entries.push(parseRecordDetailed(file, await fs.readFile(file)));
+        entries.push(parseRecordDetailed(file, (await readRegularFile(file, this.maxRecordBytes)).bytes));
       } catch (err) {
         entries.push({ loaded: ioBroken(file, err) });
       }
@@ -170,37 +188,40 @@ export class IncidentStore {
   }
 
   private async updateNow(file: string, operation: RecordOperation): Promise<Incident> {
-    for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-      const bytes = await fs.readFile(file);
-      const { loaded, parsed } = parseRecordDetailed(file, bytes);
-      if (loaded.kind === 'broken' || !parsed) {
-        const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
-        this.remember(broken);
-        throw new RecordBrokenError(file, broken.reason, broken.problems);
+    // A symlink is written through to its target; hard links and read-only files are refused.
+    const target = await writableTarget(file);
+    return withRecordLock(target, async () => {
+      for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
+        const snapshot = await readRegularFile(target, this.maxRecordBytes);
+        const { loaded, parsed } = parseRecordDetailed(file, snapshot.bytes);
+        if (loaded.kind === 'broken' || !parsed) {
+          const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
+          this.remember(broken);
+          throw new RecordBrokenError(file, broken.reason, broken.problems);
+        }
+        const twins = await this.otherFilesWithId(file, loaded.incident.id);
+        if (twins.length > 0) {
+          const problem = { ...positionOfPath(parsed, ['id']), message: `id "${loaded.incident.id}" is also used by ${twins.join(', ')}` };
+          throw new RecordBrokenError(file, 'duplicate-id', [problem]);
+        }
+        const edits = operation(structuredClone(loaded.incident));
+        if (edits.length === 0) {
+          this.remember(loaded);
+          return loaded.incident;
+        }
+        const result = editRecord(file, parsed, loaded.incident, edits);
+        if (result.text === parsed.text) {
+          this.remember(result.loaded);
+          return result.loaded.incident;
+        }
+        const bom = startsWithBom(snapshot.bytes) ? '\uFEFF' : '';
+        if (await replaceIfUnchanged(target, snapshot, bom + result.text)) {
+          this.remember(result.loaded);
+          return result.loaded.incident;
+        }
       }
-      const twins = await this.otherFilesWithId(file, loaded.incident.id);
-      if (twins.length > 0) {
-        const problem = { ...positionOfPath(parsed, ['id']), message: `id "${loaded.incident.id}" is also used by ${twins.join(', ')}` };
-        throw new RecordBrokenError(file, 'duplicate-id', [problem]);
-      }
-      const edits = operation(structuredClone(loaded.incident));
-      if (edits.length === 0) {
-        this.remember(loaded);
-        return loaded.incident;
-      }
-      const text = editText(parsed.text, parsed.doc, edits);
-      const result = parseRecordDetailed(file, text).loaded;
-      if (result.kind === 'broken') throw new RecordInvalidError(file, result.problems);
-      if (text === parsed.text) {
-        this.remember(result);
-        return result.incident;
-      }
-      if (await this.replaceIfUnchanged(file, bytes, text)) {
-        this.remember(result);
-        return result.incident;
-      }
-    }
-    throw new RecordChangedError(file, MAX_UPDATE_ATTEMPTS);
+      throw new RecordChangedError(file, MAX_UPDATE_ATTEMPTS);
+    });
   }
 
   /** Other record files in the folder whose `id:` line names this id, as "name:line". */
@@ -217,39 +238,13 @@ export class IncidentStore {
       if (path.resolve(other) === path.resolve(file)) continue;
       let text: string;
       try {
-        text = await fs.readFile(other, 'utf8');
+        text = (await readRegularFile(other, this.maxRecordBytes)).bytes.toString('utf8');
       } catch {
         continue;
       }
       if (idFromText(text) === id) out.push(`${name}:${text.split('\n').findIndex((l) => /^id\s*:/.test(l)) + 1}`);
     }
     return out;
-  }
-
-  /** Temp file in the same folder, then rename over the original if it still has the bytes we read. */
-  private async replaceIfUnchanged(file: string, expected: Buffer, text: string): Promise<boolean> {
-    const dir = path.dirname(file);
-    const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const mode = (await fs.stat(file)).mode & 0o7777;
-    const handle = await fs.open(temp, 'wx', mode);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      const current = await fs.readFile(file);
-      if (!current.equals(expected)) {
-        await fs.rm(temp, { force: true });
-        return false;
-      }
-      await fs.rename(temp, file);
-      return true;
-    } catch (err) {
-      await fs.rm(temp, { force: true });
-      throw err;
-    }
   }
 
   private remember(record: LoadedRecord): void {
@@ -306,6 +301,54 @@ export function renderNewRecord(incident: Incident): string {
   }
   return doc.toString({ lineWidth: 0, minContentWidth: 0, flowCollectionPadding: false });
 }
+
+/**
+ * Runs an operation on a record's text that is not on disk (an editor's unsaved buffer): the
+ * same checks and the same in-place edits as update, returning the new text instead of writing
+ * it. Throws RecordBrokenError for a broken text, RecordInvalidError for an invalid result.
+ */
+export function updateText(file: string, text: string, operation: RecordOperation): { text: string; incident: Incident } {
+  const { loaded, parsed } = parseRecordDetailed(file, text);
+  if (loaded.kind === 'broken' || !parsed) {
+    const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
+    throw new RecordBrokenError(file, broken.reason, broken.problems);
+  }
+  const edits = operation(structuredClone(loaded.incident));
+  if (edits.length === 0) return { text, incident: loaded.incident };
+  const result = editRecord(file, parsed, loaded.incident, edits);
+  return { text: result.text, incident: result.loaded.incident };
+}
+
+function startsWithBom(bytes: Buffer): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/**
+ * The record after the edits, from one parse: the text is patched in place, and what it means
+ * is the loaded value with the same edits applied, validated. Only a small text is parsed once
+ * more to check that the two agree (a large one's patches are checked by construction).
+ */
+function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits: readonly RecordEdit[]): { text: string; loaded: Extract<LoadedRecord, { kind: 'ok' }> } {
+  const text = editText(parsed.text, parsed.doc, edits);
+  let value: unknown;
+  try {
+    value = applyEditsToValue(incident, edits);
+  } catch (err) {
+    throw new RecordInvalidError(file, [{ line: 1, col: 1, message: (err as Error).message }]);
+  }
+  const problems = validateIncident(value);
+  if (problems.length > 0 || text.length <= RECHECK_BELOW_CHARS) {
+    const check = parseRecordDetailed(file, text);
+    if (check.loaded.kind === 'broken') throw new RecordInvalidError(file, check.loaded.problems);
+    if (!isDeepStrictEqual(check.loaded.incident, value)) {
+      throw new RecordInvalidError(file, [{ line: 1, col: 1, message: 'the change could not be written without changing other values; nothing was written' }]);
+    }
+  }
+  return { text, loaded: { kind: 'ok', file, incident: value as Incident, text } };
+}
+
+// Below this size a patched record is parsed again to prove the text says what was meant.
+const RECHECK_BELOW_CHARS = 64 * 1024;
 
 function ioBroken(file: string, err: unknown): LoadedRecord {
   return { kind: 'broken', file, reason: 'io', problems: [{ line: 1, col: 1, message: `cannot read the file: ${(err as Error).message}` }] };

@@ -1,6 +1,5 @@
 // Applies RecordEdits to a parsed YAML Document in place, so everything the edits do not
 // touch (comments, key order, blank lines, quoting, keys we do not know) is written back as it was.
-import { isDeepStrictEqual } from 'node:util';
 import {
   Document,
   isMap,
@@ -9,7 +8,6 @@ import {
   isScalar,
   isSeq,
   Pair,
-  parseDocument,
   Scalar,
   visit,
   YAMLMap,
@@ -18,7 +16,7 @@ import {
   type ToStringOptions,
 } from 'yaml';
 import type { RecordEdit, RecordPath } from '../model/edits';
-import { diffLines } from './lineDiff';
+import { editTextInPlace } from './textEdit';
 
 export class RecordEditError extends Error {
   constructor(
@@ -273,96 +271,11 @@ export function formatOptionsFor(text: string): ToStringOptions {
   };
 }
 
-/** The document as text, laid out like the original text it was parsed from. */
-export function stringifyLike(doc: Document, original: string): string {
-  const out = doc.toString(formatOptionsFor(original));
-  return original.includes('\r\n') ? out.replace(/\r?\n/g, '\r\n') : out;
-}
-
-
 /**
- * The text of a parsed record after the edits: the edits are applied to the document, and
- * only the lines that changed are spliced into the original text, so every other line
- * (comment alignment, flow spacing, blank lines) stays byte for byte as it was.
+ * The text of a parsed record after the edits. Only the source of the changed values is
+ * replaced (see textEdit.ts); everything else stays byte for byte. doc must have been parsed
+ * from original and is not changed.
  */
 export function editText(original: string, doc: Document, edits: readonly RecordEdit[]): string {
-  const before = stringifyLike(doc, original);
-  applyEdits(doc, edits);
-  const after = stringifyLike(doc, original);
-  const spliced = spliceChanges(original, before, after);
-  // The splice is an optimisation of layout only; if it ever changed meaning, use the serializer's text.
-  const check = parseDocument(spliced, { uniqueKeys: true });
-  if (check.errors.length > 0 || !isDeepStrictEqual(check.toJS(), doc.toJS())) return after;
-  return spliced;
-}
-
-// Beyond this many changed lines the diff stops being worth it; the serializer's text is used.
-const MAX_DIFF_EDITS = 4000;
-
-/**
- * original: the file as it was; before: the serializer's rendering of it; after: the
- * serializer's rendering of the edited document. Returns original with before→after applied.
- */
-export function spliceChanges(original: string, before: string, after: string): string {
-  const a = original.split('\n');
-  const b = before.split('\n');
-  const c = after.split('\n');
-  const bToA = alignLines(a, b);
-  const ops = diffLines(b, c, MAX_DIFF_EDITS);
-  if (!ops) return after;
-  const out: string[] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    if (op.kind === 'same') {
-      const ai = bToA.get(op.a);
-      out.push(ai !== undefined ? a[ai]! : c[op.b]!);
-    } else if (op.kind === 'ins') {
-      // A one-line replacement keeps the column of that line's trailing comment.
-      const prev = ops[i - 1];
-      const next = ops[i + 1];
-      const replaced = prev?.kind === 'del' && ops[i - 2]?.kind !== 'del' && next?.kind !== 'ins' ? prev.a : undefined;
-      const ai = replaced !== undefined ? bToA.get(replaced) : undefined;
-      out.push(ai !== undefined ? keepCommentColumn(a[ai]!, b[replaced!]!, c[op.b]!) : c[op.b]!);
-    }
-  }
-  return out.join('\n');
-}
-
-/** Which original line each serialized line came from. */
-function alignLines(a: readonly string[], b: readonly string[]): Map<number, number> {
-  const map = new Map<number, number>();
-  if (a.length === b.length) {
-    for (let i = 0; i < b.length; i++) map.set(i, i);
-    return map;
-  }
-  const ops = diffLines(a, b, MAX_DIFF_EDITS);
-  if (!ops) return map;
-  let dels: number[] = [];
-  let inss: number[] = [];
-  const flush = () => {
-    if (dels.length === inss.length) inss.forEach((bi, k) => map.set(bi, dels[k]!));
-    dels = [];
-    inss = [];
-  };
-  for (const op of ops) {
-    if (op.kind === 'same') {
-      flush();
-      map.set(op.b, op.a);
-    } else if (op.kind === 'del') dels.push(op.a);
-    else inss.push(op.b);
-  }
-  flush();
-  return map;
-}
-
-const TRAILING_COMMENT = /^(.*?\S)(\s+)(#[^"']*)$/;
-
-function keepCommentColumn(originalLine: string, beforeLine: string, afterLine: string): string {
-  const o = TRAILING_COMMENT.exec(originalLine);
-  const b = TRAILING_COMMENT.exec(beforeLine);
-  const c = TRAILING_COMMENT.exec(afterLine);
-  if (!o || !b || !c || o[3] !== b[3] || b[3] !== c[3] || o[1] !== b[1]) return afterLine;
-  const column = o[1]!.length + o[2]!.length;
-  const pad = Math.max(1, column - c[1]!.length);
-  return `${c[1]}${' '.repeat(pad)}${c[3]}`;
+  return editTextInPlace(original, doc, edits);
 }

@@ -1,6 +1,6 @@
 // Reading one record file: bytes to a validated Incident, or to a broken record whose
 // problems carry the line and column a person needs to fix it by hand.
-import { Document, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { Document, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Node } from 'yaml';
 import type { Incident } from '../model/record';
 import { validateIncident, type ProblemPath, type ValidationProblem } from '../model/validate';
 
@@ -53,6 +53,18 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   }
 
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    return { ok: false, reason: 'encoding', text, problems: [{ ...positionInText(text, nul), message: 'the file contains a NUL byte; a record is text. Remove it (it may be a binary file saved under a .yaml name)' }] };
+  }
+  if (text.includes('\r') && !text.includes('\n')) {
+    return {
+      ok: false,
+      reason: 'encoding',
+      text,
+      problems: [{ line: 1, col: 1, message: 'the file ends its lines with a carriage return only (old Mac style); save it with LF or CRLF line endings' }],
+    };
+  }
   if (isBlankOrComments(text)) {
     return { ok: false, reason: 'empty', text, problems: [{ line: 1, col: 1, message: 'the file is empty (no YAML content, only blank lines or comments)' }] };
   }
@@ -60,6 +72,21 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
   const conflicts = conflictMarkers(text);
   if (conflicts.length > 0) {
     return { ok: false, reason: 'conflict', text, problems: conflicts };
+  }
+
+  const directive = /^%YAML[ \t]+(\S+)/m.exec(text);
+  if (directive && directive[1] !== '1.2') {
+    return {
+      ok: false,
+      reason: 'parse',
+      text,
+      problems: [
+        {
+          ...positionInText(text, directive.index),
+          message: `the file declares %YAML ${directive[1]}, whose rules read NO as false and on as true; records are YAML 1.2: remove this line`,
+        },
+      ],
+    };
   }
 
   const lineCounter = new LineCounter();
@@ -77,8 +104,30 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
           const named = key ? ` "${key}"` : '';
           return { line, col, message: `duplicate key${named}: keys in a mapping must be unique` };
         }
+        if (e.code === 'MULTIPLE_DOCS') {
+          return { line, col, message: 'one incident per file: a second YAML document starts here (a "---" line after content); move it to its own file' };
+        }
+        if (e.code === 'MISSING_CHAR' && /quote/.test(e.message)) {
+          const open = openingQuote(text, e.pos[0]);
+          if (open !== undefined) {
+            const at = lineCounter.linePos(open);
+            return { ...at, message: `this quoted value is never closed: add the closing ${text[open]} on this line` };
+          }
+        }
         return { line, col, message: e.message };
       }),
+    };
+  }
+  const tagged = unknownTags(doc);
+  if (tagged.length > 0) {
+    return {
+      ok: false,
+      reason: 'parse',
+      text,
+      problems: tagged.map(({ offset, tag }) => ({
+        ...lineCounter.linePos(offset),
+        message: `custom tag ${tag} is not allowed in a record (it could run code or fetch secrets in other tools); remove the tag`,
+      })),
     };
   }
   if (doc.contents === null) {
@@ -184,10 +233,63 @@ function idFromValue(value: unknown): string | undefined {
  * may still name its incident, which keeps duplicate detection and the UI honest.
  */
 export function idFromText(text: string): string | undefined {
-  const m = /^id:[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s#][^#\n]*?))[ \t]*(?:#.*)?$/m.exec(text);
-  if (!m) return undefined;
-  const id = m[1] ?? m[2] ?? m[3];
-  return id === undefined || id === '' ? undefined : id;
+  // Line by line, without a backtracking regular expression: linear in the text's length.
+  let start = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (text.startsWith('id:', start)) return idOfLine(text.slice(start + 3, end).replace(/\r$/, ''));
+    if (nl < 0) break;
+    start = nl + 1;
+  }
+  return undefined;
+}
+
+/** The value of an `id:` line (after the colon): quoted, or plain up to a comment. */
+function idOfLine(rest: string): string | undefined {
+  const value = rest.trimStart();
+  if (value.startsWith('"') || value.startsWith("'")) {
+    const close = value.indexOf(value[0]!, 1);
+    if (close < 0) return undefined;
+    const after = value.slice(close + 1).trim();
+    if (after !== '' && !after.startsWith('#')) return undefined;
+    return value.slice(1, close) || undefined;
+  }
+  if (value.startsWith('#')) return undefined;
+  const hash = value.search(/\s#/);
+  const plain = (hash < 0 ? value : value.slice(0, hash)).trim();
+  return plain === '' ? undefined : plain;
+}
+
+/** The offset of the quote that opens the quoted scalar still open at offset: the last quote that starts a value before it. */
+function openingQuote(text: string, offset: number): number | undefined {
+  const quote = text[Math.min(offset, text.length - 1)] === "'" ? "'" : undefined;
+  const re = /(^|[:\-[{,][ \t]*|^[ \t]*)(["'])/gm;
+  let found: number | undefined;
+  for (let m = re.exec(text); m && m.index < offset; m = re.exec(text)) {
+    const at = m.index + m[0].length - 1;
+    if (at >= offset) break;
+    if (quote && m[2] !== quote) continue;
+    // A quote closed on its own line is not the open one.
+    const lineEnd = text.indexOf('\n', at);
+    const rest = text.slice(at + 1, lineEnd < 0 ? text.length : lineEnd);
+    const closed = m[2] === '"' ? /(^|[^\\])"/.test(rest) : rest.includes("'");
+    if (!closed) found = at;
+  }
+  return found;
+}
+
+const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
+
+/** Nodes with an explicit tag outside YAML's core schema (`!vault`, `!!js/function`). */
+function unknownTags(doc: Document.Parsed): { offset: number; tag: string }[] {
+  const out: { offset: number; tag: string }[] = [];
+  for (const w of doc.warnings) if (w.code === 'TAG_RESOLVE_FAILED') out.push({ offset: w.pos[0], tag: w.message.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!') });
+  if (out.length > 0) return out;
+  visit(doc, (_key, node) => {
+    if (isNode(node) && node.tag && !CORE_TAGS.has(node.tag)) out.push({ offset: node.range?.[0] ?? 0, tag: node.tag });
+  });
+  return out;
 }
 
 function isBlankOrComments(text: string): boolean {

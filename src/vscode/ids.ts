@@ -45,6 +45,7 @@ export const COMMANDS = {
   removePlanItem: 'incidentRoom.removePlanItem',
   recordNoAutomatedTest: 'incidentRoom.recordNoAutomatedTest',
   signNoAutomatedTest: 'incidentRoom.signNoAutomatedTest',
+  setupGitMergeDriver: 'incidentRoom.setupGitMergeDriver',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -68,6 +69,7 @@ export const SETTINGS = {
   publicLogPath: 'publicLogPath',
   testCommand: 'testCommand',
   testTimeoutSeconds: 'testTimeoutSeconds',
+  maxRecordSizeKB: 'maxRecordSizeKB',
 } as const;
 
 export const STATUS_BAR_ITEM = 'incidentRoom.countdown';

@@ -42,7 +42,7 @@ export class IncidentsModel implements vscode.Disposable {
     this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rebuildFolders()));
     this.disposables.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SETTINGS_SECTION}.${SETTINGS.recordsFolder}`)) this.rebuildFolders();
+        if (e.affectsConfiguration(`${SETTINGS_SECTION}.${SETTINGS.recordsFolder}`) || e.affectsConfiguration(`${SETTINGS_SECTION}.${SETTINGS.maxRecordSizeKB}`)) this.rebuildFolders();
       }),
     );
     this.rebuildFolders();
@@ -109,7 +109,7 @@ export class IncidentsModel implements vscode.Disposable {
     this.folderDisposables = new DisposableStore();
     this.folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
       const relative = recordsFolderSetting(folder);
-      const store = new IncidentStore(path.join(folder.uri.fsPath, relative));
+      const store = new IncidentStore(path.join(folder.uri.fsPath, relative), { maxRecordBytes: maxRecordBytesSetting(folder) });
       // One watcher per workspace folder; it also sees the records folder being created later.
       const watcher = this.folderDisposables.add(
         vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${relative}/*.{yaml,yml}`)),
@@ -128,6 +128,12 @@ export class IncidentsModel implements vscode.Disposable {
     this.folderDisposables.dispose();
     this.disposables.dispose();
   }
+}
+
+/** The size above which a record is refused unread (the maxRecordSizeKB setting). */
+export function maxRecordBytesSetting(folder: vscode.WorkspaceFolder): number | undefined {
+  const kb = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<number>(SETTINGS.maxRecordSizeKB);
+  return typeof kb === 'number' && kb > 0 ? kb * 1024 : undefined;
 }
 
 export function recordsFolderSetting(folder: vscode.WorkspaceFolder): string {

@@ -75,10 +75,15 @@ describe('cli: incident-room', () => {
       assert.deepEqual(c.out, ['1 record, 0 broken']);
     });
 
-    it('treats a missing folder as no records', async () => {
-      const c = capture(path.join(dir, 'elsewhere'));
-      assert.equal(await main(['validate'], c.io), 0);
-      assert.deepEqual(c.out, ['0 records, 0 broken']);
+    it('a folder that does not exist, or a regular file, is an error (exit 2), not "0 records"', async () => {
+      const missing = capture(path.join(dir, 'elsewhere'));
+      assert.equal(await main(['validate'], missing.io), 2);
+      assert.deepEqual(missing.out, []);
+      assert.match(missing.err.join('\n'), /no records folder at .*elsewhere/);
+      fs.writeFileSync(path.join(dir, 'a-file.yaml'), record('a'));
+      const file = capture(dir);
+      assert.equal(await main(['validate', 'a-file.yaml'], file.io), 2);
+      assert.match(file.err.join('\n'), /a-file\.yaml is not a folder/);
     });
   });
 
@@ -169,7 +174,7 @@ describe('cli: incident-room', () => {
     });
 
     it('commands come from one table another module can extend', async () => {
-      assert.deepEqual(Object.keys(COMMANDS).sort(), ['gate', 'help', 'status', 'validate']);
+      assert.deepEqual(Object.keys(COMMANDS).sort(), ['gate', 'help', 'merge-driver', 'setup-git', 'status', 'validate']);
     });
   });
 

@@ -38,7 +38,9 @@ export async function linkFixBranch(parts: ExtensionParts, target?: IncidentTarg
     parts,
     entry,
     ({ ctx }) => [
-      { op: 'set', path: ['fix'], value: { branch, base: choice.base } },
+      // Key by key, so anything else written under fix (by hand or by another tool) is kept.
+      { op: 'set', path: ['fix', 'branch'], value: branch },
+      { op: 'set', path: ['fix', 'base'], value: choice.base },
       timelineEdit(ctx, 'fix-branch-linked', `Fix branch ${branch} (from ${choice.base}) linked${choice.create ? ', newly created' : ''}`),
     ],
     `Fix branch ${branch} linked.`,

@@ -6,6 +6,7 @@ import { closeCommands } from './close';
 import { declareIncident } from './declare';
 import { fixCommands } from './fix';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
+import { setupGitMergeDriver } from './gitSetup';
 import { runbookCommands } from './runbook';
 import { testPlanCommands } from './testPlan';
 import { updateCommands } from './updates';
@@ -26,6 +27,7 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),
     [COMMANDS.refresh]: () => refresh(parts),
     [COMMANDS.openProblem]: (file: string, line: number, col: number) => openProblem(file, line, col),
+    [COMMANDS.setupGitMergeDriver]: () => setupGitMergeDriver(parts),
   };
 }
 

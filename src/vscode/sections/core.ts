@@ -1,5 +1,6 @@
 // The sections every record has from its declaration: roles, the checklists and the timeline.
 import * as vscode from 'vscode';
+import { requiredSteps } from '../../model/checklists';
 import { personLabel } from '../../model/people';
 import type { ChecklistStep, Incident } from '../../model/record';
 import { workerTimes } from '../../model/staffing';
@@ -18,7 +19,8 @@ function checklistSection(list: 'start' | 'end'): TreeSection {
   return {
     id: `${list}-checklist`,
     header: (entry) => {
-      const steps = entry.incident.checklists[list];
+      // Steps the current level does not ask for (kept after a severity change) do not count.
+      const steps = requiredSteps(entry.incident.checklists[list]);
       return {
         label: list === 'start' ? 'Start checklist' : 'End checklist',
         icon: new vscode.ThemeIcon('checklist'),
