@@ -95,6 +95,8 @@ interface Context {
   eol: string;
   options: ToStringOptions;
   patches: Patch[];
+  /** How many patches the edits before the one being planned made. */
+  editStart: number;
   /** Source ranges already replaced or removed by this batch. */
   touched: [number, number][];
   /** Keys added to a map by this batch (a second add must see the first). */
@@ -122,6 +124,7 @@ class Planner {
       eol: text.includes('\r\n') ? '\r\n' : '\n',
       options: formatOptionsFor(text),
       patches: [],
+      editStart: 0,
       touched: [],
       added: new Map(),
       aliased,
@@ -142,6 +145,7 @@ class Planner {
 
   plan(edit: RecordEdit): void {
     const ctx = this.ctx;
+    ctx.editStart = ctx.patches.length;
     if (edit.path.length === 0) throw new RecordEditError(edit.path, 'cannot replace the whole record in place');
     if (edit.op === 'delete' || (edit.op === 'set' && edit.value === undefined)) planDelete(ctx, edit.path);
     else if (edit.op === 'append') planAppend(ctx, edit.path, edit.value);
@@ -154,6 +158,10 @@ class Planner {
 }
 
 function patch(ctx: Context, start: number, end: number, text: string): void {
+  // Two insertions at one offset from different edits (a new key after the map's last entry, and
+  // an item appended to that entry's list) have no order the offsets can tell: settle the
+  // earlier edit first and plan this one on the result.
+  if (start === end && ctx.patches.some((p, i) => i < ctx.editStart && p.start === start && p.end === start)) throw new NeedsReparse();
   for (const [s, e] of ctx.touched) {
     if (start < e && end > s) throw new NeedsReparse();
     if (start === end && start > s && start < e) throw new NeedsReparse();
