@@ -2,11 +2,11 @@
 // Commands live in one table so new ones (e.g. the close gate) are one import and one line.
 import * as path from 'node:path';
 import type { Incident } from './model/record';
-import { incidentAgeMs, isOpen } from './model/lifecycle';
+import { isOpen } from './model/lifecycle';
 import { compareTimestamps, formatDuration } from './model/time';
 import { IncidentStore } from './store/incidentStore';
+import { cacheFileInGitDir, findGitDir, type RecordSummary } from './store/summaryCache';
 import { gateCommand } from './testing/gateCli';
-import type { LoadedRecord } from './store/recordFile';
 
 /** Where a command writes and which directory it works from; tests pass their own. */
 export interface CliIo {
@@ -43,15 +43,22 @@ function unknownOptions(args: string[], known: string[], io: CliIo): boolean {
   return bad.length > 0;
 }
 
+/** A store whose record summaries are cached in the repository's git dir (never committed), when there is one. */
+function summaryStore(folder: string): IncidentStore {
+  const gitDir = findGitDir(folder);
+  return new IncidentStore(folder, gitDir ? { cacheFile: cacheFileInGitDir(gitDir, folder) } : {});
+}
+
 export async function validateCommand(args: string[], io: CliIo): Promise<number> {
   if (unknownOptions(args, [], io)) return 2;
-  const records = await new IncidentStore(recordsFolder(args, io)).loadAll();
+  // The summaries hold every problem of a broken record; unchanged files are not parsed again.
+  const records = await summaryStore(recordsFolder(args, io)).loadSummaries();
   let broken = 0;
   for (const r of records) {
     if (r.kind !== 'broken') continue;
     broken++;
     const rel = path.relative(io.cwd, r.file) || r.file;
-    for (const p of r.problems) io.out(`${rel}:${p.line}:${p.col} ${p.message}`);
+    for (const p of r.problems ?? []) io.out(`${rel}:${p.line}:${p.col} ${p.message}`);
   }
   io.out(`${records.length} record${records.length === 1 ? '' : 's'}, ${broken} broken`);
   return broken > 0 ? 1 : 0;
@@ -74,30 +81,37 @@ export function compareForStatus(a: Incident, b: Incident): number {
   return Number(!isOpen(a)) - Number(!isOpen(b)) || a.severity - b.severity || compareTimestamps(a.declared_at, b.declared_at);
 }
 
+/** compareForStatus over summaries: open first, the most severe level, the earliest declared. */
+function compareSummariesForStatus(a: RecordSummary, b: RecordSummary): number {
+  const closed = (s: RecordSummary) => Number(s.status === 'closed');
+  return closed(a) - closed(b) || a.severity! - b.severity! || (a.declaredMs ?? 0) - (b.declaredMs ?? 0);
+}
+
 export async function statusCommand(args: string[], io: CliIo): Promise<number> {
   if (unknownOptions(args, ['--json'], io)) return 2;
   const json = args.includes('--json');
-  const records = await new IncidentStore(recordsFolder(args, io)).loadAll();
-  const ok = records.filter((r): r is Extract<LoadedRecord, { kind: 'ok' }> => r.kind === 'ok');
-  const broken = records.filter((r): r is Extract<LoadedRecord, { kind: 'broken' }> => r.kind === 'broken');
+  const records = await summaryStore(recordsFolder(args, io)).loadSummaries();
+  const ok = records.filter((r) => r.kind === 'ok');
+  const broken = records.filter((r) => r.kind === 'broken');
   const now = io.now();
   const rows: StatusRow[] = ok
-    .sort((a, b) => compareForStatus(a.incident, b.incident))
-    .map(({ file, incident }) => {
-      const ms = incidentAgeMs(incident, now.getTime());
+    .sort(compareSummariesForStatus)
+    .map((s) => {
+      const end = s.status === 'closed' && s.closedMs !== undefined ? s.closedMs : now.getTime();
+      const ms = end - (s.declaredMs ?? end);
       return {
-        id: incident.id,
-        file: path.relative(io.cwd, file) || file,
-        level: incident.severity,
-        status: incident.status,
-        declared_at: incident.declared_at,
-        closed_at: incident.closed_at ?? null,
+        id: s.id!,
+        file: path.relative(io.cwd, s.file) || s.file,
+        level: s.severity!,
+        status: s.status!,
+        declared_at: s.declaredAt!,
+        closed_at: s.closedAt ?? null,
         age: formatDuration(ms),
         age_ms: ms,
-        title: incident.title,
+        title: s.title!,
       };
     });
-  const brokenRows = broken.map((r) => ({ file: path.relative(io.cwd, r.file) || r.file, reason: r.reason, id: r.id ?? null, problems: r.problems }));
+  const brokenRows = broken.map((r) => ({ file: path.relative(io.cwd, r.file) || r.file, reason: r.reason, id: r.id ?? null, problems: r.problems ?? [] }));
   if (json) {
     io.out(JSON.stringify({ incidents: rows, broken: brokenRows }, null, 2));
     return 0;

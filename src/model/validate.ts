@@ -16,17 +16,29 @@ const TIMESTAMP_PATTERN = schemaJson.definitions.timestamp.pattern;
 const ID_PATTERN = schemaJson.properties.id.pattern;
 const TIMESTAMP_EXAMPLE = '2026-11-27T14:05:00+01:00';
 
-// verbose gives each error its subschema, so timestamp fields get their own wording.
-const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-ajv.addSchema(schemaJson);
-const validateRecord = ajv.getSchema(SCHEMA_URI)!;
-const validatePeople = ajv.compile({
-  type: 'object',
-  required: ['people'],
-  properties: {
-    people: { type: 'array', items: { $ref: `${SCHEMA_URI}#/definitions/person` } },
-  },
-});
+type Validator = ReturnType<Ajv['compile']>;
+
+/** Compiled on first use: compiling the schema costs a start that only lists records nothing. */
+let compiled: { record: Validator; people: Validator } | undefined;
+
+function validators(): { record: Validator; people: Validator } {
+  if (!compiled) {
+    // verbose gives each error its subschema, so timestamp fields get their own wording.
+    const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+    ajv.addSchema(schemaJson);
+    compiled = {
+      record: ajv.getSchema(SCHEMA_URI)!,
+      people: ajv.compile({
+        type: 'object',
+        required: ['people'],
+        properties: {
+          people: { type: 'array', items: { $ref: `${SCHEMA_URI}#/definitions/person` } },
+        },
+      }),
+    };
+  }
+  return compiled;
+}
 
 /** "roles.workers[0].person"; the record itself is "the record". */
 export function formatPath(path: readonly (string | number)[]): string {
@@ -41,7 +53,7 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 /** Problems with a parsed incident record; empty when it is valid. */
 export function validateIncident(value: unknown): ValidationProblem[] {
-  const problems = schemaProblems(validateRecord, value);
+  const problems = schemaProblems(validators().record, value);
   if (isObject(value)) {
     walkTimestamps(schemaJson as unknown as SchemaNode, value, [], problems);
     problems.push(...semanticProblems(value));
@@ -51,7 +63,7 @@ export function validateIncident(value: unknown): ValidationProblem[] {
 
 /** Problems with a parsed people file (`people: [ {id, name, timezone, ...} ]`). */
 export function validatePeopleFile(value: unknown): ValidationProblem[] {
-  const problems = schemaProblems(validatePeople, value);
+  const problems = schemaProblems(validators().people, value);
   if (isObject(value) && Array.isArray(value.people)) {
     const people = value.people as unknown[];
     duplicates(people, (p) => (isObject(p) ? p.id : undefined), ['people'], 'id', 'person id', problems);
@@ -59,7 +71,6 @@ export function validatePeopleFile(value: unknown): ValidationProblem[] {
   return problems;
 }
 
-type Validator = typeof validateRecord;
 
 function schemaProblems(validator: Validator, value: unknown): ValidationProblem[] {
   if (validator(value)) return [];

@@ -10,7 +10,18 @@ import type { IncidentStatus, Level, Timestamp } from '../model/record';
 import { isTimestamp } from '../model/time';
 import { parseRecordDetailed, positionOfPath, type BrokenReason, type LoadedRecord, type ParsedYaml, type RecordProblem } from './recordFile';
 
+import schemaJson from '../model/incident-room-v1.schema.json';
+
 export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/1';
+/** Bump when the checks in validate.ts or recordFile.ts change: summaries made by other rules are not reused. */
+const RULES_REVISION = 1;
+
+let rulesKey: string | undefined;
+/** Which rules made a summary: a cache made with another schema (another version of this code) is not trusted. */
+function rules(): string {
+  rulesKey ??= `${RULES_REVISION}:${createHash('sha1').update(JSON.stringify(schemaJson)).digest('hex').slice(0, 16)}`;
+  return rulesKey;
+}
 
 /** What is known about one record without holding it: enough to list, sort, group and count it. */
 export interface RecordSummary {
@@ -174,6 +185,7 @@ export function markDuplicateSummaries(summaries: RecordSummary[]): RecordSummar
 
 interface CacheFile {
   format: string;
+  rules: string;
   folder: string;
   /** When the cache was written; entries changed within the timestamp granularity of it are checked by hash. */
   writtenAt: number;
@@ -217,7 +229,7 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   } catch {
     return undefined;
   }
-  if (typeof data !== 'object' || data === null || data.format !== SUMMARY_CACHE_FORMAT || data.folder !== path.resolve(folder)) return undefined;
+  if (typeof data !== 'object' || data === null || data.format !== SUMMARY_CACHE_FORMAT || data.rules !== rules() || data.folder !== path.resolve(folder)) return undefined;
   if (typeof data.writtenAt !== 'number' || typeof data.entries !== 'object' || data.entries === null) return undefined;
   const entries = new Map<string, CachedSummary>();
   for (const [name, entry] of Object.entries(data.entries)) {
@@ -236,7 +248,7 @@ export function trustByStamp(entry: CachedSummary, stamp: FileStamp, writtenAt: 
 
 /** Writes the cache atomically (temp file, then rename); a failure leaves no cache rather than a bad one. */
 export async function writeSummaryCache(cacheFile: string, folder: string, entries: Map<string, CachedSummary>): Promise<void> {
-  const data: CacheFile = { format: SUMMARY_CACHE_FORMAT, folder: path.resolve(folder), writtenAt: Date.now(), entries: {} };
+  const data: CacheFile = { format: SUMMARY_CACHE_FORMAT, rules: rules(), folder: path.resolve(folder), writtenAt: Date.now(), entries: {} };
   for (const [name, entry] of entries) {
     // The file's path is implied by the folder; the cache stays valid if the folder is the same.
     const { file: _file, ...summary } = entry.summary;

@@ -76,6 +76,7 @@ describe('Record summaries and their cache', () => {
   for (const [what, corrupt] of [
     ['not JSON', (text: string) => text.slice(0, text.length / 2)],
     ['another format', (text: string) => text.replace('incident-room-summaries/1', 'incident-room-summaries/0')],
+    ['made by other rules (another schema)', (text: string) => text.replace(/"rules":"[^"]*"/, '"rules":"0:feedface"')],
     ['written for another folder', (text: string) => text.replace(JSON.stringify(path.resolve(folder)), JSON.stringify('/elsewhere/.incidents'))],
     ['an entry of the wrong shape', (text: string) => text.replace(/"severity":\d/, '"severity":"high"')],
     ['an entry naming a path outside the folder', (text: string) => text.replace(/"([^"/]+\.yaml)":/, '"../$1":')],
