@@ -70,6 +70,8 @@ if (args.has('--tests')) {
   const contexts = [
     await esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
     await esbuild.context({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+    // Cold parsing of many records runs in this worker, off the extension host's event loop.
+    await esbuild.context({ ...common, entryPoints: ['src/store/parseWorker.ts'], outfile: 'dist/parseWorker.js' }),
   ];
   copySchema();
   if (watch) {

@@ -208,6 +208,18 @@ export class IncidentStore {
     return record;
   }
 
+  /** As readRecord, synchronously: for one record someone just expanded (a few milliseconds). */
+  readRecordSync(file: string): LoadedRecord {
+    const abs = path.resolve(this.folderPath, file);
+    const result = summarizeFileSync(abs, true);
+    const record = result.record ?? ioBroken(abs, new Error('the file is gone'));
+    const duplicate = this.summaryList.find((s) => s.file === abs && s.reason === 'duplicate-id');
+    if (duplicate && record.kind === 'ok') {
+      return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
+    }
+    return record;
+  }
+
   /** Writes a pending cache update now (the editor calls this when it shuts down). */
   async flushCache(): Promise<void> {
     clearTimeout(this.cacheTimer);

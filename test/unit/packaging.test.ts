@@ -14,7 +14,7 @@ describe('Packaging', () => {
     assert.ok(files.includes('dist/extension.js'), files.join(', '));
     assert.ok(files.includes('dist/incident-room-v1.schema.json'), files.join(', '));
     for (const file of files) {
-      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli)\.js|dist\/[\w-]+\.schema\.json|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
+      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli|parseWorker)\.js|dist\/[\w-]+\.schema\.json|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
     }
   });
 });
