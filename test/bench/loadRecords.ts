@@ -82,8 +82,9 @@ type AnyStore = storeModule.IncidentStore & {
 };
 
 function newStore(): AnyStore {
-  const Store = storeModule.IncidentStore as unknown as new (folder: string, opts?: { cacheFile?: string }) => AnyStore;
-  return new Store(FOLDER, { cacheFile: CACHE });
+  const Store = storeModule.IncidentStore as unknown as new (folder: string, opts?: { cacheFile?: string; offThread?: boolean }) => AnyStore;
+  // As the editor makes it: cold files are parsed in a worker thread.
+  return new Store(FOLDER, { cacheFile: CACHE, offThread: true });
 }
 
 /** What the tree and the status bar wait for: summaries when the store has them, every record parsed before. */
@@ -142,11 +143,33 @@ function tickCost(incidents: Incident[]): Stats {
   return stats(times.slice(1));
 }
 
+/**
+ * The git processes the fix-branch facts start once the tree is ready, through the shared
+ * runner: only open incidents with a linked branch are asked about (what the editor does).
+ */
+async function gitFacts(incidents: Incident[]): Promise<void> {
+  let runner: typeof import('../../src/git/runner');
+  try {
+    runner = require('../../src/git/runner') as typeof import('../../src/git/runner');
+  } catch {
+    console.log('git processes for fix-branch facts               (no shared runner in this version)');
+    return;
+  }
+  const { fixBranchStatus } = await import('../../src/git/fixBranch');
+  const asked = incidents.filter((i) => i.status !== 'closed' && i.fix);
+  const before = runner.gitRunnerCounts();
+  const t0 = performance.now();
+  await Promise.all(asked.map((i) => fixBranchStatus(ROOT, i.fix!, { imEmails: ['ana@example.com'] }).catch(() => undefined)));
+  const after = runner.gitRunnerCounts();
+  console.log(`${'git processes for fix-branch facts'.padEnd(46)} ${String(after.started - before.started).padStart(7)}      (${asked.length} incidents asked about, at most ${after.peak} at once, ${fmt(performance.now() - t0)})`);
+}
+
 async function main(): Promise<void> {
   if (!existsSync(FOLDER) || names().length !== COUNT) {
     rmSync(ROOT, { recursive: true, force: true });
     generateRecords(FOLDER, COUNT, OPEN);
-    execFileSync('git', ['init', '-q', ROOT]);
+    execFileSync('git', ['init', '-q', '-b', 'main', ROOT]);
+    execFileSync('git', ['-C', ROOT, '-c', 'user.email=b@example.com', '-c', 'user.name=Bench', 'commit', '-q', '--allow-empty', '-m', 'base']);
   }
   const files = names().map((n) => path.join(FOLDER, n));
   const coldRuns = COUNT >= 10_000 ? Math.min(RUNS, 3) : RUNS;
@@ -186,6 +209,7 @@ async function main(): Promise<void> {
 
   const open = (await newStore().loadAll()).flatMap((r) => (r.kind === 'ok' ? [r.incident] : []));
   line(`status-bar tick (${open.filter((i) => i.status !== 'closed').length} open of ${open.length})`, tickCost(open));
+  await gitFacts(open);
 
   if (existsSync(CLI)) {
     const cliRuns = COUNT >= 10_000 ? Math.min(RUNS, 3) : RUNS;
