@@ -2,6 +2,7 @@
 // (re-read first, never write a broken or invalid record, never clobber a change on disk).
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Document, isMap, isScalar, type Pair } from 'yaml';
@@ -307,7 +308,7 @@ export class IncidentStore {
         }
       };
       const files = stale.map((n) => path.join(this.folderPath, n));
-      if (this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)) await parseInWorker(files, accept);
+      if (this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)) await parseInWorkers(files, accept);
       else await parseInSlices(files, accept, total <= WORKER_THRESHOLD);
     }
     this.rebuildList();
@@ -535,8 +536,23 @@ export function renderNewRecord(incident: Incident): string {
 /** The worker's script: beside this module, in the bundle (dist/) as in the tests' output (out/). */
 const WORKER_FILE = path.join(__dirname, 'parseWorker.js');
 
+/** Files per worker below which another worker is not worth starting. */
+const FILES_PER_WORKER = 200;
+const MAX_WORKERS = 4;
+
+/**
+ * Parses files in worker threads (one per core, the caller's thread stays free), handing back
+ * summaries in batches; the workers end with the job.
+ */
+async function parseInWorkers(files: string[], accept: (results: SummarizedFile[]) => void): Promise<void> {
+  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files.length / FILES_PER_WORKER)));
+  const share = Math.ceil(files.length / count);
+  await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(files.slice(k * share, (k + 1) * share), accept)));
+}
+
 /** Parses files in a worker thread, handing back summaries in batches; the worker ends with the job. */
 function parseInWorker(files: string[], accept: (results: SummarizedFile[]) => void): Promise<void> {
+  if (files.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_FILE);
     let finished = false;

@@ -155,7 +155,7 @@ async function gitFacts(incidents: Incident[]): Promise<void> {
     console.log('git processes for fix-branch facts               (no shared runner in this version)');
     return;
   }
-  const { fixBranchStatus } = await import('../../src/git/fixBranch');
+  const { fixBranchStatus } = require('../../src/git/fixBranch') as typeof import('../../src/git/fixBranch');
   const asked = incidents.filter((i) => i.status !== 'closed' && i.fix);
   const before = runner.gitRunnerCounts();
   const t0 = performance.now();
