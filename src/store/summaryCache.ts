@@ -192,6 +192,9 @@ interface CacheFile {
   entries: Record<string, CachedSummary>;
 }
 
+/** Cache entries checked between two yields to the event loop. */
+const CHECK_SLICE = 500;
+
 /** How coarse a file system's mtime may be (FAT: 2 s); entries this close to the write are checked by content. */
 const RACY_WINDOW_MS = 2000;
 
@@ -232,7 +235,10 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   if (typeof data !== 'object' || data === null || data.format !== SUMMARY_CACHE_FORMAT || data.rules !== rules() || data.folder !== path.resolve(folder)) return undefined;
   if (typeof data.writtenAt !== 'number' || typeof data.entries !== 'object' || data.entries === null) return undefined;
   const entries = new Map<string, CachedSummary>();
+  let checked = 0;
   for (const [name, entry] of Object.entries(data.entries)) {
+    // Thousands of entries: let the event loop breathe between slices.
+    if (++checked % CHECK_SLICE === 0) await new Promise((r) => setImmediate(r));
     if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || !isSummary(entry.summary)) return undefined;
     // A name that is not a plain record file name is not something this code wrote.
     if (name.includes('/') || name.includes('\\') || !/\.ya?ml$/i.test(name)) return undefined;
