@@ -541,11 +541,11 @@ const FILES_PER_WORKER = 200;
 const MAX_WORKERS = 4;
 
 /**
- * Parses files in worker threads (one per core, the caller's thread stays free), handing back
- * summaries in batches; the workers end with the job.
+ * Parses files in worker threads, handing back summaries in batches; the workers end with the
+ * job. One core is left to the caller's thread (the editor's event loop), so it is never starved.
  */
 async function parseInWorkers(files: string[], accept: (results: SummarizedFile[]) => void): Promise<void> {
-  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files.length / FILES_PER_WORKER)));
+  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism() - 1, Math.floor(files.length / FILES_PER_WORKER)));
   const share = Math.ceil(files.length / count);
   await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(files.slice(k * share, (k + 1) * share), accept)));
 }
