@@ -3,13 +3,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Incident } from './model/record';
-import { incidentAgeMs, isOpen } from './model/lifecycle';
+import { isOpen } from './model/lifecycle';
 import { compareTimestamps, formatDuration } from './model/time';
 import { defineCommand, type CliCommand, type CliIo } from './cliCommand';
 import { IncidentStore } from './store/incidentStore';
+import { cacheFileInGitDir, findGitDir, type RecordSummary } from './store/summaryCache';
 import { gateCommand } from './testing/gateCli';
 import { mergeDriverCommand, setupGitCommand } from './store/mergeCli';
-import type { LoadedRecord } from './store/recordFile';
 
 export type { CliCommand, CliIo } from './cliCommand';
 
@@ -31,6 +31,12 @@ export const validateCommand = defineCommand({
   run: async (_values, positionals, io) => validate(recordsFolder(positionals, io), io),
 });
 
+/** A store whose record summaries are cached in the repository's git dir (never committed), when there is one. */
+function summaryStore(folder: string): IncidentStore {
+  const gitDir = findGitDir(folder);
+  return new IncidentStore(folder, gitDir ? { cacheFile: cacheFileInGitDir(gitDir, folder) } : {});
+}
+
 /** Why folder cannot be validated (missing, or not a folder), or undefined when it is a folder. */
 async function notAFolder(folder: string): Promise<string | undefined> {
   try {
@@ -47,13 +53,14 @@ async function validate(folder: string, io: CliIo): Promise<number> {
     io.err(`incident-room validate: ${folderProblem}`);
     return 2;
   }
-  const records = await new IncidentStore(folder).loadAll();
+  // The summaries hold every problem of a broken record; unchanged files are not parsed again.
+  const records = await summaryStore(folder).loadSummaries();
   let broken = 0;
   for (const r of records) {
     if (r.kind !== 'broken') continue;
     broken++;
     const rel = path.relative(io.cwd, r.file) || r.file;
-    for (const p of r.problems) io.out(`${rel}:${p.line}:${p.col} ${p.message}`);
+    for (const p of r.problems ?? []) io.out(`${rel}:${p.line}:${p.col} ${p.message}`);
   }
   io.out(`${records.length} record${records.length === 1 ? '' : 's'}, ${broken} broken`);
   return broken > 0 ? 1 : 0;
@@ -86,28 +93,35 @@ export const statusCommand = defineCommand({
   run: async (values, positionals, io) => status(recordsFolder(positionals, io), values.json === true, io),
 });
 
+/** compareForStatus over summaries: open first, the most severe level, the earliest declared. */
+function compareSummariesForStatus(a: RecordSummary, b: RecordSummary): number {
+  const closed = (s: RecordSummary) => Number(s.status === 'closed');
+  return closed(a) - closed(b) || a.severity! - b.severity! || (a.declaredMs ?? 0) - (b.declaredMs ?? 0);
+}
+
 async function status(folder: string, json: boolean, io: CliIo): Promise<number> {
-  const records = await new IncidentStore(folder).loadAll();
-  const ok = records.filter((r): r is Extract<LoadedRecord, { kind: 'ok' }> => r.kind === 'ok');
-  const broken = records.filter((r): r is Extract<LoadedRecord, { kind: 'broken' }> => r.kind === 'broken');
+  const records = await summaryStore(folder).loadSummaries();
+  const ok = records.filter((r) => r.kind === 'ok');
+  const broken = records.filter((r) => r.kind === 'broken');
   const now = io.now();
   const rows: StatusRow[] = ok
-    .sort((a, b) => compareForStatus(a.incident, b.incident))
-    .map(({ file, incident }) => {
-      const ms = incidentAgeMs(incident, now.getTime());
+    .sort(compareSummariesForStatus)
+    .map((s) => {
+      const end = s.status === 'closed' && s.closedMs !== undefined ? s.closedMs : now.getTime();
+      const ms = end - (s.declaredMs ?? end);
       return {
-        id: incident.id,
-        file: path.relative(io.cwd, file) || file,
-        level: incident.severity,
-        status: incident.status,
-        declared_at: incident.declared_at,
-        closed_at: incident.closed_at ?? null,
+        id: s.id!,
+        file: path.relative(io.cwd, s.file) || s.file,
+        level: s.severity!,
+        status: s.status!,
+        declared_at: s.declaredAt!,
+        closed_at: s.closedAt ?? null,
         age: formatDuration(ms),
         age_ms: ms,
-        title: incident.title,
+        title: s.title!,
       };
     });
-  const brokenRows = broken.map((r) => ({ file: path.relative(io.cwd, r.file) || r.file, reason: r.reason, id: r.id ?? null, problems: r.problems }));
+  const brokenRows = broken.map((r) => ({ file: path.relative(io.cwd, r.file) || r.file, reason: r.reason, id: r.id ?? null, problems: r.problems ?? [] }));
   if (json) {
     io.out(JSON.stringify({ incidents: rows, broken: brokenRows }, null, 2));
     return 0;

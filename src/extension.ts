@@ -14,7 +14,8 @@ export type IncidentRoomApi = ExtensionParts & { countdown: UpdateCountdown };
 
 export function activate(context: vscode.ExtensionContext): IncidentRoomApi | undefined {
   try {
-    const model = new IncidentsModel();
+    // Summaries of records outside a git repository are cached in the extension's storage.
+    const model = new IncidentsModel((context.storageUri ?? context.globalStorageUri).fsPath);
     context.subscriptions.push(model);
     const tree = new IncidentTreeProvider(model, () => parts);
     context.subscriptions.push(tree);

@@ -1,5 +1,6 @@
 // Facts about the fix branch, read through simple-git. Nothing here changes the record.
-import { simpleGit, type SimpleGit, type StatusResult } from 'simple-git';
+import type { SimpleGit, StatusResult } from 'simple-git';
+import { sharedGit } from './runner';
 import type { FixBranch, Person } from '../model/record';
 
 export class GitFactError extends Error {
@@ -38,8 +39,9 @@ export interface FixBranchStatus {
   imCommits: ImCommit[];
 }
 
+/** The process-wide git runner for the repository (at most a few git processes at once). */
 export function git(repoDir: string): SimpleGit {
-  return simpleGit({ baseDir: repoDir });
+  return sharedGit(repoDir);
 }
 
 /** Refuses names git would refuse, and names that would read as options. */

@@ -224,3 +224,59 @@ export function countdownLabel(incident: Incident, next: NextUpdate, openCount: 
       return `$(flame) ${id} · update in ${clockText(next.remainingMs)}${more}`;
   }
 }
+
+/**
+ * An open incident's next update, worked out once: it stays true until `validUntil` (the end of
+ * a regroup that is pausing it, or no end), so the status bar's tick is arithmetic on numbers.
+ */
+export interface UpdateDeadline {
+  incident: Incident;
+  /** The answer at the time it was worked out; undefined when the record's times cannot be read. */
+  next?: NextUpdate;
+  validUntil: number;
+}
+
+function deadlineOf(incident: Incident, now: number): UpdateDeadline {
+  let next: NextUpdate;
+  try {
+    next = nextUpdate(incident, now);
+  } catch {
+    return { incident, validUntil: Number.POSITIVE_INFINITY };
+  }
+  let validUntil = Number.POSITIVE_INFINITY;
+  for (const r of incident.regroup ?? []) {
+    if (r.resumed_at) continue;
+    const until = instant(r.until);
+    if (until > now && until < validUntil) validUntil = until;
+  }
+  return { incident, next, validUntil };
+}
+
+/** The deadlines of the open incidents among these, worked out at `now`. */
+export function updateDeadlines(incidents: readonly Incident[], now: number): UpdateDeadline[] {
+  return incidents.filter((i) => i.status !== 'closed').map((i) => deadlineOf(i, now));
+}
+
+/** mostUrgent over precomputed deadlines: the same answer, without reading a timestamp per tick. */
+export function mostUrgentDeadline(deadlines: UpdateDeadline[], now: number, nearThresholdMinutes: number = DEFAULT_NEAR_THRESHOLD_MINUTES): MostUrgent {
+  let best: { incident: Incident; next: NextUpdate } | undefined;
+  const overdue: { incident: Incident; next: NextUpdate }[] = [];
+  for (let i = 0; i < deadlines.length; i++) {
+    let d = deadlines[i]!;
+    // A regroup ended since: the countdown restarts, so this one is worked out again (rare).
+    if (now >= d.validUntil) d = deadlines[i] = deadlineOf(d.incident, now);
+    const at = d.next;
+    if (!at) continue;
+    let next: NextUpdate;
+    if (at.state === 'paused') {
+      next = { ...at, remainingMs: at.dueAt - now };
+    } else {
+      const remainingMs = Math.max(0, at.dueAt - now);
+      const state: CadenceState = now >= at.dueAt ? 'overdue' : remainingMs <= nearThresholdMinutes * 60_000 ? 'near' : 'normal';
+      next = { ...at, remainingMs, overdueMs: Math.max(0, now - at.dueAt), state };
+    }
+    if (next.state === 'overdue') overdue.push({ incident: d.incident, next });
+    if (!best || before(d.incident, next, best.incident, best.next)) best = { incident: d.incident, next };
+  }
+  return best ? { openCount: deadlines.length, urgent: best, overdue } : { openCount: deadlines.length, overdue };
+}

@@ -1,6 +1,7 @@
 // Validates a parsed record against the published JSON Schema, then adds the checks a
 // schema cannot express. Messages are written for the person editing the YAML by hand.
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { validatePeople, validateRecord } from './validators.generated';
 import schemaJson from './incident-room-v1.schema.json';
 import { isTimestamp } from './time';
 
@@ -11,22 +12,11 @@ export interface ValidationProblem {
   message: string;
 }
 
-const SCHEMA_URI = schemaJson.$id;
 const TIMESTAMP_PATTERN = schemaJson.definitions.timestamp.pattern;
 const ID_PATTERN = schemaJson.properties.id.pattern;
 const TIMESTAMP_EXAMPLE = '2026-11-27T14:05:00+01:00';
 
-// verbose gives each error its subschema, so timestamp fields get their own wording.
-const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
-ajv.addSchema(schemaJson);
-const validateRecord = ajv.getSchema(SCHEMA_URI)!;
-const validatePeople = ajv.compile({
-  type: 'object',
-  required: ['people'],
-  properties: {
-    people: { type: 'array', items: { $ref: `${SCHEMA_URI}#/definitions/person` } },
-  },
-});
+type Validator = ValidateFunction;
 
 /** "roles.workers[0].person"; the record itself is "the record". */
 export function formatPath(path: readonly (string | number)[]): string {
@@ -59,7 +49,6 @@ export function validatePeopleFile(value: unknown): ValidationProblem[] {
   return problems;
 }
 
-type Validator = typeof validateRecord;
 
 function schemaProblems(validator: Validator, value: unknown): ValidationProblem[] {
   if (validator(value)) return [];
@@ -97,10 +86,28 @@ function valueAt(root: unknown, path: ProblemPath): unknown {
   return cur;
 }
 
+/**
+ * The schema object an error's keyword sits in, from its schemaPath ("#/definitions/timestamp/pattern",
+ * or "<schema id>#/..." through a $ref): the precompiled validators do not carry their schemas along.
+ */
+function subschemaOf(schemaPath: string): unknown {
+  const hash = schemaPath.indexOf('#');
+  const base = schemaPath.slice(0, hash);
+  // Paths in the people file's own wrapper schema are not in the record schema; their wording needs none.
+  if (base !== '' && base !== schemaJson.$id) return {};
+  const segments = schemaPath.slice(hash + 2).split('/').slice(0, -1);
+  let cur: unknown = schemaJson;
+  for (const seg of segments) {
+    if (cur === null || typeof cur !== 'object') return {};
+    cur = (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur ?? {};
+}
+
 function describe(e: ErrorObject, root: unknown): ValidationProblem {
   const path = pointerToPath(e.instancePath);
   const where = formatPath(path);
-  const sub = (e.parentSchema ?? {}) as { pattern?: string; type?: string | string[] };
+  const sub = (e.parentSchema ?? subschemaOf(e.schemaPath)) as { pattern?: string; type?: string | string[] };
   const isTimestampField = sub.pattern === TIMESTAMP_PATTERN;
   switch (e.keyword) {
     case 'required': {

@@ -1,9 +1,11 @@
 // A folder of incident records: loading them all, creating one, and updating one safely
 // (one writer at a time through a lock, re-read first, never write a broken or invalid record,
 // never clobber a change on disk, never leave a temp file where it could be committed).
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { Document, isMap, isScalar, type Pair } from 'yaml';
 import { applyEditsToValue, type RecordEdit, type RecordOperation } from '../model/edits';
 import type { Incident, Person } from '../model/record';
@@ -13,7 +15,6 @@ import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writable
 import { withRecordLock } from './recordLock';
 import { sweepTempFiles } from './workDir';
 import {
-  idFromText,
   locateProblems,
   parseRecordDetailed,
   parseYamlFile,
@@ -23,6 +24,20 @@ import {
   type ParsedYaml,
   type RecordProblem,
 } from './recordFile';
+import type { ParseReply, ParseRequest } from './parseWorker';
+import {
+  hashBytes,
+  markDuplicateSummaries,
+  readSummaryCache,
+  sameStamp,
+  stampOf,
+  summarizeFileSync,
+  trustByStamp,
+  writeSummaryCache,
+  type CachedSummary,
+  type RecordSummary,
+  type SummarizedFile,
+} from './summaryCache';
 
 export const RECORD_HEADER = '# Incident record (incident-room/v1). Hand edits are kept.';
 
@@ -77,10 +92,44 @@ export class RecordExistsError extends Error {
   }
 }
 
+export interface IncidentStoreOptions {
+  /** Where the record summaries are cached between runs (never inside the records folder). */
+  cacheFile?: string;
+  /** Parse cold files in a worker thread, so the caller's event loop stays free (the editor). */
+  offThread?: boolean;
+  /** Records larger than this many bytes are refused unread (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
+}
+
+export interface LoadProgress {
+  done: number;
+  total: number;
+}
+
+/** More changed files than this are parsed in a worker (when allowed); fewer are not worth starting one. */
+const WORKER_THRESHOLD = 16;
+/** Summaries per worker message. */
+const WORKER_BATCH = 50;
+/** Main-thread parsing yields after this much work, so a burst cannot block the event loop for long. */
+const SLICE_MS = 12;
+/** Stats in flight at once: enough to keep the I/O threads busy. */
+const STAT_CONCURRENCY = 64;
+/** A cache write waits this long for more changes (a burst of saves writes it once). */
+const CACHE_WRITE_DELAY_MS = 1000;
+
 export class IncidentStore {
   private loaded: LoadedRecord[] = [];
   // Updates to one file run one after another, so two in this process cannot race.
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Summaries by file name, with the stamp and hash they were made from. */
+  private summaryEntries = new Map<string, CachedSummary>();
+  private summaryList: RecordSummary[] = [];
+  private cacheRead = false;
+  private cacheWrittenAt = 0;
+  private cacheDirty = false;
+  private cacheTimer: NodeJS.Timeout | undefined;
+  /** Records parsed in full while summarising (the few changed on the main thread), for readRecord. */
+  private readonly recentRecords = new Map<string, { stamp: CachedSummary['stamp']; record: LoadedRecord }>();
 
   private swept = false;
   /** Records larger than this many bytes are refused (not read). */
@@ -88,9 +137,198 @@ export class IncidentStore {
 
   constructor(
     readonly folderPath: string,
-    options: { maxRecordBytes?: number } = {},
+    private readonly options: IncidentStoreOptions = {},
   ) {
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  }
+
+  /**
+   * The summary of every record in the folder, sorted by file name. Unchanged files (same size,
+   * mtime, ctime and inode as in the cache) are not read; the others are parsed in full, in a
+   * worker thread when the store was made for the editor. Duplicate ids are marked broken.
+   */
+  async loadSummaries(opts: { onProgress?(progress: LoadProgress, summaries: readonly RecordSummary[]): void } = {}): Promise<RecordSummary[]> {
+    await this.syncSummaries(opts.onProgress);
+    await this.flushCache();
+    return this.summaryList;
+  }
+
+  /** As loadSummaries, leaving the cache to be written a little later. */
+  private async syncSummaries(onProgress?: (progress: LoadProgress, summaries: readonly RecordSummary[]) => void): Promise<RecordSummary[]> {
+    await this.readCacheOnce();
+    let names: string[];
+    try {
+      names = (await fs.readdir(this.folderPath)).filter((n) => /\.ya?ml$/i.test(n));
+    } catch (err) {
+      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
+      names = [];
+    }
+    const present = new Set(names);
+    for (const name of [...this.summaryEntries.keys()]) {
+      if (!present.has(name)) {
+        this.summaryEntries.delete(name);
+        this.cacheDirty = true;
+      }
+    }
+    await this.refreshNames(names, onProgress);
+    this.scheduleCacheWrite();
+    return this.summaryList;
+  }
+
+  /**
+   * Re-reads only the named files (a file-system event's), parsing the ones that changed;
+   * a named file that is gone is dropped. Returns every summary.
+   */
+  async refreshFiles(files: readonly string[]): Promise<RecordSummary[]> {
+    await this.readCacheOnce();
+    const names = new Set<string>();
+    for (const f of files) {
+      const abs = path.resolve(this.folderPath, f);
+      if (path.dirname(abs) === path.resolve(this.folderPath) && /\.ya?ml$/i.test(abs)) names.add(path.basename(abs));
+    }
+    await this.refreshNames([...names]);
+    this.scheduleCacheWrite();
+    return this.summaryList;
+  }
+
+  /** The summaries from the last loadSummaries or refreshFiles. */
+  summaries(): readonly RecordSummary[] {
+    return this.summaryList;
+  }
+
+  /** One record in full, read now (reused when it was just parsed and has not changed since). */
+  async readRecord(file: string): Promise<LoadedRecord> {
+    const abs = path.resolve(this.folderPath, file);
+    const recent = this.recentRecords.get(abs);
+    if (recent) {
+      try {
+        if (sameStamp(stampOf(await fs.stat(abs)), recent.stamp)) return recent.record;
+      } catch {
+        // fall through to reading it, which reports the error
+      }
+    }
+    let bytes: Buffer;
+    try {
+      bytes = (await readRegularFile(abs, this.maxRecordBytes)).bytes;
+    } catch (err) {
+      return ioBroken(abs, err);
+    }
+    const record = parseRecordDetailed(abs, bytes).loaded;
+    const duplicate = this.summaryList.find((s) => s.file === abs && s.reason === 'duplicate-id');
+    if (duplicate && record.kind === 'ok') {
+      return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
+    }
+    return record;
+  }
+
+  /** As readRecord, synchronously: for one record someone just expanded (a few milliseconds). */
+  readRecordSync(file: string): LoadedRecord {
+    const abs = path.resolve(this.folderPath, file);
+    const result = summarizeFileSync(abs, true, this.maxRecordBytes);
+    const record = result.record ?? ioBroken(abs, new Error('the file is gone'));
+    const duplicate = this.summaryList.find((s) => s.file === abs && s.reason === 'duplicate-id');
+    if (duplicate && record.kind === 'ok') {
+      return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
+    }
+    return record;
+  }
+
+  /** Writes a pending cache update now (the editor calls this when it shuts down). */
+  async flushCache(): Promise<void> {
+    clearTimeout(this.cacheTimer);
+    this.cacheTimer = undefined;
+    if (!this.cacheDirty || !this.options.cacheFile) return;
+    this.cacheDirty = false;
+    await writeSummaryCache(this.options.cacheFile, this.folderPath, this.summaryEntries);
+  }
+
+  private scheduleCacheWrite(): void {
+    if (!this.cacheDirty || !this.options.cacheFile || this.cacheTimer) return;
+    this.cacheTimer = setTimeout(() => {
+      this.cacheTimer = undefined;
+      void this.flushCache();
+    }, CACHE_WRITE_DELAY_MS);
+    this.cacheTimer.unref?.();
+  }
+
+  private async readCacheOnce(): Promise<void> {
+    if (this.cacheRead) return;
+    this.cacheRead = true;
+    if (!this.options.cacheFile) return;
+    const cache = await readSummaryCache(this.options.cacheFile, this.folderPath);
+    if (cache) {
+      this.summaryEntries = cache.entries;
+      this.cacheWrittenAt = cache.writtenAt;
+    } else {
+      // Nothing to trust: every file is parsed, and the cache is written anew.
+      this.cacheDirty = true;
+    }
+  }
+
+  /** Stats the named files and parses those whose stamp (or, when racy, content) changed. */
+  private async refreshNames(names: string[], onProgress?: (progress: LoadProgress, summaries: readonly RecordSummary[]) => void): Promise<void> {
+    const stale: string[] = [];
+    await forEachLimited(names, STAT_CONCURRENCY, async (name) => {
+      const file = path.join(this.folderPath, name);
+      let st;
+      try {
+        st = await fs.stat(file);
+      } catch (err) {
+        if (isErrno(err, 'ENOENT')) {
+          if (this.summaryEntries.delete(name)) this.cacheDirty = true;
+        } else {
+          stale.push(name);
+        }
+        return;
+      }
+      if (!st.isFile()) {
+        if (this.summaryEntries.delete(name)) this.cacheDirty = true;
+        return;
+      }
+      const entry = this.summaryEntries.get(name);
+      const stamp = stampOf(st);
+      if (entry && trustByStamp(entry, stamp, this.cacheWrittenAt)) return;
+      if (entry && sameStamp(entry.stamp, stamp)) {
+        // Changed within the timestamp granularity of the cache: the bytes decide, not the stamp.
+        try {
+          if (hashBytes(await fs.readFile(file)) === entry.hash) return;
+        } catch {
+          // read it again below
+        }
+      }
+      stale.push(name);
+    });
+    const total = stale.length;
+    if (total > 0) {
+      stale.sort();
+      let done = 0;
+      const accept = (results: SummarizedFile[]) => {
+        for (const r of results) {
+          const name = path.basename(r.file);
+          if (r.missing || !r.cached) this.summaryEntries.delete(name);
+          else this.summaryEntries.set(name, r.cached);
+          if (r.record && r.cached) {
+            this.recentRecords.set(r.file, { stamp: r.cached.stamp, record: r.record });
+            if (this.recentRecords.size > 64) this.recentRecords.delete(this.recentRecords.keys().next().value!);
+          }
+        }
+        done += results.length;
+        this.cacheDirty = true;
+        if (onProgress) {
+          this.rebuildList();
+          onProgress({ done, total }, this.summaryList);
+        }
+      };
+      const files = stale.map((n) => path.join(this.folderPath, n));
+      if (this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)) await parseInWorkers(files, this.maxRecordBytes, accept);
+      else await parseInSlices(files, accept, total <= WORKER_THRESHOLD, this.maxRecordBytes);
+    }
+    this.rebuildList();
+  }
+
+  private rebuildList(): void {
+    const names = [...this.summaryEntries.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    this.summaryList = markDuplicateSummaries(names.map((n) => this.summaryEntries.get(n)!.summary));
   }
 
   /** Reads every *.yaml / *.yml directly in the folder, sorted by file name. A missing folder holds no records. */
@@ -149,7 +387,8 @@ export class IncidentStore {
     const text = renderNewRecord(incident);
     const check = parseRecordDetailed(file, text).loaded;
     if (check.kind === 'broken') throw new RecordInvalidError(file, check.problems);
-    const existing = (await this.loadAll()).find((r) => (r.kind === 'ok' ? r.incident.id === incident.id : r.id === incident.id));
+    // The summaries know every record's id; only files changed since they were made are read.
+    const existing = (await this.syncSummaries()).find((s) => s.id === incident.id);
     if (existing) {
       throw new RecordExistsError(existing.file, `an incident with id "${incident.id}" already exists in ${path.basename(existing.file)}`);
     }
@@ -160,7 +399,8 @@ export class IncidentStore {
       if (isErrno(err, 'EEXIST')) throw new RecordExistsError(file, `${path.basename(file)} already exists; not overwritten`);
       throw err;
     }
-    await this.loadAll();
+    await this.refreshFiles([file]);
+    this.loaded = [...this.loaded.filter((r) => r.file !== file), check].sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
     return file;
   }
 
@@ -224,27 +464,12 @@ export class IncidentStore {
     });
   }
 
-  /** Other record files in the folder whose `id:` line names this id, as "name:line". */
+  /** Other record files in the folder with this id, as "name:line" (from the summaries, brought up to date first). */
   private async otherFilesWithId(file: string, id: string): Promise<string[]> {
-    let names: string[];
-    try {
-      names = await fs.readdir(this.folderPath);
-    } catch {
-      return [];
-    }
-    const out: string[] = [];
-    for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
-      const other = path.join(this.folderPath, name);
-      if (path.resolve(other) === path.resolve(file)) continue;
-      let text: string;
-      try {
-        text = (await readRegularFile(other, this.maxRecordBytes)).bytes.toString('utf8');
-      } catch {
-        continue;
-      }
-      if (idFromText(text) === id) out.push(`${name}:${text.split('\n').findIndex((l) => /^id\s*:/.test(l)) + 1}`);
-    }
-    return out;
+    const abs = path.resolve(file);
+    return (await this.syncSummaries())
+      .filter((s) => s.id === id && path.resolve(s.file) !== abs)
+      .map((s) => `${path.basename(s.file)}:${s.idLine ?? 1}`);
   }
 
   private remember(record: LoadedRecord): void {
@@ -349,6 +574,68 @@ function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits:
 
 // Below this size a patched record is parsed again to prove the text says what was meant.
 const RECHECK_BELOW_CHARS = 64 * 1024;
+
+/** The worker's script: beside this module, in the bundle (dist/) as in the tests' output (out/). */
+const WORKER_FILE = path.join(__dirname, 'parseWorker.js');
+
+/** Files per worker below which another worker is not worth starting. */
+const FILES_PER_WORKER = 200;
+const MAX_WORKERS = 4;
+
+/**
+ * Parses files in worker threads, handing back summaries in batches; the workers end with the
+ * job. One core is left to the caller's thread (the editor's event loop), so it is never starved.
+ */
+async function parseInWorkers(files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
+  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism() - 1, Math.floor(files.length / FILES_PER_WORKER)));
+  const share = Math.ceil(files.length / count);
+  await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(files.slice(k * share, (k + 1) * share), maxBytes, accept)));
+}
+
+/** Parses files in a worker thread, handing back summaries in batches; the worker ends with the job. */
+function parseInWorker(files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
+  if (files.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_FILE);
+    let finished = false;
+    worker.on('message', (reply: ParseReply) => {
+      if (reply.kind === 'batch') accept(reply.results);
+      else {
+        finished = true;
+        void worker.terminate();
+        resolve();
+      }
+    });
+    worker.on('error', (err) => {
+      if (!finished) reject(err);
+    });
+    worker.on('exit', (code) => {
+      if (!finished) reject(new Error(`the parsing worker stopped (exit ${code})`));
+    });
+    worker.postMessage({ files, batch: WORKER_BATCH, maxBytes } satisfies ParseRequest);
+  });
+}
+
+/** Parses files on this thread in slices of a few milliseconds, yielding to the event loop between them. */
+async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean, maxBytes: number): Promise<void> {
+  let i = 0;
+  while (i < files.length) {
+    const start = performance.now();
+    const results: SummarizedFile[] = [];
+    while (i < files.length && performance.now() - start < SLICE_MS) results.push(summarizeFileSync(files[i++]!, keepRecords, maxBytes));
+    accept(results);
+    if (i < files.length) await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** Runs `fn` over the items with at most `limit` in flight. */
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
 
 function ioBroken(file: string, err: unknown): LoadedRecord {
   return { kind: 'broken', file, reason: 'io', problems: [{ line: 1, col: 1, message: `cannot read the file: ${(err as Error).message}` }] };

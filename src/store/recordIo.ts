@@ -31,25 +31,33 @@ function formatSize(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
+/** Opening non-blocking: a FIFO named like a record must not hang the reader before it is checked. */
+export const RECORD_OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+
+/** Why an opened file is not read as a record (not a regular file, or over the size limit), or undefined. */
+export function unreadableRecord(file: string, isFile: boolean, size: number, maxBytes: number): RecordFileError | undefined {
+  if (!isFile) return new RecordFileError(file, 'not-regular', `${path.basename(file)} is not a regular file (a pipe, socket or device); it is not read`);
+  if (size > maxBytes) {
+    return new RecordFileError(
+      file,
+      'too-large',
+      `${path.basename(file)} is ${formatSize(size)}, over the ${formatSize(maxBytes)} limit for a record; it is not read (raise the limit in the settings if it really is one incident)`,
+    );
+  }
+  return undefined;
+}
+
 /**
  * Reads a regular file of at most maxBytes. A FIFO, socket or device is refused without blocking
  * (it is opened non-blocking and checked before any read); a larger file is refused from its size,
  * without reading it.
  */
 export async function readRegularFile(file: string, maxBytes: number = DEFAULT_MAX_RECORD_BYTES): Promise<FileSnapshot> {
-  const handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  const handle = await fs.open(file, RECORD_OPEN_FLAGS);
   try {
     const stat = await handle.stat({ bigint: true });
-    if (!stat.isFile()) {
-      throw new RecordFileError(file, 'not-regular', `${path.basename(file)} is not a regular file (a pipe, socket or device); it is not read`);
-    }
-    if (stat.size > BigInt(maxBytes)) {
-      throw new RecordFileError(
-        file,
-        'too-large',
-        `${path.basename(file)} is ${formatSize(Number(stat.size))}, over the ${formatSize(maxBytes)} limit for a record; it is not read (raise the limit in the settings if it really is one incident)`,
-      );
-    }
+    const refusal = unreadableRecord(file, stat.isFile(), Number(stat.size), maxBytes);
+    if (refusal) throw refusal;
     const bytes = await handle.readFile();
     return { bytes, stat };
   } finally {

@@ -1,15 +1,25 @@
 // The records of every workspace folder, kept in sync with the disk. The tree, the status bar
 // and the commands read this model; only the store writes files.
+//
+// Years of records stay cheap: every record is known by its summary (cached on disk, so a warm
+// start parses nothing); only open incidents, and closed ones someone opens, are held in full.
+// A file-system event re-reads only the files it names, and a burst of events is one reload.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Incident } from '../model/record';
-import { IncidentStore } from '../store/incidentStore';
+import { IncidentStore, type LoadProgress } from '../store/incidentStore';
+import { DEFAULT_MAX_RECORD_BYTES } from '../store/recordIo';
 import type { LoadedRecord } from '../store/recordFile';
+import { cacheFileInGitDir, findGitDir, isOpenSummary, type RecordSummary } from '../store/summaryCache';
 import { DisposableStore } from './disposables';
-import { DEFAULT_RECORDS_FOLDER, SETTINGS, SETTINGS_SECTION } from './ids';
+import { DEFAULT_RECORDS_FOLDER, SETTINGS, SETTINGS_SECTION, VIEW_INCIDENTS } from './ids';
 
-/** Enough to coalesce the several events one save produces, well inside a second. */
+/** Enough to coalesce the several events one save (or one checkout) produces, well inside a second. */
 const RELOAD_DEBOUNCE_MS = 150;
+/** Closed incidents opened in the tree stay held this many at a time. */
+const HELD_CLOSED = 32;
+/** While a cold load runs, the tree is redrawn with what arrived at most this often. */
+const PROGRESS_REDRAW_MS = 300;
 
 export interface FolderRecords {
   folder: vscode.WorkspaceFolder;
@@ -27,18 +37,38 @@ export interface IncidentEntry extends RecordEntry {
   incident: Incident;
 }
 
+/** A record known by its summary: every record in the workspace has one. */
+export interface SummaryEntry {
+  folder: vscode.WorkspaceFolder;
+  store: IncidentStore;
+  summary: RecordSummary;
+}
+
+interface Held {
+  /** The summary the record was read for; another summary object means the file changed. */
+  summary: RecordSummary;
+  entry: IncidentEntry;
+}
+
 export class IncidentsModel implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private folderDisposables = new DisposableStore();
   private folders: FolderRecords[] = [];
-  private entries: RecordEntry[] = [];
+  private summaryEntries: SummaryEntry[] = [];
+  private readonly held = new Map<string, Held>();
+  private heldList: IncidentEntry[] = [];
+  private brokenList: RecordEntry[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** Files named by file-system events since the last reload, per records folder; undefined = all. */
+  private pending = new Map<FolderRecords, Set<string> | undefined>();
   private loading: Promise<void> = Promise.resolve();
+  private loadedOnce = false;
   private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<void>());
-  /** Fires after the records were re-read. */
+  /** Fires after the records were re-read (and, during a cold load, as they arrive). */
   readonly onDidChange = this.changeEmitter.event;
 
-  constructor() {
+  /** `cacheDir`: where summaries are cached for folders outside a git repository (the extension's storage). */
+  constructor(private readonly cacheDir?: string) {
     this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rebuildFolders()));
     this.disposables.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -48,26 +78,75 @@ export class IncidentsModel implements vscode.Disposable {
     this.rebuildFolders();
   }
 
-  /** Every record, broken ones included. */
-  all(): readonly RecordEntry[] {
-    return this.entries;
+  /** Every record, by its summary (broken ones included), in file-name order per folder. */
+  summaries(): readonly SummaryEntry[] {
+    return this.summaryEntries;
   }
 
+  /** The incidents held in full: every open one, and the closed ones opened lately. */
   incidents(): IncidentEntry[] {
-    return this.entries.filter((e): e is IncidentEntry => e.record.kind === 'ok').map((e) => ({ ...e, incident: (e.record as { incident: Incident }).incident }));
+    return this.heldList;
   }
 
   broken(): RecordEntry[] {
-    return this.entries.filter((e) => e.record.kind === 'broken');
+    return this.brokenList;
   }
 
+  /** A held incident by id (every open incident is held); loadIncident reads a closed one. */
   findIncident(id: string): IncidentEntry | undefined {
-    return this.incidents().find((e) => e.incident.id === id);
+    return this.heldList.find((e) => e.incident.id === id);
+  }
+
+  findSummary(id: string): SummaryEntry | undefined {
+    return this.summaryEntries.find((e) => e.summary.kind === 'ok' && e.summary.id === id);
+  }
+
+  /** The incident with this id or in this file, read in full if it is not held yet. */
+  async loadIncident(idOrFile: string): Promise<IncidentEntry | undefined> {
+    const held = this.findIncident(idOrFile) ?? this.held.get(path.resolve(idOrFile))?.entry;
+    if (held) return held;
+    const wanted = path.resolve(idOrFile);
+    const s = this.findSummary(idOrFile) ?? this.summaryEntries.find((e) => e.summary.kind === 'ok' && e.summary.file === wanted);
+    if (!s) return undefined;
+    const entry = await this.readFull(s);
+    if (!entry) return undefined;
+    this.hold(s.summary, entry);
+    return entry;
+  }
+
+  /** As loadIncident for a record the tree shows by its summary, synchronously (one file, a few milliseconds). */
+  loadIncidentSync(s: SummaryEntry): IncidentEntry | undefined {
+    const held = this.held.get(s.summary.file);
+    if (held) return held.entry;
+    const record = s.store.readRecordSync(s.summary.file);
+    if (record.kind !== 'ok') return undefined;
+    const entry: IncidentEntry = { folder: s.folder, store: s.store, record, incident: record.incident };
+    this.hold(s.summary, entry);
+    return entry;
+  }
+
+  /**
+   * Every valid incident of a workspace folder in full, for what covers them all (the public log).
+   * Held ones are used as they are; the others are read one by one, yielding between, and not kept.
+   */
+  async readFolderIncidents(folder: vscode.WorkspaceFolder): Promise<Incident[]> {
+    const out: Incident[] = [];
+    for (const e of this.summaryEntries) {
+      if (e.folder !== folder || e.summary.kind !== 'ok') continue;
+      const held = this.held.get(e.summary.file);
+      if (held) out.push(held.entry.incident);
+      else {
+        const record = await e.store.readRecord(e.summary.file);
+        if (record.kind === 'ok') out.push(record.incident);
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    return out;
   }
 
   findByFile(file: string): RecordEntry | undefined {
     const wanted = path.resolve(file);
-    return this.entries.find((e) => path.resolve(e.record.file) === wanted);
+    return this.held.get(wanted)?.entry ?? this.brokenList.find((e) => path.resolve(e.record.file) === wanted);
   }
 
   storeFolders(): readonly FolderRecords[] {
@@ -79,52 +158,155 @@ export class IncidentsModel implements vscode.Disposable {
     return this.loading;
   }
 
-  /** Resolves once the reload in flight (if any) has finished. */
+  /** Re-checks every file (only changed ones are parsed); resolves once that has finished. */
   async reload(): Promise<void> {
+    for (const f of this.folders) this.pending.set(f, undefined);
+    return this.runPending();
+  }
+
+  private runPending(): Promise<void> {
     clearTimeout(this.reloadTimer);
+    this.reloadTimer = undefined;
     this.loading = this.loading.then(() => this.loadNow());
     return this.loading;
   }
 
-  private scheduleReload(): void {
+  private scheduleRefresh(target: FolderRecords, file: string): void {
+    // A full re-check already pending covers this file too.
+    if (!(this.pending.has(target) && this.pending.get(target) === undefined)) {
+      const files = this.pending.get(target) ?? new Set<string>();
+      files.add(file);
+      this.pending.set(target, files);
+    }
     clearTimeout(this.reloadTimer);
-    this.reloadTimer = setTimeout(() => void this.reload(), RELOAD_DEBOUNCE_MS);
+    this.reloadTimer = setTimeout(() => void this.runPending(), RELOAD_DEBOUNCE_MS);
   }
 
   private async loadNow(): Promise<void> {
-    const next: RecordEntry[] = [];
-    for (const f of this.folders) {
-      try {
-        for (const record of await f.store.loadAll()) next.push({ folder: f.folder, store: f.store, record });
-      } catch (err) {
-        console.error(`Incident Room: reading ${f.store.folderPath} failed`, err);
+    const work = this.pending;
+    this.pending = new Map();
+    if (work.size === 0) return;
+    const cold = !this.loadedOnce;
+    this.loadedOnce = true;
+    let progress: { report(value: { message?: string; increment?: number }): void } | undefined;
+    let finishProgress: (() => void) | undefined;
+    let lastRedraw = 0;
+    const onProgress = (target: FolderRecords) => (p: LoadProgress, partial: readonly RecordSummary[]) => {
+      if (!progress && p.done < p.total) {
+        // Shown in the view only when files are being parsed: a warm start is over before it would show.
+        void vscode.window.withProgress({ location: { viewId: VIEW_INCIDENTS }, title: 'Reading incident records' }, (reporter) => {
+          progress = reporter;
+          return new Promise<void>((resolve) => (finishProgress = resolve));
+        });
       }
+      progress?.report({ message: `${p.done} of ${p.total}` });
+      const now = Date.now();
+      if (cold && now - lastRedraw > PROGRESS_REDRAW_MS) {
+        // The tree shows the incidents it has as they arrive.
+        lastRedraw = now;
+        this.setSummaries(target, partial);
+        this.changeEmitter.fire();
+      }
+    };
+    try {
+      for (const [target, files] of work) {
+        if (!this.folders.includes(target)) continue;
+        try {
+          const summaries = files === undefined ? await target.store.loadSummaries({ onProgress: onProgress(target) }) : await target.store.refreshFiles([...files]);
+          this.setSummaries(target, summaries);
+        } catch (err) {
+          console.error(`Incident Room: reading ${target.store.folderPath} failed`, err);
+        }
+      }
+      await this.holdOpenIncidents();
+    } finally {
+      finishProgress?.();
     }
-    this.entries = next;
     this.changeEmitter.fire();
+  }
+
+  /** Replaces one folder's summaries, keeping the folders' order. */
+  private setSummaries(target: FolderRecords, summaries: readonly RecordSummary[]): void {
+    const others = this.summaryEntries.filter((e) => e.store !== target.store);
+    const mine = summaries.map((summary) => ({ folder: target.folder, store: target.store, summary }));
+    const order = new Map(this.folders.map((f, i) => [f.store, i]));
+    this.summaryEntries = [...others, ...mine].sort((a, b) => (order.get(a.store) ?? 0) - (order.get(b.store) ?? 0));
+    this.brokenList = this.summaryEntries
+      .filter((e) => e.summary.kind === 'broken')
+      .map((e) => ({ folder: e.folder, store: e.store, record: brokenRecord(e.summary) }));
+  }
+
+  /** Reads every open incident in full (and drops held records whose files changed or went). */
+  private async holdOpenIncidents(): Promise<void> {
+    const current = new Map(this.summaryEntries.map((e) => [e.summary.file, e]));
+    for (const [file, h] of [...this.held]) {
+      const now = current.get(file);
+      if (!now || now.summary !== h.summary || now.summary.kind !== 'ok') this.held.delete(file);
+    }
+    for (const e of this.summaryEntries) {
+      if (!isOpenSummary(e.summary) || this.held.has(e.summary.file)) continue;
+      const entry = await this.readFull(e);
+      if (entry) this.held.set(e.summary.file, { summary: e.summary, entry });
+      // One record at a time, yielding between, so the event loop stays free.
+      await new Promise((r) => setImmediate(r));
+    }
+    this.trimClosed();
+    this.heldList = [...this.held.values()].map((h) => h.entry);
+  }
+
+  private hold(summary: RecordSummary, entry: IncidentEntry): void {
+    this.held.set(summary.file, { summary, entry });
+    this.trimClosed();
+    this.heldList = [...this.held.values()].map((h) => h.entry);
+  }
+
+  /** Closed incidents beyond the newest HELD_CLOSED opened are let go (Map order is insertion order). */
+  private trimClosed(): void {
+    const closed = [...this.held.entries()].filter(([, h]) => h.entry.incident.status === 'closed');
+    for (const [file] of closed.slice(0, Math.max(0, closed.length - HELD_CLOSED))) this.held.delete(file);
+  }
+
+  private async readFull(s: SummaryEntry): Promise<IncidentEntry | undefined> {
+    const record = await s.store.readRecord(s.summary.file);
+    if (record.kind !== 'ok') return undefined;
+    return { folder: s.folder, store: s.store, record, incident: record.incident };
   }
 
   private rebuildFolders(): void {
     this.folderDisposables.dispose();
     this.folderDisposables = new DisposableStore();
+    const previous = this.folders;
     this.folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
       const relative = recordsFolderSetting(folder);
-      const store = new IncidentStore(path.join(folder.uri.fsPath, relative), { maxRecordBytes: maxRecordBytesSetting(folder) });
+      const folderPath = path.join(folder.uri.fsPath, relative);
+      const maxRecordBytes = maxRecordBytesSetting(folder);
+      const kept = previous.find((f) => f.folder.uri.toString() === folder.uri.toString() && f.store.folderPath === folderPath && f.store.maxRecordBytes === (maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES));
+      const target: FolderRecords = kept ?? { folder, store: new IncidentStore(folderPath, { cacheFile: this.cacheFileFor(folderPath), offThread: true, maxRecordBytes }) };
       // One watcher per workspace folder; it also sees the records folder being created later.
       const watcher = this.folderDisposables.add(
         vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${relative}/*.{yaml,yml}`)),
       );
-      const onEvent = () => this.scheduleReload();
+      const onEvent = (uri: vscode.Uri) => this.scheduleRefresh(target, uri.fsPath);
       this.folderDisposables.add(watcher.onDidCreate(onEvent));
       this.folderDisposables.add(watcher.onDidChange(onEvent));
       this.folderDisposables.add(watcher.onDidDelete(onEvent));
-      return { folder, store };
+      return target;
     });
+    for (const gone of previous.filter((f) => !this.folders.includes(f))) void gone.store.flushCache();
+    this.summaryEntries = this.summaryEntries.filter((e) => this.folders.some((f) => f.store === e.store));
     void this.reload();
+  }
+
+  /** The repository's git dir when there is one (the command line shares it), else the extension's storage. */
+  private cacheFileFor(folderPath: string): string | undefined {
+    const gitDir = findGitDir(folderPath);
+    if (gitDir) return cacheFileInGitDir(gitDir, folderPath);
+    return this.cacheDir ? cacheFileInGitDir(this.cacheDir, folderPath) : undefined;
   }
 
   dispose(): void {
     clearTimeout(this.reloadTimer);
+    for (const f of this.folders) void f.store.flushCache();
     this.folderDisposables.dispose();
     this.disposables.dispose();
   }
@@ -134,6 +316,11 @@ export class IncidentsModel implements vscode.Disposable {
 export function maxRecordBytesSetting(folder: vscode.WorkspaceFolder): number | undefined {
   const kb = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<number>(SETTINGS.maxRecordSizeKB);
   return typeof kb === 'number' && kb > 0 ? kb * 1024 : undefined;
+}
+
+/** A broken record as the tree and the commands know it, from its summary. */
+function brokenRecord(s: RecordSummary): Extract<LoadedRecord, { kind: 'broken' }> {
+  return { kind: 'broken', file: s.file, reason: s.reason ?? 'parse', problems: s.problems ?? [], ...(s.id !== undefined ? { id: s.id } : {}) };
 }
 
 export function recordsFolderSetting(folder: vscode.WorkspaceFolder): string {

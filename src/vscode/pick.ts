@@ -25,14 +25,14 @@ export async function pickIncident(parts: ExtensionParts, target: unknown, purpo
   const args = argumentsOf(target);
   if (args) target = args.incident;
   if (typeof target === 'string') {
-    const found = parts.model.findIncident(target);
+    const found = await parts.model.loadIncident(target);
     if (!found) void vscode.window.showErrorMessage(`No incident with id "${target}".`);
     return found;
   }
   if (target && typeof target === 'object' && 'kind' in target) {
     const found = incidentOfNode(target as IncidentTreeNode);
     // The node may be older than the last reload: act on the current record.
-    return found && parts.model.findIncident(found.incident.id);
+    return found && (await parts.model.loadIncident(found.incident.id));
   }
   const candidates = parts.model.incidents().filter((e) => !opts.openOnly || isOpen(e.incident));
   if (candidates.length === 0) {

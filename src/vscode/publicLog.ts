@@ -14,7 +14,7 @@ export function publicLogPath(folder: vscode.WorkspaceFolder): string {
 /** Regenerates the public log from the folder's records; writes only when it changed. */
 export async function writePublicLog(parts: ExtensionParts, folder: vscode.WorkspaceFolder): Promise<string> {
   const file = publicLogPath(folder);
-  const incidents = parts.model.incidents().filter((e) => e.folder === folder).map((e) => e.incident);
+  const incidents = await parts.model.readFolderIncidents(folder);
   const text = renderPublicLog(incidents);
   const current = await fs.readFile(file, 'utf8').catch(() => undefined);
   if (current !== text) {

@@ -12,18 +12,38 @@ import { DisposableStore } from './disposables';
 import { COMMANDS, CONTEXT, VIEW_INCIDENTS } from './ids';
 import type { ExtensionParts } from './context';
 import { escapeMarkdown } from './markdown';
-import type { IncidentEntry, IncidentsModel, RecordEntry } from './incidentsModel';
+import type { IncidentEntry, IncidentsModel, RecordEntry, SummaryEntry } from './incidentsModel';
+import type { RecordSummary } from '../store/summaryCache';
 import type { LeafItem, SectionHeader, TreeSection } from './sections/section';
 import { TREE_SECTIONS } from './sections/registry';
 
 export type IncidentTreeNode =
-  | { kind: 'incident'; id: string; entry: IncidentEntry }
+  /** An incident. Closed ones sit under their month and read their record only when `entry` is first used (expanded, picked). */
+  | { kind: 'incident'; id: string; entry: IncidentEntry; summary: SummaryEntry; parent?: IncidentTreeNode }
+  /** Closed incidents, grouped by the year and month they were declared; `period` is "", "2024" or "2024-03". */
+  | { kind: 'closedGroup'; id: string; period: string; parent?: IncidentTreeNode; count: number }
   | { kind: 'broken'; id: string; entry: RecordEntry; problems: RecordProblem[] }
   | { kind: 'problem'; id: string; parent: IncidentTreeNode; entry: RecordEntry; problem: RecordProblem }
   | { kind: 'section'; id: string; parent: IncidentTreeNode; entry: IncidentEntry; section: TreeSection; header: SectionHeader }
   | { kind: 'leaf'; id: string; parent: IncidentTreeNode; entry: IncidentEntry; item: LeafItem };
 
 const LEVEL_COLOURS: Record<number, string> = { 1: 'charts.red', 2: 'charts.orange', 3: 'charts.yellow' };
+
+/** Open incidents: most severe first, then oldest first (instants precomputed, no parsing per comparison). */
+function compareOpenSummaries(a: RecordSummary, b: RecordSummary): number {
+  return a.severity! - b.severity! || (a.declaredMs ?? 0) - (b.declaredMs ?? 0) || (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0);
+}
+
+/** Closed incidents: newest first. */
+function compareClosedSummaries(a: RecordSummary, b: RecordSummary): number {
+  return (b.declaredMs ?? 0) - (a.declaredMs ?? 0) || (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0);
+}
+
+/** The year or month a closed incident is filed under: the date as written in its declaration. */
+function periodOf(s: RecordSummary): { year: string; month: string } {
+  const date = s.declaredAt ?? '';
+  return { year: date.slice(0, 4), month: date.slice(0, 7) };
+}
 
 /** Open incidents first, most severe first, then oldest first; closed ones after, newest first. */
 export function compareIncidents(a: Incident, b: Incident): number {
@@ -41,9 +61,17 @@ export function incidentAge(incident: Incident, now: number): string {
 
 export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTreeNode>, vscode.Disposable {
   private readonly disposables = new DisposableStore();
-  private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<IncidentTreeNode | undefined>());
+  private readonly changeEmitter = this.disposables.add(new vscode.EventEmitter<IncidentTreeNode | IncidentTreeNode[] | undefined>());
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private roots: IncidentTreeNode[] = [];
+  /** Open incident nodes, redrawn each minute as their ages move on. */
+  private openNodes: IncidentTreeNode[] = [];
+  /** Closed incidents by group id ("closed", "closed:2024", "closed:2024-03"), built when the model changes. */
+  private groups = new Map<string, IncidentTreeNode[]>();
+  private closedByFile = new Map<string, SummaryEntry>();
+  /** Closed incident nodes made so far, so a node keeps its identity (and its loaded record) across calls. */
+  private closedNodes = new Map<string, IncidentTreeNode>();
+  private groupNodes = new Map<string, IncidentTreeNode>();
 
   constructor(
     private readonly model: IncidentsModel,
@@ -51,9 +79,9 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     private readonly clock: () => number = Date.now,
   ) {
     this.disposables.add(model.onDidChange(() => this.rebuild()));
-    // Ages move on with the clock; the records do not need re-reading for that.
+    // Ages move on with the clock; only the open incidents' rows change, and the records need no re-reading.
     const minute = setInterval(() => {
-      if (this.roots.some((n) => n.kind === 'incident' && isOpen(n.entry.incident))) this.changeEmitter.fire(undefined);
+      if (this.openNodes.length > 0) this.changeEmitter.fire(this.openNodes);
     }, 60_000);
     this.disposables.add({ dispose: () => clearInterval(minute) });
     this.rebuild();
@@ -66,14 +94,92 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
       entry,
       problems: entry.record.kind === 'broken' ? entry.record.problems : [],
     }));
-    const incidents: IncidentTreeNode[] = this.model
-      .incidents()
-      .sort((a, b) => compareIncidents(a.incident, b.incident))
-      .map((entry) => ({ kind: 'incident', id: `incident:${entry.record.file}`, entry }));
-    this.roots = [...incidents, ...broken];
-    void vscode.commands.executeCommand('setContext', CONTEXT.hasIncidents, this.model.all().length > 0);
+    const held = new Map(this.model.incidents().map((e) => [e.record.file, e]));
+    const open: SummaryEntry[] = [];
+    const closed: SummaryEntry[] = [];
+    for (const e of this.model.summaries()) {
+      if (e.summary.kind !== 'ok') continue;
+      if (e.summary.status === 'closed') closed.push(e);
+      // An open incident is listed once its record is held (it is read right after its summary).
+      else if (held.has(e.summary.file)) open.push(e);
+    }
+    open.sort((a, b) => compareOpenSummaries(a.summary, b.summary));
+    closed.sort((a, b) => compareClosedSummaries(a.summary, b.summary));
+    this.openNodes = open.map((s) => ({ kind: 'incident', id: `incident:${s.summary.file}`, entry: held.get(s.summary.file)!, summary: s }));
+    this.groupClosed(closed);
+    const closedRoot = closed.length > 0 ? [this.groupNodes.get('closed')!] : [];
+    this.roots = [...this.openNodes, ...broken, ...closedRoot];
+    void vscode.commands.executeCommand('setContext', CONTEXT.hasIncidents, this.model.summaries().length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT.hasBrokenRecords, broken.length > 0);
     this.changeEmitter.fire(undefined);
+  }
+
+  /** Files the closed incidents (newest first) under years and months; nodes are made when shown. */
+  private groupClosed(closed: SummaryEntry[]): void {
+    const byGroup = new Map<string, SummaryEntry[]>();
+    const add = (key: string, e: SummaryEntry) => {
+      const list = byGroup.get(key);
+      if (list) list.push(e);
+      else byGroup.set(key, [e]);
+    };
+    this.closedByFile = new Map();
+    for (const e of closed) {
+      const { month } = periodOf(e.summary);
+      add(`closed:${month}`, e);
+      this.closedByFile.set(e.summary.file, e);
+    }
+    // Nodes of records that changed are made again; the others keep their identity.
+    for (const [file, node] of this.closedNodes) {
+      if (node.kind !== 'incident' || this.closedByFile.get(file)?.summary !== node.summary.summary) this.closedNodes.delete(file);
+    }
+    this.groups = new Map();
+    this.groupNodes = new Map();
+    this.groupNode('closed', '', undefined, closed.length);
+    const years = new Map<string, string[]>();
+    for (const key of byGroup.keys()) {
+      const year = key.slice('closed:'.length, 'closed:'.length + 4);
+      const months = years.get(year);
+      if (months) months.push(key);
+      else years.set(year, [key]);
+    }
+    this.groups.set('closed', [...years.keys()].map((y) => this.groupNode(`closed:${y}`, y, 'closed', years.get(y)!.reduce((n, k) => n + byGroup.get(k)!.length, 0))));
+    for (const [year, months] of years) {
+      this.groups.set(`closed:${year}`, months.map((k) => this.groupNode(k, k.slice('closed:'.length), `closed:${year}`, byGroup.get(k)!.length)));
+    }
+    for (const [key, entries] of byGroup) {
+      this.groups.set(key, entries.map((e) => this.closedNode(e, key)));
+    }
+  }
+
+  private groupNode(id: string, period: string, parentId: string | undefined, count: number): IncidentTreeNode {
+    const parent = parentId === undefined ? undefined : this.groupNodes.get(parentId);
+    const node: IncidentTreeNode = { kind: 'closedGroup', id, period, count, ...(parent ? { parent } : {}) };
+    this.groupNodes.set(id, node);
+    return node;
+  }
+
+  /** A closed incident's node; its record is read (a few milliseconds) the first time `entry` is used. */
+  private closedNode(summary: SummaryEntry, groupId: string): IncidentTreeNode {
+    const existing = this.closedNodes.get(summary.summary.file);
+    if (existing && existing.kind === 'incident') {
+      existing.parent = this.groupNodes.get(groupId);
+      return existing;
+    }
+    const model = this.model;
+    let entry: IncidentEntry | undefined;
+    const node = {
+      kind: 'incident' as const,
+      id: `incident:${summary.summary.file}`,
+      summary,
+      parent: this.groupNodes.get(groupId),
+      get entry(): IncidentEntry {
+        entry ??= model.loadIncidentSync(summary);
+        if (!entry) throw new Error(`${path.basename(summary.summary.file)} changed and cannot be read as an incident now`);
+        return entry;
+      },
+    };
+    this.closedNodes.set(summary.summary.file, node);
+    return node;
   }
 
   /** Redraws from the records in memory: for facts that live outside them (git, test runs). */
@@ -87,22 +193,36 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   }
 
   incidentNode(id: string): IncidentTreeNode | undefined {
-    return this.roots.find((n) => n.kind === 'incident' && n.entry.incident.id === id);
+    const open = this.openNodes.find((n) => n.kind === 'incident' && n.summary.summary.id === id);
+    if (open) return open;
+    const closed = [...this.closedByFile.values()].find((e) => e.summary.id === id);
+    return closed && this.closedNodeFor(closed);
   }
 
   nodeForFile(file: string): IncidentTreeNode | undefined {
     const wanted = path.resolve(file);
-    return this.roots.find((n) => (n.kind === 'incident' || n.kind === 'broken') && path.resolve(n.entry.record.file) === wanted);
+    const root = this.roots.find((n) => (n.kind === 'incident' ? path.resolve(n.summary.summary.file) : n.kind === 'broken' ? path.resolve(n.entry.record.file) : '') === wanted);
+    if (root) return root;
+    const closed = this.closedByFile.get(wanted);
+    return closed && this.closedNodeFor(closed);
+  }
+
+  /** The node of a closed incident, with its group nodes, so it can be revealed. */
+  private closedNodeFor(e: SummaryEntry): IncidentTreeNode {
+    const { month } = periodOf(e.summary);
+    return this.closedNode(e, `closed:${month}`);
   }
 
   getParent(node: IncidentTreeNode): IncidentTreeNode | undefined {
-    return node.kind === 'incident' || node.kind === 'broken' ? undefined : node.parent;
+    return node.kind === 'broken' ? undefined : node.parent;
   }
 
   getChildren(node?: IncidentTreeNode): IncidentTreeNode[] {
     if (!node) return this.roots;
     const now = this.clock();
     switch (node.kind) {
+      case 'closedGroup':
+        return this.groups.get(node.id) ?? [];
       case 'incident':
         return this.sectionsOf(node, now);
       case 'broken':
@@ -138,7 +258,15 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   getTreeItem(node: IncidentTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'incident':
-        return this.incidentItem(node.entry);
+        return this.incidentItem(node);
+      case 'closedGroup': {
+        const item = new vscode.TreeItem(groupLabel(node.period), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = node.id;
+        item.description = String(node.count);
+        item.iconPath = new vscode.ThemeIcon(node.period ? 'calendar' : 'archive');
+        item.contextValue = 'closedGroup';
+        return item;
+      }
       case 'broken':
         return this.brokenItem(node.entry, node.problems);
       case 'problem': {
@@ -176,22 +304,31 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     }
   }
 
-  private incidentItem(entry: IncidentEntry): vscode.TreeItem {
-    const incident = entry.incident;
-    const rules = levelRules(incident.severity);
-    const item = new vscode.TreeItem(incident.title, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `incident:${entry.record.file}`;
-    const open = isOpen(incident);
-    item.description = `SEV${incident.severity} · ${incident.status} · ${incidentAge(incident, this.clock())}${open ? ` · ${dueText(incident, this.clock())}` : ''}`;
-    item.iconPath = open ? new vscode.ThemeIcon('flame', new vscode.ThemeColor(LEVEL_COLOURS[incident.severity])) : new vscode.ThemeIcon('pass');
-    item.contextValue = `incident:${open ? 'open' : 'closed'}:level${incident.severity}`;
-    item.resourceUri = vscode.Uri.file(entry.record.file);
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**\n\n`);
-    tip.appendMarkdown(`${rules.name} · ${incident.status} · declared ${incident.declared_at}\n\n`);
-    tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}\n\n`);
-    tip.appendText(incident.impact);
-    item.tooltip = tip;
+  /** The incident's row from its summary; the tooltip, which needs the whole record, is filled in on hover. */
+  private incidentItem(node: Extract<IncidentTreeNode, { kind: 'incident' }>): vscode.TreeItem {
+    const s = node.summary.summary;
+    const open = s.status !== 'closed';
+    const now = this.clock();
+    const item = new vscode.TreeItem(s.title!, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = node.id;
+    const ageMs = (!open && s.closedMs !== undefined ? s.closedMs : now) - (s.declaredMs ?? now);
+    item.description = `SEV${s.severity} · ${s.status} · ${formatDuration(ageMs)}${open ? ` · ${dueText(node.entry.incident, now)}` : ''}`;
+    item.iconPath = open ? new vscode.ThemeIcon('flame', new vscode.ThemeColor(LEVEL_COLOURS[s.severity!]!)) : new vscode.ThemeIcon('pass');
+    item.contextValue = `incident:${open ? 'open' : 'closed'}:level${s.severity}`;
+    item.resourceUri = vscode.Uri.file(s.file);
+    // An open incident's record is held: its tooltip costs nothing. A closed one's waits for resolveTreeItem.
+    if (open) item.tooltip = incidentTooltip(node.entry.incident);
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: IncidentTreeNode): vscode.TreeItem {
+    if (node.kind === 'incident' && !item.tooltip) {
+      try {
+        item.tooltip = incidentTooltip(node.entry.incident);
+      } catch {
+        // The record changed under us; the watcher's reload redraws the row.
+      }
+    }
     return item;
   }
 
@@ -216,6 +353,24 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   dispose(): void {
     this.disposables.dispose();
   }
+}
+
+function incidentTooltip(incident: Incident): vscode.MarkdownString {
+  const rules = levelRules(incident.severity);
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**\n\n`);
+  tip.appendMarkdown(`${rules.name} · ${incident.status} · declared ${incident.declared_at}\n\n`);
+  tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}\n\n`);
+  tip.appendText(incident.impact);
+  return tip;
+}
+
+/** "Closed incidents", "2024", "March 2024". */
+function groupLabel(period: string): string {
+  if (period === '') return 'Closed incidents';
+  if (period.length === 4) return period;
+  const [year, month] = period.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(year, month - 1, 1)).toLocaleString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
 function dueText(incident: Incident, now: number): string {

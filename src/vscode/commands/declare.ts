@@ -57,7 +57,7 @@ export async function declareIncident(parts: ExtensionParts, args: DeclareArgs =
 
   const input: DeclareInput = { title, level, impact, incidentManager, chatRoom, ticket };
   try {
-    const taken = new Set(parts.model.incidents().map((e) => e.incident.id));
+    const taken = new Set(parts.model.summaries().flatMap((e) => (e.summary.id === undefined ? [] : [e.summary.id])));
     const incident = newIncident(input, new Date(), taken);
     const file = await target.store.create(incident);
     await parts.model.reload();

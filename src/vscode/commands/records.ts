@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import type { ExtensionParts } from '../context';
 import type { IncidentTreeNode } from '../tree';
-import { isOpen } from '../../model/lifecycle';
 
 /** Opens a record; with a tree node or id as argument, that one, else asks. */
 export async function openRecord(parts: ExtensionParts, target?: IncidentTreeNode | string): Promise<vscode.TextEditor | undefined> {
@@ -36,9 +35,14 @@ function activeRecordNode(parts: ExtensionParts): IncidentTreeNode | undefined {
 }
 
 async function pickRecordFile(parts: ExtensionParts, target?: IncidentTreeNode | string): Promise<string | undefined> {
-  if (typeof target === 'string') return parts.model.findIncident(target)?.record.file;
+  if (typeof target === 'string') return parts.model.findSummary(target)?.summary.file;
+  if (target && target.kind === 'incident') return target.summary.summary.file;
   if (target && 'entry' in target) return target.entry.record.file;
-  const incidents = parts.model.incidents();
+  // Every incident by its summary: listing years of records reads none of them.
+  const incidents = parts.model
+    .summaries()
+    .filter((e) => e.summary.kind === 'ok')
+    .map((e) => ({ incident: { title: e.summary.title!, severity: e.summary.severity!, status: e.summary.status!, id: e.summary.id! }, record: { file: e.summary.file } }));
   if (incidents.length === 0) {
     void vscode.window.showInformationMessage('There are no incident records in this workspace.');
     return undefined;
@@ -49,7 +53,7 @@ async function pickRecordFile(parts: ExtensionParts, target?: IncidentTreeNode |
       description: `SEV${e.incident.severity} · ${e.incident.status}`,
       detail: e.incident.id,
       file: e.record.file,
-      open: isOpen(e.incident),
+      open: e.incident.status !== 'closed',
     })).sort((a, b) => Number(b.open) - Number(a.open)),
     { title: 'Open Incident Record', placeHolder: 'Choose an incident', matchOnDetail: true },
   );

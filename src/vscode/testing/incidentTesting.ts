@@ -1,11 +1,13 @@
 // The editor's side of the runner and the gate: git facts and signed evidence fetched in the
 // background and cached per incident (the tree never waits on git), runs of an incident's
 // linked tests, and the last report each workspace folder produced.
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { checkoutBranch, currentBranchOf, fixBranchStatus, git, workingTreeFacts, type FixBranchStatus } from '../../git/fixBranch';
+import { isOpen } from '../../model/lifecycle';
 import type { Incident } from '../../model/record';
+import { findGitDir } from '../../store/summaryCache';
 import { EvidenceStore, type EvidenceRun, type LatestEvidence } from '../../testing/evidence';
 import { evaluateGate, type GateVerdict } from '../../testing/gate';
 import { runIncidentTests } from '../../testing/incidentRun';
@@ -51,6 +53,9 @@ export interface IncidentRunResult {
   incident: Incident | undefined;
 }
 
+/** A commit, a checkout or a branch moving shows here; a burst of them (a rebase) is one refresh. */
+const GIT_CHANGE_DEBOUNCE_MS = 300;
+
 function factsKey(incident: Incident): string {
   return JSON.stringify([incident.fix ?? null, incident.status, incident.test_runs?.length ?? 0, incident.timeline.length, incident.test_plan ?? null]);
 }
@@ -69,6 +74,43 @@ export class IncidentTesting implements vscode.Disposable {
     private readonly parts: () => ExtensionParts,
   ) {
     this.disposables.add(model.onDidChange(() => this.refreshChanged()));
+    this.disposables.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.watchRepositories()));
+    this.disposables.add({ dispose: () => this.repoWatchers.dispose() });
+    this.disposables.add({ dispose: () => clearTimeout(this.gitChangeTimer) });
+    this.watchRepositories();
+  }
+
+  private repoWatchers = new DisposableStore();
+  private gitChangeTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Watches each repository's HEAD and branch refs: the facts of the open incidents' fix
+   * branches are read again when a commit, a checkout or a reset moves them, and only then.
+   */
+  private watchRepositories(): void {
+    this.repoWatchers.dispose();
+    this.repoWatchers = new DisposableStore();
+    const seen = new Set<string>();
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const gitDir = findGitDir(folder.uri.fsPath);
+      if (!gitDir || seen.has(gitDir)) continue;
+      seen.add(gitDir);
+      // A linked worktree has its own HEAD; the branches live in the common dir.
+      const common = commonDirOf(gitDir);
+      const patterns: [string, string][] = [[gitDir, 'HEAD'], [common, '{packed-refs,refs/heads/**}']];
+      for (const [base, glob] of patterns) {
+        const watcher = this.repoWatchers.add(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), glob)));
+        const onEvent = () => this.scheduleGitRefresh();
+        this.repoWatchers.add(watcher.onDidCreate(onEvent));
+        this.repoWatchers.add(watcher.onDidChange(onEvent));
+        this.repoWatchers.add(watcher.onDidDelete(onEvent));
+      }
+    }
+  }
+
+  private scheduleGitRefresh(): void {
+    clearTimeout(this.gitChangeTimer);
+    this.gitChangeTimer = setTimeout(() => void this.invalidate(), GIT_CHANGE_DEBOUNCE_MS);
   }
 
   /** Cached facts; undefined while they are first being read. */
@@ -130,15 +172,16 @@ export class IncidentTesting implements vscode.Disposable {
     return evaluateGate({ incident: entry.incident, repoDir, evidence: new EvidenceStore(repoDir), now: new Date(), ignorePaths: await this.ignorePaths(entry), ...(command ? { command } : {}) });
   }
 
-  /** Reads the facts of one incident, or of all, again (after a run, a checkout, a commit). */
+  /** Reads the facts of one incident, or of every open one, again (after a run, a checkout, a commit). */
   async invalidate(incidentId?: string): Promise<void> {
-    const entries = this.model.incidents().filter((e) => !incidentId || e.incident.id === incidentId);
+    const entries = this.model.incidents().filter((e) => (incidentId ? e.incident.id === incidentId : isOpen(e.incident)));
     await Promise.all(entries.map((e) => this.fetch(e)));
     this.notify();
   }
 
   private refreshChanged(): void {
-    const stale = this.model.incidents().filter((e) => this.facts.get(e.incident.id)?.key !== factsKey(e.incident));
+    // Closed incidents have nothing to gate: their facts are read only when someone asks (invalidate with an id).
+    const stale = this.model.incidents().filter((e) => isOpen(e.incident) && this.facts.get(e.incident.id)?.key !== factsKey(e.incident));
     if (stale.length === 0) return;
     void Promise.all(stale.map((e) => this.fetch(e))).then(() => this.notify());
   }
@@ -227,6 +270,15 @@ export class IncidentTesting implements vscode.Disposable {
 
   dispose(): void {
     this.disposables.dispose();
+  }
+}
+
+/** The directory holding a repository's refs: the git dir itself, or the one its `commondir` names. */
+function commonDirOf(gitDir: string): string {
+  try {
+    return path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim());
+  } catch {
+    return gitDir;
   }
 }
 

@@ -1,0 +1,308 @@
+// The few fields per record that the tree, the status bar and `status` need, and a cache of
+// them on disk keyed by each file's size, mtime, ctime and inode (plus a content hash for files
+// changed within the file system's timestamp granularity of the cache being written), so a warm
+// start stats the files and parses nothing. The cache is derived: anything odd about it (a
+// corrupt file, another format, another folder) and it is thrown away and rebuilt from the files.
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readFileSync, statSync, promises as fs, type Stats } from 'node:fs';
+import { DEFAULT_MAX_RECORD_BYTES, RECORD_OPEN_FLAGS, unreadableRecord } from './recordIo';
+import * as path from 'node:path';
+import type { IncidentStatus, Level, Timestamp } from '../model/record';
+import { isTimestamp } from '../model/time';
+import { parseRecordDetailed, positionOfPath, type BrokenReason, type LoadedRecord, type ParsedYaml, type RecordProblem } from './recordFile';
+
+import schemaJson from '../model/incident-room-v1.schema.json';
+
+export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/1';
+/** Bump when the checks in validate.ts or recordFile.ts change: summaries made by other rules are not reused. */
+const RULES_REVISION = 1;
+
+let rulesKey: string | undefined;
+/** Which rules made a summary: a cache made with another schema (another version of this code) is not trusted. */
+function rules(): string {
+  rulesKey ??= `${RULES_REVISION}:${createHash('sha1').update(JSON.stringify(schemaJson)).digest('hex').slice(0, 16)}`;
+  return rulesKey;
+}
+
+/** What is known about one record without holding it: enough to list, sort, group and count it. */
+export interface RecordSummary {
+  file: string;
+  kind: 'ok' | 'broken';
+  id?: string;
+  /** 1-based line of the `id:` key, for duplicate-id messages that point at the other file. */
+  idLine?: number;
+  title?: string;
+  severity?: Level;
+  status?: IncidentStatus;
+  declaredAt?: Timestamp;
+  declaredMs?: number;
+  closedAt?: Timestamp;
+  closedMs?: number;
+  fix?: { branch: string; base: string };
+  reason?: BrokenReason;
+  problems?: RecordProblem[];
+}
+
+/** The identity of a file's contents as the file system reports it. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+export interface CachedSummary {
+  stamp: FileStamp;
+  /** sha1 of the bytes the summary was made from. */
+  hash: string;
+  summary: RecordSummary;
+}
+
+export function stampOf(st: Stats): FileStamp {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+export function hashBytes(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
+
+function instantOrUndefined(ts: unknown): number | undefined {
+  return typeof ts === 'string' && isTimestamp(ts) ? Date.parse(ts) : undefined;
+}
+
+/** The summary of a record that was just parsed in full. */
+export function summarize(loaded: LoadedRecord, parsed?: ParsedYaml): RecordSummary {
+  if (loaded.kind === 'broken') {
+    const s: RecordSummary = { file: loaded.file, kind: 'broken', reason: loaded.reason, problems: loaded.problems };
+    if (loaded.id !== undefined) s.id = loaded.id;
+    const line = idLineOf(parsed, loaded.text);
+    if (line !== undefined) s.idLine = line;
+    return s;
+  }
+  const i = loaded.incident;
+  const s: RecordSummary = {
+    file: loaded.file,
+    kind: 'ok',
+    id: i.id,
+    title: i.title,
+    severity: i.severity,
+    status: i.status,
+    declaredAt: i.declared_at,
+  };
+  const line = idLineOf(parsed, loaded.text);
+  if (line !== undefined) s.idLine = line;
+  const declared = instantOrUndefined(i.declared_at);
+  if (declared !== undefined) s.declaredMs = declared;
+  if (i.closed_at) {
+    s.closedAt = i.closed_at;
+    const closed = instantOrUndefined(i.closed_at);
+    if (closed !== undefined) s.closedMs = closed;
+  }
+  if (i.fix) s.fix = { branch: i.fix.branch, base: i.fix.base };
+  return s;
+}
+
+function idLineOf(parsed: ParsedYaml | undefined, text: string | undefined): number | undefined {
+  if (parsed) return positionOfPath(parsed, ['id']).line;
+  if (!text) return undefined;
+  const index = text.split('\n').findIndex((l) => /^id\s*:/.test(l));
+  return index >= 0 ? index + 1 : undefined;
+}
+
+export function isOpenSummary(s: RecordSummary): boolean {
+  return s.kind === 'ok' && s.status !== 'closed';
+}
+
+/** The outcome of reading one file in full: its summary, and the record itself for callers that keep it. */
+export interface SummarizedFile {
+  file: string;
+  cached?: CachedSummary;
+  record?: LoadedRecord;
+  /** Set when the file could not be read at all (gone between listing and reading). */
+  missing?: boolean;
+}
+
+/** Reads and parses one file; the stamp comes from the open descriptor, so it matches the bytes read. */
+export function summarizeFileSync(file: string, keepRecord = false, maxBytes: number = DEFAULT_MAX_RECORD_BYTES): SummarizedFile {
+  let fd: number;
+  try {
+    fd = openSync(file, RECORD_OPEN_FLAGS);
+  } catch (err) {
+    if (isErrno(err, 'ENOENT')) return { file, missing: true };
+    const record = ioBroken(file, err);
+    return { file, cached: { stamp: { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 }, hash: '', summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { file, missing: true };
+    const refusal = unreadableRecord(file, true, st.size, maxBytes);
+    if (refusal) {
+      // Refused from its size, unread; the stamp still lets a warm start skip it.
+      const record = ioBroken(file, refusal);
+      return { file, cached: { stamp: stampOf(st), hash: '', summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
+    }
+    const bytes = readFileSync(fd);
+    const { loaded, parsed } = parseRecordDetailed(file, bytes);
+    return { file, cached: { stamp: stampOf(st), hash: hashBytes(bytes), summary: summarize(loaded, parsed) }, ...(keepRecord ? { record: loaded } : {}) };
+  } catch (err) {
+    const record = ioBroken(file, err);
+    return { file, cached: { stamp: { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 }, hash: '', summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function ioBroken(file: string, err: unknown): LoadedRecord {
+  return { kind: 'broken', file, reason: 'io', problems: [{ line: 1, col: 1, message: `cannot read the file: ${(err as Error).message}` }] };
+}
+
+function isErrno(err: unknown, code: string): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
+}
+
+/** Every file sharing an id with another is broken, pointing at the others' `id:` lines. */
+export function markDuplicateSummaries(summaries: RecordSummary[]): RecordSummary[] {
+  const byId = new Map<string, number[]>();
+  summaries.forEach((s, i) => {
+    if (s.id === undefined) return;
+    const list = byId.get(s.id);
+    if (list) list.push(i);
+    else byId.set(s.id, [i]);
+  });
+  const out = summaries.slice();
+  for (const [id, indexes] of byId) {
+    if (indexes.length < 2) continue;
+    for (const i of indexes) {
+      const others = indexes.filter((j) => j !== i).map((j) => `${path.basename(summaries[j]!.file)}:${summaries[j]!.idLine ?? 1}`);
+      const problem: RecordProblem = { line: summaries[i]!.idLine ?? 1, col: 1, message: `id "${id}" is also used by ${others.join(', ')}` };
+      const s = summaries[i]!;
+      out[i] = s.kind === 'ok'
+        ? { file: s.file, kind: 'broken', reason: 'duplicate-id', problems: [problem], id, ...(s.idLine !== undefined ? { idLine: s.idLine } : {}) }
+        : { ...s, problems: [...(s.problems ?? []), problem] };
+    }
+  }
+  return out;
+}
+
+// ---- the cache file ----
+
+interface CacheFile {
+  format: string;
+  rules: string;
+  folder: string;
+  /** When the cache was written; entries changed within the timestamp granularity of it are checked by hash. */
+  writtenAt: number;
+  entries: Record<string, CachedSummary>;
+}
+
+/** Cache entries checked between two yields to the event loop. */
+const CHECK_SLICE = 500;
+
+/** How coarse a file system's mtime may be (FAT: 2 s); entries this close to the write are checked by content. */
+const RACY_WINDOW_MS = 2000;
+
+export interface LoadedCache {
+  entries: Map<string, CachedSummary>;
+  writtenAt: number;
+}
+
+function isStamp(v: unknown): v is FileStamp {
+  const s = v as FileStamp;
+  return typeof v === 'object' && v !== null && typeof s.size === 'number' && typeof s.mtimeMs === 'number' && typeof s.ctimeMs === 'number' && typeof s.ino === 'number';
+}
+
+function isSummary(v: unknown): v is RecordSummary {
+  const s = v as RecordSummary;
+  if (typeof v !== 'object' || v === null || (s.kind !== 'ok' && s.kind !== 'broken')) return false;
+  if (s.kind === 'ok') return typeof s.id === 'string' && typeof s.title === 'string' && typeof s.severity === 'number' && typeof s.status === 'string' && typeof s.declaredAt === 'string';
+  return typeof s.reason === 'string' && Array.isArray(s.problems);
+}
+
+/**
+ * Reads the cache of `folder`; undefined when there is none or it cannot be trusted as a whole
+ * (not JSON, another format, written for another folder, an entry of the wrong shape).
+ */
+export async function readSummaryCache(cacheFile: string, folder: string): Promise<LoadedCache | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(cacheFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let data: CacheFile;
+  try {
+    data = JSON.parse(text) as CacheFile;
+  } catch {
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null || data.format !== SUMMARY_CACHE_FORMAT || data.rules !== rules() || data.folder !== path.resolve(folder)) return undefined;
+  if (typeof data.writtenAt !== 'number' || typeof data.entries !== 'object' || data.entries === null) return undefined;
+  const entries = new Map<string, CachedSummary>();
+  let checked = 0;
+  for (const [name, entry] of Object.entries(data.entries)) {
+    // Thousands of entries: let the event loop breathe between slices.
+    if (++checked % CHECK_SLICE === 0) await new Promise((r) => setImmediate(r));
+    if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || !isSummary(entry.summary)) return undefined;
+    // A name that is not a plain record file name is not something this code wrote.
+    if (name.includes('/') || name.includes('\\') || !/\.ya?ml$/i.test(name)) return undefined;
+    entries.set(name, { stamp: entry.stamp, hash: entry.hash, summary: { ...entry.summary, file: path.join(folder, name) } });
+  }
+  return { entries, writtenAt: data.writtenAt };
+}
+
+/** Whether a cached entry may be trusted for a file with this stamp without reading it. */
+export function trustByStamp(entry: CachedSummary, stamp: FileStamp, writtenAt: number): boolean {
+  return sameStamp(entry.stamp, stamp) && stamp.mtimeMs < writtenAt - RACY_WINDOW_MS && stamp.ctimeMs < writtenAt - RACY_WINDOW_MS;
+}
+
+/** Writes the cache atomically (temp file, then rename); a failure leaves no cache rather than a bad one. */
+export async function writeSummaryCache(cacheFile: string, folder: string, entries: Map<string, CachedSummary>): Promise<void> {
+  const data: CacheFile = { format: SUMMARY_CACHE_FORMAT, rules: rules(), folder: path.resolve(folder), writtenAt: Date.now(), entries: {} };
+  for (const [name, entry] of entries) {
+    // The file's path is implied by the folder; the cache stays valid if the folder is the same.
+    const { file: _file, ...summary } = entry.summary;
+    data.entries[name] = { stamp: entry.stamp, hash: entry.hash, summary: summary as RecordSummary };
+  }
+  const temp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(cacheFile), { recursive: true });
+    await fs.writeFile(temp, JSON.stringify(data));
+    await fs.rename(temp, cacheFile);
+  } catch {
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    await fs.rm(cacheFile, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The git directory of the repository holding `dir`, found without running git: a `.git`
+ * directory, or a `.git` file (worktrees, submodules) naming it. Undefined outside a repository.
+ */
+export function findGitDir(dir: string): string | undefined {
+  let current = path.resolve(dir);
+  for (;;) {
+    const dotGit = path.join(current, '.git');
+    try {
+      const st = statSync(dotGit);
+      if (st.isDirectory()) return dotGit;
+      if (st.isFile()) {
+        const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, 'utf8'));
+        if (m) return path.resolve(current, m[1]!);
+      }
+    } catch {
+      // not here; look further up
+    }
+    const parent = path.dirname(current);
+    if (parent === current) return undefined;
+    current = parent;
+  }
+}
+
+/** Where the summaries of a records folder are cached inside a git dir (never committed). */
+export function cacheFileInGitDir(gitDir: string, folder: string): string {
+  return path.join(gitDir, 'incident-room', `summaries-${createHash('sha1').update(path.resolve(folder)).digest('hex').slice(0, 12)}.json`);
+}

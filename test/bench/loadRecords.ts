@@ -1,0 +1,239 @@
+// What years of records cost: generated records (generateRecords.ts), loaded the way the tree,
+// the status bar and the command line load them, side by side in one run with the two floors
+// nothing can beat: reading the files' bytes, and a bare `yaml` parse of the same files.
+// Median of the runs with min and max; numbers only, no asserts (machines differ).
+//
+//   node out/test/bench/loadRecords.js <count> [runs]     (after `node esbuild.mjs && node esbuild.mjs --tests`)
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseDocument } from 'yaml';
+import * as cadence from '../../src/model/cadence';
+import type { Incident } from '../../src/model/record';
+import * as storeModule from '../../src/store/incidentStore';
+import { generateRecords } from './generateRecords';
+
+const COUNT = Number(process.argv[2]) || 1000;
+const RUNS = Math.max(1, Number(process.argv[3]) || 5);
+const OPEN = 20;
+const ROOT = path.join(tmpdir(), `incident-room-bench-${COUNT}`);
+const FOLDER = path.join(ROOT, '.incidents');
+// Where the editor and the command line keep it: inside the repository's git dir.
+const CACHE = path.join(ROOT, '.git', 'incident-room', `summaries-${createHash('sha1').update(path.resolve(FOLDER)).digest('hex').slice(0, 12)}.json`);
+const CLI = path.resolve('dist/cli.js');
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function stats(values: number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
+}
+
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
+const line = (label: string, s: Stats) => console.log(`${label.padEnd(46)} ${fmt(s.median).padStart(10)}   (min ${fmt(s.min)}, max ${fmt(s.max)})`);
+
+/** Wall time of `fn` and the longest event-loop block while it ran. */
+async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; blockMs: number }> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  const t0 = performance.now();
+  await fn();
+  const ms = performance.now() - t0;
+  h.disable();
+  // The histogram counts the delay beyond its resolution; add it back for the whole block.
+  return { ms, blockMs: h.count > 0 ? h.max / 1e6 : 0 };
+}
+
+async function repeat(runs: number, setup: () => Promise<void> | void, fn: () => Promise<unknown>): Promise<{ time: Stats; block: Stats }> {
+  const times: number[] = [];
+  const blocks: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await setup();
+    const r = await timed(fn);
+    times.push(r.ms);
+    blocks.push(r.blockMs);
+  }
+  return { time: stats(times), block: stats(blocks) };
+}
+
+function names(): string[] {
+  return readdirSync(FOLDER).filter((n) => /\.ya?ml$/.test(n)).sort();
+}
+
+async function readBytes(): Promise<number> {
+  let total = 0;
+  for (const n of names()) total += (await fs.readFile(path.join(FOLDER, n))).length;
+  return total;
+}
+
+async function bareParse(): Promise<void> {
+  for (const n of names()) parseDocument((await fs.readFile(path.join(FOLDER, n))).toString('utf8'));
+}
+
+type AnyStore = Omit<storeModule.IncidentStore, 'loadSummaries' | 'refreshFiles' | 'readRecord'> & {
+  readRecord(file: string): Promise<import('../../src/store/recordFile').LoadedRecord>;
+  loadSummaries?: () => Promise<unknown[]>;
+  refreshFiles?: (files: string[]) => Promise<unknown>;
+};
+
+function newStore(): AnyStore {
+  const Store = storeModule.IncidentStore as unknown as new (folder: string, opts?: { cacheFile?: string; offThread?: boolean }) => AnyStore;
+  // As the editor makes it: cold files are parsed in a worker thread.
+  return new Store(FOLDER, { cacheFile: CACHE, offThread: true });
+}
+
+/** What the tree and the status bar wait for: summaries when the store has them, every record parsed before. */
+async function load(store: AnyStore): Promise<number> {
+  if (store.loadSummaries) return (await store.loadSummaries()).length;
+  return (await store.loadAll()).length;
+}
+
+async function touch(files: string[], round: number): Promise<void> {
+  for (const f of files) {
+    const text = await fs.readFile(f, 'utf8');
+    await fs.writeFile(f, `${text.replace(/\n# touched \d+\n$/, '\n')}# touched ${round}\n`);
+  }
+}
+
+function runCli(args: string[]): Promise<number> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('close', () => resolve(performance.now() - t0));
+  });
+}
+
+async function cliStats(args: string[], runs: number): Promise<Stats> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) out.push(await runCli(args));
+  return stats(out);
+}
+
+/** The status bar's tick with the records in memory: the way it is done now, or over precomputed deadlines when the model offers them. */
+function tickCost(incidents: Incident[]): Stats {
+  const now = Date.parse('2026-11-27T12:30:00Z');
+  const precompute = (cadence as unknown as { updateDeadlines?: (i: Incident[], now: number) => unknown }).updateDeadlines;
+  const urgentOf = (cadence as unknown as { mostUrgentDeadline?: (d: unknown, now: number, near: number) => unknown }).mostUrgentDeadline;
+  const times: number[] = [];
+  let sink = 0;
+  if (precompute && urgentOf) {
+    const deadlines = precompute(incidents.filter((i) => i.status !== 'closed'), now);
+    for (let t = 0; t < 200; t++) {
+      const t0 = performance.now();
+      sink += urgentOf(deadlines, now + t * 1000, 15) ? 1 : 0;
+      times.push(performance.now() - t0);
+    }
+  } else {
+    const entries = incidents.map((incident) => ({ record: { kind: 'ok' as const, incident } }));
+    for (let t = 0; t < 200; t++) {
+      const t0 = performance.now();
+      const list = entries.filter((e) => e.record.kind === 'ok').map((e) => ({ ...e, incident: e.record.incident })).map((e) => e.incident);
+      const { urgent, openCount } = cadence.mostUrgent(list, now + t * 1000, 15);
+      if (urgent) sink += cadence.countdownLabel(urgent.incident, urgent.next, openCount, 'Europe/Lisbon').length;
+      times.push(performance.now() - t0);
+    }
+  }
+  if (sink < 0) console.log(sink);
+  return stats(times.slice(1));
+}
+
+/**
+ * The git processes the fix-branch facts start once the tree is ready, through the shared
+ * runner: only open incidents with a linked branch are asked about (what the editor does).
+ */
+async function gitFacts(incidents: Incident[]): Promise<void> {
+  let runner: typeof import('../../src/git/runner');
+  try {
+    runner = require('../../src/git/runner') as typeof import('../../src/git/runner');
+  } catch {
+    console.log('git processes for fix-branch facts               (no shared runner in this version)');
+    return;
+  }
+  const { fixBranchStatus } = require('../../src/git/fixBranch') as typeof import('../../src/git/fixBranch');
+  const asked = incidents.filter((i) => i.status !== 'closed' && i.fix);
+  const before = runner.gitRunnerCounts();
+  const t0 = performance.now();
+  await Promise.all(asked.map((i) => fixBranchStatus(ROOT, i.fix!, { imEmails: ['ana@example.com'] }).catch(() => undefined)));
+  const after = runner.gitRunnerCounts();
+  console.log(`${'git processes for fix-branch facts'.padEnd(46)} ${String(after.started - before.started).padStart(7)}      (${asked.length} incidents asked about, at most ${after.peak} at once, ${fmt(performance.now() - t0)})`);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(FOLDER) || names().length !== COUNT) {
+    rmSync(ROOT, { recursive: true, force: true });
+    generateRecords(FOLDER, COUNT, OPEN);
+    execFileSync('git', ['init', '-q', '-b', 'main', ROOT]);
+    execFileSync('git', ['-C', ROOT, '-c', 'user.email=b@example.com', '-c', 'user.name=Bench', 'commit', '-q', '--allow-empty', '-m', 'base']);
+  }
+  const files = names().map((n) => path.join(FOLDER, n));
+  // A cold parse of 10,000 records takes minutes on a small machine: once is enough there.
+  const coldRuns = COUNT >= 10_000 ? 1 : RUNS;
+  console.log(`\n== ${COUNT} records (${OPEN} open), ${RUNS} runs (${coldRuns} for cold parses), ${process.version} ==`);
+  // WARM_ONLY=1 leaves out the cold parses (minutes at 10,000), e.g. to re-measure the rest.
+  const warmOnly = process.env.WARM_ONLY === '1';
+  const bytes = await repeat(RUNS, () => undefined, readBytes);
+  line('read every file\'s bytes', bytes.time);
+  if (!warmOnly) {
+    const bare = await repeat(coldRuns, () => undefined, bareParse);
+    line('bare yaml parseDocument of every file', bare.time);
+    line('  longest event-loop block', bare.block);
+    const cold = await repeat(coldRuns, () => rmSync(CACHE, { force: true }), () => load(newStore()));
+    line('cold: data for the tree ready', cold.time);
+    line('  longest event-loop block', cold.block);
+  }
+  const warm = await repeat(RUNS, () => undefined, () => load(newStore()));
+  line('warm (files unchanged): data for the tree ready', warm.time);
+  line('  longest event-loop block', warm.block);
+
+  const store = newStore();
+  await load(store);
+  let round = 0;
+  const reload = (changed: string[]) => (store.refreshFiles ? store.refreshFiles(changed) : store.loadAll());
+  const one = await repeat(RUNS, () => touch([files[Math.floor(files.length / 2)]!], ++round), () => reload([files[Math.floor(files.length / 2)]!]));
+  line('one file touched: reloaded', one.time);
+  line('  longest event-loop block', one.block);
+  const burstFiles = files.slice(0, Math.min(500, files.length));
+  if (!warmOnly) {
+    const burst = await repeat(Math.min(RUNS, 3), () => touch(burstFiles, ++round), () => reload(burstFiles));
+    line(`${burstFiles.length}-file burst: reloaded`, burst.time);
+    line('  longest event-loop block', burst.block);
+  }
+  // Put the files back, so the next run starts from the generated records.
+  for (const f of files.slice(0, Math.min(500, files.length)).concat(files[Math.floor(files.length / 2)]!)) {
+    const text = await fs.readFile(f, 'utf8');
+    writeFileSync(f, text.replace(/# touched \d+\n$/, ''));
+  }
+
+  (globalThis as { gc?: () => void }).gc?.();
+  console.log(`${'RSS after loading'.padEnd(46)} ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(7)} MB   (heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB)`);
+
+  // The open incidents in full (and, before summaries existed, every record: that is what the tick walked).
+  const store2 = newStore();
+  const open = store2.loadSummaries
+    ? (await Promise.all((await store2.loadSummaries()).filter((x) => (x as { status?: string }).status !== undefined && (x as { status?: string }).status !== 'closed').map((x) => store2.readRecord((x as { file: string }).file)))).flatMap((r) => (r.kind === 'ok' ? [r.incident] : []))
+    : (await store2.loadAll()).flatMap((r) => (r.kind === 'ok' ? [r.incident] : []));
+  line(`status-bar tick (${open.filter((i) => i.status !== 'closed').length} open of ${open.length})`, tickCost(open));
+  await gitFacts(open);
+
+  if (existsSync(CLI)) {
+    const cliRuns = COUNT >= 10_000 ? Math.min(RUNS, 3) : RUNS;
+    const readAll = `const fs=require('fs'),p=require('path');const d=${JSON.stringify(FOLDER)};let n=0;for(const f of fs.readdirSync(d))n+=fs.readFileSync(p.join(d,f)).length;`;
+    line('node -e reading the files', await cliStats(['-e', readAll], cliRuns));
+    line('incident-room status (warm cache)', await cliStats([CLI, 'status', FOLDER], cliRuns));
+    line('incident-room validate', await cliStats([CLI, 'validate', FOLDER], cliRuns));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

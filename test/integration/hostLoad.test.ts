@@ -1,0 +1,59 @@
+// A measurement, not a check: how long the real extension host takes from switching the records
+// folder to a folder of N generated records until the tree's data is ready, cold (no cache) and
+// warm (cache written), with the longest event-loop block meanwhile. Runs only when asked:
+//   INCIDENT_ROOM_BENCH_RECORDS=1000 node out/test/tools/runIntegrationInCodeServer.js --grep "host load"
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { IncidentRoomApi } from '../../src/extension';
+import { generateRecords } from '../bench/generateRecords';
+import { activateExtension, waitFor, workspaceRoot } from './helpers';
+
+const COUNT = Number(process.env.INCIDENT_ROOM_BENCH_RECORDS) || 0;
+const OPEN = 20;
+
+describe('host load (measurement)', function () {
+  this.timeout(3_600_000);
+  let api: IncidentRoomApi;
+  const folderName = '.bench-incidents';
+  const setFolder = (value: string | undefined) => vscode.workspace.getConfiguration('incidentRoom').update('recordsFolder', value, vscode.ConfigurationTarget.Workspace);
+
+  before(async function () {
+    if (!COUNT) this.skip();
+    api = await activateExtension();
+    generateRecords(path.join(workspaceRoot(), folderName), COUNT, OPEN);
+  });
+
+  after(async () => {
+    if (!COUNT) return;
+    await setFolder(undefined);
+    fs.rmSync(path.join(workspaceRoot(), folderName), { recursive: true, force: true });
+  });
+
+  const ready = () => {
+    const roots = api.tree.rootNodes();
+    const open = roots.filter((n) => n.kind === 'incident').length;
+    const closed = roots.find((n) => n.kind === 'closedGroup');
+    return open === OPEN && closed?.kind === 'closedGroup' && closed.count === COUNT - OPEN && api.tree.getChildren(closed).length > 0;
+  };
+
+  async function measure(label: string): Promise<void> {
+    await setFolder(undefined);
+    await waitFor('the fixture records back', () => !ready(), 60_000);
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
+    const t0 = performance.now();
+    await setFolder(folderName);
+    await waitFor('the tree of generated records', () => ready(), 3_000_000);
+    const ms = performance.now() - t0;
+    h.disable();
+    console.log(`host load ${COUNT} records, ${label}: tree ready in ${ms.toFixed(0)} ms, longest event-loop block ${(h.max / 1e6).toFixed(0)} ms, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+  }
+
+  it('cold, then warm', async () => {
+    await measure('cold (no cache)');
+    await measure('warm (cache, files unchanged)');
+    await measure('warm again');
+  });
+});

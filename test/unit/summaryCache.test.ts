@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { instantOf, isTimestamp } from '../../src/model/time';
+import { IncidentStore } from '../../src/store/incidentStore';
+import { parseRecord } from '../../src/store/recordFile';
+import { cacheFileInGitDir, findGitDir, summarize, type RecordSummary } from '../../src/store/summaryCache';
+import { recordText } from '../bench/generateRecords';
+import { DateTime } from 'luxon';
+
+const COUNT = 24;
+const OPEN = 3;
+const HOUR_AGO = new Date(Date.now() - 3_600_000);
+
+describe('Record summaries and their cache', () => {
+  let dir: string;
+  let folder: string;
+  let cacheFile: string;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-summaries-'));
+    folder = path.join(dir, '.incidents');
+    cacheFile = path.join(dir, 'cache', 'summaries.json');
+    fs.mkdirSync(folder);
+    for (let i = 0; i < COUNT; i++) {
+      const { name, text } = recordText(i, COUNT, OPEN);
+      fs.writeFileSync(path.join(folder, name), text);
+    }
+    // Files older than the cache are trusted by their stamp; fresh ones are checked by content.
+    for (const name of fs.readdirSync(folder)) fs.utimesSync(path.join(folder, name), HOUR_AGO, HOUR_AGO);
+  });
+
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** What a full parse of every file says, summarised: the truth the cache must agree with. */
+  function truth(): RecordSummary[] {
+    return fs
+      .readdirSync(folder)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()
+      .map((n) => summarize(parseRecord(path.join(folder, n), fs.readFileSync(path.join(folder, n)))));
+  }
+
+  function strip(list: readonly RecordSummary[]): unknown[] {
+    // idLine comes from the parsed document; the rest must match field for field.
+    return list.map(({ idLine: _l, ...rest }) => rest);
+  }
+
+  async function load(opts: { offThread?: boolean } = {}): Promise<{ summaries: RecordSummary[]; parsed: number }> {
+    let parsed = 0;
+    const store = new IncidentStore(folder, { cacheFile, ...opts });
+    const summaries = await store.loadSummaries({ onProgress: (p) => (parsed = p.done) });
+    return { summaries, parsed };
+  }
+
+  it('summarises every record as a full parse does, then a warm start parses nothing', async () => {
+    const cold = await load();
+    assert.equal(cold.parsed, COUNT);
+    assert.deepEqual(strip(cold.summaries), strip(truth()));
+    assert.equal(cold.summaries.filter((s) => s.status !== 'closed').length, OPEN);
+    assert.ok(fs.existsSync(cacheFile));
+    const warm = await load();
+    assert.equal(warm.parsed, 0);
+    assert.deepEqual(warm.summaries, cold.summaries);
+  });
+
+  it('parses in a worker thread the same way it parses on the main thread', async () => {
+    const inWorker = await load({ offThread: true });
+    fs.rmSync(cacheFile);
+    const inline = await load();
+    assert.deepEqual(inWorker.summaries, inline.summaries);
+    assert.equal(inWorker.parsed, COUNT);
+  });
+
+  for (const [what, corrupt] of [
+    ['not JSON', (text: string) => text.slice(0, text.length / 2)],
+    ['another format', (text: string) => text.replace('incident-room-summaries/1', 'incident-room-summaries/0')],
+    ['made by other rules (another schema)', (text: string) => text.replace(/"rules":"[^"]*"/, '"rules":"0:feedface"')],
+    ['written for another folder', (text: string) => text.replace(JSON.stringify(path.resolve(folder)), JSON.stringify('/elsewhere/.incidents'))],
+    ['an entry of the wrong shape', (text: string) => text.replace(/"severity":\d/, '"severity":"high"')],
+    ['an entry naming a path outside the folder', (text: string) => text.replace(/"([^"/]+\.yaml)":/, '"../$1":')],
+  ] as const) {
+    it(`discards a cache that is ${what} and rebuilds it from the files`, async () => {
+      await load();
+      // Lie in the cache about one record, then damage the cache: the lie must not survive.
+      const text = fs.readFileSync(cacheFile, 'utf8').replace(/"title":"[^"]*"/, '"title":"A lie"');
+      const damaged = corrupt(text);
+      assert.notEqual(damaged, text, 'the damage must change the cache');
+      fs.writeFileSync(cacheFile, damaged);
+      const again = await load();
+      assert.equal(again.parsed, COUNT);
+      assert.deepEqual(strip(again.summaries), strip(truth()));
+      assert.ok(!again.summaries.some((s) => s.title === 'A lie'));
+      // The rebuilt cache is whole again: the next start parses nothing.
+      assert.equal((await load()).parsed, 0);
+    });
+  }
+
+  it('sees an edit that keeps the size and the mtime, and re-reads only that file', async () => {
+    await load();
+    const name = fs.readdirSync(folder).sort()[5]!;
+    const file = path.join(folder, name);
+    const text = fs.readFileSync(file, 'utf8');
+    const edited = text.replace(/^title: (.)/m, (_m, c: string) => `title: ${c === 'X' ? 'Y' : 'X'}`);
+    assert.equal(edited.length, text.length);
+    fs.writeFileSync(file, edited);
+    fs.utimesSync(file, HOUR_AGO, HOUR_AGO);
+    const again = await load();
+    assert.equal(again.parsed, 1);
+    assert.deepEqual(strip(again.summaries), strip(truth()));
+  });
+
+  it('checks by content a file changed within the file system\'s timestamp granularity', async () => {
+    // Fresh files (mtime now) are as new as the cache: their stamp alone is not trusted.
+    for (const n of fs.readdirSync(folder)) fs.utimesSync(path.join(folder, n), new Date(), new Date());
+    await load();
+    const warm = await load();
+    assert.equal(warm.parsed, 0, 'unchanged content is not parsed again');
+  });
+
+  it('refreshFiles re-reads only the files it names, and drops the ones that are gone', async () => {
+    const store = new IncidentStore(folder, { cacheFile });
+    await store.loadSummaries();
+    const names = fs.readdirSync(folder).sort();
+    const [first, second, third] = names.map((n) => path.join(folder, n));
+    fs.writeFileSync(first!, fs.readFileSync(first!, 'utf8').replace(/^title: .*$/m, 'title: First changed'));
+    fs.writeFileSync(second!, fs.readFileSync(second!, 'utf8').replace(/^title: .*$/m, 'title: Second changed'));
+    fs.rmSync(third!);
+    const after = await store.refreshFiles([first!, third!]);
+    assert.equal(after.find((s) => s.file === first)?.title, 'First changed');
+    assert.notEqual(after.find((s) => s.file === second)?.title, 'Second changed', 'a file no event named is not read');
+    assert.equal(after.find((s) => s.file === third), undefined);
+    assert.equal(after.length, COUNT - 1);
+    await store.flushCache();
+    // The next start sees the second file's change too: the cache never hides the files.
+    assert.equal((await load()).summaries.find((s) => s.file === second)?.title, 'Second changed');
+  });
+
+  it('marks every record sharing an id as broken, pointing at the other file\'s id line', async () => {
+    const [a, b] = fs.readdirSync(folder).sort();
+    const id = /^id: "(.*)"$/m.exec(fs.readFileSync(path.join(folder, a!), 'utf8'))![1]!;
+    fs.writeFileSync(path.join(folder, b!), fs.readFileSync(path.join(folder, b!), 'utf8').replace(/^id: .*$/m, `id: "${id}"`));
+    const { summaries } = await load();
+    const dup = summaries.filter((s) => s.reason === 'duplicate-id');
+    assert.equal(dup.length, 2);
+    assert.match(dup[0]!.problems![0]!.message, new RegExp(`also used by ${b!.replace(/\./g, '\\.')}:3`));
+  });
+
+  it('keeps a broken record broken in the cache, with its problems', async () => {
+    const name = fs.readdirSync(folder).sort()[2]!;
+    fs.writeFileSync(path.join(folder, name), 'schema: incident-room/v1\nid: "x"\ntitle: [unclosed\n');
+    await load();
+    const warm = await load();
+    const broken = warm.summaries.find((s) => s.file === path.join(folder, name))!;
+    assert.equal(broken.kind, 'broken');
+    assert.equal(broken.reason, 'parse');
+    assert.ok(broken.problems!.length > 0);
+    assert.equal(warm.parsed, 0);
+  });
+
+  it('finds the git dir without running git, also through a .git file', () => {
+    fs.mkdirSync(path.join(dir, '.git'));
+    assert.equal(findGitDir(folder), path.join(dir, '.git'));
+    const linked = path.join(dir, 'wt');
+    fs.mkdirSync(linked);
+    fs.writeFileSync(path.join(linked, '.git'), `gitdir: ${path.join(dir, '.git', 'worktrees', 'wt')}\n`);
+    assert.equal(findGitDir(path.join(linked, 'sub')), path.join(dir, '.git', 'worktrees', 'wt'));
+    assert.match(cacheFileInGitDir(path.join(dir, '.git'), folder), /\.git[/\\]incident-room[/\\]summaries-[0-9a-f]{12}\.json$/);
+  });
+
+  it('reads timestamps as luxon does, without luxon for the everyday ones', () => {
+    const samples = [
+      '2026-11-27T14:05:00+01:00', '2026-11-27T14:05+01:00', '2026-11-27T14:05:00.250Z', '2024-02-29T23:59:59-05:30',
+      '2023-02-29T10:00:00Z', '2026-04-31T10:00:00Z', '2026-13-01T10:00:00Z', '2026-11-27T24:00:00Z', '2026-11-27T14:60:00Z',
+      '2026-11-27T14:05:60Z', '2026-11-27T14:05:00+14:00', '2026-11-27T14:05:00+15:00', '2026-11-27T14:05:00+01:60', '2026-11-27T14:05:00',
+    ];
+    for (let k = 0; k < 300; k++) {
+      const ms = Date.UTC(2000 + (k % 40), k % 12, 1 + (k % 31), k % 24, (k * 7) % 60, (k * 13) % 60);
+      const off = ((k % 29) - 14) * 60 + (k % 2) * 30;
+      const local = new Date(ms + off * 60_000).toISOString().slice(0, 19);
+      const sign = off < 0 ? '-' : '+';
+      const abs = Math.abs(off);
+      samples.push(`${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`);
+    }
+    for (const s of samples) {
+      const dt = DateTime.fromISO(s, { setZone: true });
+      const luxonValid = /(Z|[+-]\d{2}:\d{2})$/.test(s) && dt.isValid;
+      assert.equal(isTimestamp(s), luxonValid, s);
+      if (luxonValid) assert.equal(instantOf(s), dt.toMillis(), s);
+    }
+  });
+});
