@@ -145,3 +145,60 @@ describe('The close gate in the extension host', function () {
     assert.ok(closed.timeline.some((t) => t.kind === 'closed'));
   });
 });
+
+describe('Test-plan commands in the extension host', function () {
+  this.timeout(120_000);
+  const SOURCE = '2026-11-26-checkout-5xx';
+  const COPY = '2026-11-27-plan-commands';
+  let api: IncidentRoomApi;
+  const file = () => path.join(workspaceRoot(), '.incidents', `${COPY}.yaml`);
+  const onDisk = async () => {
+    const loaded = parseRecord(file(), await fs.readFile(file()));
+    assert.equal(loaded.kind, 'ok');
+    return (loaded as Extract<typeof loaded, { kind: 'ok' }>).incident;
+  };
+  const setActor = (id: string | undefined) => vscode.workspace.getConfiguration('incidentRoom').update('actor', id, vscode.ConfigurationTarget.Workspace);
+
+  before(async () => {
+    api = await activateExtension();
+    const text = await fs.readFile(path.join(workspaceRoot(), '.incidents', `${SOURCE}.yaml`), 'utf8');
+    await fs.writeFile(file(), text.replace(`id: "${SOURCE}"`, `id: "${COPY}"`));
+    await api.model.reload();
+    await waitFor('the copied incident', () => api.model.findIncident(COPY));
+  });
+
+  after(async () => {
+    await setActor(undefined);
+    await fs.rm(file(), { force: true });
+    await api.model.reload();
+  });
+
+  it('Unlink Automated Test and Remove Test Plan Item change the record and the timeline', async () => {
+    await setActor('ana');
+    const before = await onDisk();
+    const item = before.test_plan!.items.find((i) => (i.automated ?? []).length > 0)!;
+    const linked = item.automated![0]!;
+    await vscode.commands.executeCommand(COMMANDS.unlinkAutomatedTest, { incident: COPY, item: item.id, test: linked });
+    let now = await onDisk();
+    assert.equal(now.test_plan!.items.find((i) => i.id === item.id)!.automated!.length, item.automated!.length - 1);
+    assert.equal(now.timeline.at(-1)?.kind, 'test-unlinked');
+    await vscode.commands.executeCommand(COMMANDS.removePlanItem, { incident: COPY, item: item.id });
+    now = await onDisk();
+    assert.ok(!now.test_plan!.items.some((i) => i.id === item.id));
+    assert.equal(now.timeline.at(-1)?.kind, 'plan-item-removed');
+  });
+
+  it('No Automated Test Possible: recorded by the IM, signed by the IM and the SME with their git identity, shown in the verdict', async () => {
+    await setActor('ana');
+    await vscode.commands.executeCommand(COMMANDS.recordNoAutomatedTest, { incident: COPY, reason: 'restored the database from a snapshot' });
+    await vscode.commands.executeCommand(COMMANDS.signNoAutomatedTest, { incident: COPY, confirmed: true });
+    await setActor('bruno');
+    await vscode.commands.executeCommand(COMMANDS.signNoAutomatedTest, { incident: COPY, confirmed: true });
+    const waiver = (await onDisk()).test_plan?.no_automated_test;
+    assert.equal(waiver?.reason, 'restored the database from a snapshot');
+    assert.deepEqual(waiver?.signoffs?.map((s) => [s.person, s.role, typeof s.git_email]), [['ana', 'incident_manager', 'string'], ['bruno', 'sme', 'string']]);
+    const entry = api.model.findIncident(COPY)!;
+    const verdict = await api.testing.verdict(entry);
+    assert.equal(verdict.waiver?.reason, 'restored the database from a snapshot');
+  });
+});

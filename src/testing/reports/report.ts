@@ -13,16 +13,8 @@ export interface ParsedTest {
   message?: string;
   /** A failed hook or a file that failed to load: among the failures, never a linked test. */
   notATest?: boolean;
-  /**
-   * The report does not say which file the test is in (node:test's JUnit reporter writes no
-   * `file` attribute, nodejs/node#59422); `ref.file` is then "".
-   */
+  /** The runner did not say which file the test is in; `ref.file` is then "" and the test is found by its title path alone. */
   fileUnknown?: boolean;
-  /**
-   * The report gives the suite path only as titles joined by spaces (mocha's json reporter has
-   * `fullTitle` but no title path); `ref.title` is then [joined suite titles, test title].
-   */
-  suitesJoined?: boolean;
 }
 
 export interface ParsedReport {
@@ -72,9 +64,7 @@ export type TestLookup =
 
 function titleMatches(test: ParsedTest, ref: TestRef): boolean {
   const t = test.ref.title;
-  if (t.length === ref.title.length && t.every((part, i) => part === ref.title[i])) return true;
-  if (!test.suitesJoined || ref.title.length < 2 || t.length !== 2) return false;
-  return t[1] === ref.title[ref.title.length - 1] && t[0] === ref.title.slice(0, -1).join(' ');
+  return t.length === ref.title.length && t.every((part, i) => part === ref.title[i]);
 }
 
 function combined(tests: ParsedTest[]): ParsedOutcome {

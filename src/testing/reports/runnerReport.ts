@@ -48,6 +48,7 @@ export function readRunnerReport(path: string, expected: ExpectedReport): Parsed
     if (typeof t.durationMs === 'number') parsed.durationMs = t.durationMs;
     if (t.message) parsed.message = String(t.message);
     if (t.notATest) parsed.notATest = true;
+    if (!parsed.ref.file) parsed.fileUnknown = true;
     return parsed;
   });
   const report: ParsedReport = { format: RUNNER_REPORT_FORMAT, tests, sha256: createHash('sha256').update(text).digest('hex') };
