@@ -41,6 +41,14 @@ export const COMMANDS = {
   runLinkedTests: 'incidentRoom.runLinkedTests',
   closeIncident: 'incidentRoom.closeIncident',
   releaseWithoutTests: 'incidentRoom.releaseWithoutTests',
+  addTimelineNote: 'incidentRoom.addTimelineNote',
+  exportTimeline: 'incidentRoom.exportTimeline',
+  writePostMortem: 'incidentRoom.writePostMortem',
+  postMortemReady: 'incidentRoom.postMortemReady',
+  schedulePostMortemMeeting: 'incidentRoom.schedulePostMortemMeeting',
+  draftPostPostMortem: 'incidentRoom.draftPostPostMortem',
+  sendPostPostMortem: 'incidentRoom.sendPostPostMortem',
+  incidentReport: 'incidentRoom.incidentReport',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -48,6 +56,7 @@ export const CONTEXT = {
   hasIncidents: 'incidentRoom.hasIncidents',
   hasBrokenRecords: 'incidentRoom.hasBrokenRecords',
   customerDraftActive: 'incidentRoom.customerDraftActive',
+  postPostMortemDraftActive: 'incidentRoom.postPostMortemDraftActive',
 } as const;
 
 /** Settings under the `incidentRoom` section. */
@@ -64,6 +73,8 @@ export const SETTINGS = {
   publicLogPath: 'publicLogPath',
   testCommand: 'testCommand',
   testTimeoutSeconds: 'testTimeoutSeconds',
+  timelineOrder: 'timelineOrder',
+  postmortemFolder: 'postmortemFolder',
 } as const;
 
 export const STATUS_BAR_ITEM = 'incidentRoom.countdown';
