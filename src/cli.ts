@@ -6,6 +6,8 @@ import { incidentAgeMs, isOpen } from './model/lifecycle';
 import { compareTimestamps, formatDuration } from './model/time';
 import { IncidentStore } from './store/incidentStore';
 import { gateCommand } from './testing/gateCli';
+import { noteCommand } from './noteCli';
+import { reportCommand } from './reportCli';
 import type { LoadedRecord } from './store/recordFile';
 
 /** Where a command writes and which directory it works from; tests pass their own. */
@@ -29,6 +31,8 @@ Commands:
   status [folder] [--json]   List incidents: open first, then by level, then by declaration.
   gate <id> [--run] [--json]  Print the close gate's verdict (exit 0 only when the incident may close);
                              --run runs the linked tests first. See src/testing/gateCli.ts.
+  note <id> <text> [--at <time>] [--by <person>] [--kind <kind>]  Add a note to the incident's timeline (--help for more).
+  report [folder] [--since <date>] [--json]  Figures per level and month, updates, post-mortems, action items.
   help                       Show this help.`;
 
 function recordsFolder(args: string[], io: CliIo): string {
@@ -122,6 +126,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
   status: statusCommand,
   gate: gateCommand,
+  note: noteCommand,
+  report: reportCommand,
   help: helpCommand,
 };
 

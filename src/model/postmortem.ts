@@ -110,8 +110,8 @@ export function parseRegions(text: string): Segment[] {
   return out;
 }
 
-function renderSegments(segments: readonly Segment[]): string {
-  return segments.map((s) => (s.kind === 'text' ? s.lines.join('\n') : [s.begin, ...s.lines, s.end].join('\n'))).join('\n');
+function renderSegments(segments: readonly Segment[], eol = '\n'): string {
+  return segments.flatMap((s) => (s.kind === 'text' ? s.lines : [s.begin, ...s.lines, s.end])).join(eol);
 }
 
 export interface MergeResult {
@@ -153,13 +153,13 @@ export function mergePostMortem(existing: string | undefined, fresh: string): Me
     // After the nearest earlier region that is there; at the top when none is.
     let at = -1;
     for (let k = i - 1; k >= 0 && at < 0; k--) at = merged.findIndex((s) => s.kind === 'region' && s.id === freshRegions[k].id);
-    const insert: Segment[] = [{ kind: 'text', lines: [''] }, r];
-    if (at >= 0) merged.splice(at + 1, 0, ...insert);
+    if (at >= 0) merged.splice(at + 1, 0, { kind: 'text', lines: [''] }, r);
     else merged.splice(1, 0, r, { kind: 'text', lines: [''] });
     present.add(r.id);
     result.added.push(r.id);
   });
-  result.text = renderSegments(merged);
+  // A file kept with Windows line endings stays that way.
+  result.text = renderSegments(merged, existing.includes('\r\n') ? '\r\n' : '\n');
   return result;
 }
 
@@ -315,7 +315,7 @@ function updatesSection({ incident, people }: PostMortemSource, zone: string): s
     const t = timing[i];
     lines.push(`### ${when(c.at, zone)}: ${c.decision}${t?.late ? ` (late by ${formatDuration(t.at - t.due)})` : ''}`, '');
     if (c.decision_note) lines.push(`Decision: ${c.decision_note.trim()}`, '');
-    for (const w of c.workers) lines.push(`- ${name(people, w.person)}: found ${w.found.trim()}; next ${w.next.trim()}${w.needs_help ? ' (asked for help)' : ''}`);
+    for (const w of c.workers) lines.push(`- ${name(people, w.person)}. Found: ${w.found.trim()} Next: ${w.next.trim()}${w.needs_help ? ' (asked for help)' : ''}`);
     if (c.notable) lines.push(`- Notable: ${c.notable.trim()}`);
     if (c.customer_update?.sent_at) lines.push(`- Customer update sent ${when(c.customer_update.sent_at, zone)}${c.customer_update.by ? ` by ${name(people, c.customer_update.by)}` : ''}`);
     lines.push('');
@@ -413,7 +413,8 @@ export function generatedSections(source: PostMortemSource): { id: string; conte
 export function draftPostMortem(source: PostMortemSource): string {
   const parts = generatedSections(source).map((s) => region(s.id, s.content));
   for (const s of HUMAN_SECTIONS) {
-    parts.push(`## ${s.heading}\n\n<!-- ${s.prompt} -->\n${s.id === 'action-items' ? `\n${ACTION_ITEMS_HEADER}\n| --- | --- | --- | --- | --- |\n|  |  |  |  |  |\n` : ''}`);
+    const table = s.id === 'action-items' ? `\n\n${ACTION_ITEMS_HEADER}\n| --- | --- | --- | --- | --- |\n|  |  |  |  |  |` : '';
+    parts.push(`## ${s.heading}\n\n<!-- ${s.prompt} -->${table}`);
   }
   return `${parts.join('\n\n').trimEnd()}\n`;
 }
