@@ -40,7 +40,7 @@ export function draftPostPostMortem(incident: Incident, people: readonly Person[
   lines.push(`What happened: ${publicTitle(incident, facts, true)}`);
   lines.push('');
   const ended = incident.closed_at ? ` until ${utc(incident.closed_at)}` : '';
-  lines.push(`From ${utc(incident.declared_at)}${ended}, ${clean(incident.impact, facts).replace(/^\p{Lu}/u, (c) => c.toLowerCase())}`);
+  lines.push(`From ${utc(incident.declared_at)}${ended}, ${clean(incident.impact, facts).replace(/^\p{Lu}(?=\p{Ll})/u, (c) => c.toLowerCase())}`);
   lines.push('');
   lines.push('How we addressed it:');
   const addressed = notesOf(incident, ['mitigation', 'resolution']);

@@ -135,7 +135,7 @@ describe('cli: incident-room', () => {
     });
 
     it('commands come from one table another module can extend', async () => {
-      assert.deepEqual(Object.keys(COMMANDS).sort(), ['gate', 'help', 'status', 'validate']);
+      assert.deepEqual(Object.keys(COMMANDS).sort(), ['gate', 'help', 'note', 'report', 'status', 'validate']);
     });
   });
 
