@@ -7,6 +7,7 @@ import { declareIncident } from './declare';
 import { fixCommands } from './fix';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
 import { runbookCommands } from './runbook';
+import { storyCommands } from './story';
 import { testPlanCommands } from './testPlan';
 import { updateCommands } from './updates';
 
@@ -21,6 +22,7 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     ...fixCommands(parts),
     ...testPlanCommands(parts),
     ...closeCommands(parts),
+    ...storyCommands(parts),
     [COMMANDS.declare]: (args?) => declareIncident(parts, args),
     [COMMANDS.openRecord]: (target?) => openRecord(parts, target),
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),
