@@ -26,7 +26,7 @@ describe('cli: incident-room note and report', () => {
 
   it('note adds a note before the declaration with its kind, keeps the record\'s comments, and says so', async () => {
     const c = capture(dir);
-    const code = await main(['note', CHECKOUT, 'Deploy', '4711', 'went', 'out', '--at', '2026-11-26 13:30', '--by', 'dmitri', '--kind', 'other'], c.io);
+    const code = await main(['note', CHECKOUT, 'Deploy 4711 went out', '--at', '2026-11-26 13:30', '--by', 'dmitri', '--kind', 'other'], c.io);
     assert.equal(code, 0, c.err.join('\n'));
     assert.deepEqual(c.out, [`${CHECKOUT}: note added at 2026-11-26T13:30:00+01:00 by dmitri`]);
     const text = fs.readFileSync(path.join(folder, `${CHECKOUT}.yaml`), 'utf8');
@@ -50,7 +50,7 @@ describe('cli: incident-room note and report', () => {
     assert.match(kind.err.join('\n'), /--kind must be one of detection, mitigation, resolution, decision, other/);
     const missing = capture(dir);
     assert.equal(await main(['note', 'nope', 'x', '--by', 'ana'], missing.io), 2);
-    assert.match(missing.err.join('\n'), /No incident with id "nope"/);
+    assert.match(missing.err.join('\n'), /no incident with id "nope"/);
     const bad = capture(dir);
     assert.equal(await main(['note', CHECKOUT, 'x', '--colour', 'red'], bad.io), 2);
   });
