@@ -3,14 +3,14 @@
 // re-run replaces only regions nobody edited; every word outside them, and every region someone
 // edited by hand, is kept exactly.
 import { createHash } from 'node:crypto';
-import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
+import { timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import { LEVEL_TABLE } from './levels';
 import { privateFacts, scrubContacts } from './customerText';
 import { personLabel } from './people';
 import type { Incident, Person, PersonId } from './record';
 import { workerTimes } from './staffing';
 import { formatDuration, instantOf, toTimestamp } from './time';
-import { isNote, levelHistory, milestones, storyZone, tableCell, timelineTable, zonedTime, type Milestones } from './timelineNotes';
+import { levelHistory, milestones, storyZone, tableCell, timelineTable, zonedTime, type Milestones } from './timelineNotes';
 import { planStatus } from './testPlan';
 
 export const DEFAULT_POSTMORTEM_FOLDER = 'postmortems';
@@ -187,7 +187,7 @@ function summarySection({ incident, people }: PostMortemSource, zone: string): s
     `| Status | ${incident.status} |`,
     `| Declared | ${when(incident.declared_at, zone)} |`,
     `| Closed | ${incident.closed_at ? when(incident.closed_at, zone) : 'not yet'} |`,
-    `| Open for | ${formatDuration(endOf(incident, m) - m.declared)} |`,
+    `| Open for | ${m.closed !== undefined ? formatDuration(m.closed - m.declared) : 'still open'} |`,
     `| Incident Manager | ${tableCell(name(people, incident.roles.incident_manager))} |`,
   ];
   if (incident.public_title) rows.push(`| Public title | ${tableCell(incident.public_title)} |`);
@@ -440,13 +440,4 @@ export function recordPostMortemWritten(incident: Incident, file: string, ctx: A
     { op: 'set', path: ['postmortem', 'written_by'], value: ctx.actor },
     entry,
   ];
-}
-
-export function assertAddressed(incident: Incident): void {
-  if (incident.status === 'active') throw new RuleViolation(RULE_POSTMORTEM, `${QUOTE_POSTMORTEM} This incident is still active: close it (or release its fix) first.`);
-}
-
-/** How many timeline notes there are; the draft's phases need detection, mitigation and resolution notes. */
-export function noteCount(incident: Incident): number {
-  return incident.timeline.filter(isNote).length;
 }
