@@ -113,3 +113,65 @@ describe('The story and the post-mortem in the extension host', () => {
     assert.match(markdown, /^# Incident report/);
   });
 });
+
+describe('After close in the extension host: the meeting and the post-post-mortem', () => {
+  const CLOSED = '2026-11-25-webhooks';
+  let api: IncidentRoomApi;
+  let closedFile: string;
+  let publicLog: string | undefined;
+  const logFile = () => path.join(workspaceRoot(), 'INCIDENT-LOG.md');
+  const config = () => vscode.workspace.getConfiguration('incidentRoom');
+
+  before(async () => {
+    api = await activateExtension();
+    publicLog = await fs.readFile(logFile(), 'utf8').catch(() => undefined);
+    const source = await fs.readFile(path.join(workspaceRoot(), '.incidents', `${ID}.yaml`), 'utf8');
+    closedFile = path.join(workspaceRoot(), '.incidents', `${CLOSED}.yaml`);
+    await fs.writeFile(
+      closedFile,
+      source
+        .replace(`id: "${ID}"`, `id: "${CLOSED}"`)
+        .replace('title: Checkout returns 500 for EU customers', 'title: Webhooks dropped by queue-7 for ACME Retail')
+        .replace('status: active', 'status: closed\nclosed_at: "2026-11-25T11:00:00Z"\npublic_title: Payment notifications delayed'),
+    );
+    await config().update('actor', 'carla', vscode.ConfigurationTarget.Workspace);
+    await api.model.reload();
+    await waitFor('the closed incident', () => api.model.findIncident(CLOSED));
+  });
+
+  after(async () => {
+    await config().update('actor', undefined, vscode.ConfigurationTarget.Workspace);
+    await fs.rm(closedFile, { force: true });
+    await fs.rm(path.join(workspaceRoot(), 'postmortems'), { recursive: true, force: true });
+    if (publicLog === undefined) await fs.rm(logFile(), { force: true });
+    else await fs.writeFile(logFile(), publicLog);
+    await api.model.reload();
+  });
+
+  it('schedules the review inside everyone\'s waking hours, writes the invitation and records the meeting', async () => {
+    const result = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.schedulePostMortemMeeting, { incident: CLOSED, slot: 0, from: '2026-11-30T06:00:00Z' });
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    const detail = (result as unknown as { detail: { file: string; ics: string } }).detail;
+    assert.equal(detail.file, path.join(workspaceRoot(), 'postmortems', `${CLOSED}.ics`));
+    const ics = await fs.readFile(detail.file, 'utf8');
+    // Lisbon, Berlin, Warsaw and New York awake at once on Monday: 12:00 UTC is 07:00 in New York.
+    assert.match(ics, /DTSTART:20261130T120000Z/);
+    assert.match(ics, /ROLE=REQ-PARTICIPANT[^\n]*\n? ?[^\n]*erin@example\.com/i);
+    const meeting = (result as { incident: { postmortem?: { meeting?: { required: string[]; file?: string } } } }).incident.postmortem?.meeting;
+    assert.deepEqual(meeting?.required, ['erin', 'carla']);
+    assert.equal(meeting?.file, `postmortems/${CLOSED}.ics`);
+  });
+
+  it('drafts the post-post-mortem without internal names, refuses a leaky text, sends a clean one into the public log', async () => {
+    const draft = await vscode.commands.executeCommand<string>(COMMANDS.draftPostPostMortem, { incident: CLOSED });
+    assert.match(draft, /What happened: Payment notifications delayed/);
+    assert.ok(!/queue-7|ACME|Ana|Bruno/.test(draft), draft);
+    const leaky = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.sendPostPostMortem, { incident: CLOSED, text: `${draft}\nThanks to Bruno Costa.` });
+    assert.equal(leaky.outcome, 'refused');
+    const sent = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.sendPostPostMortem, { incident: CLOSED, text: draft });
+    assert.equal(sent.outcome, 'done', JSON.stringify(sent));
+    const log = await fs.readFile(path.join(workspaceRoot(), 'INCIDENT-LOG.md'), 'utf8');
+    assert.match(log, /### What happened and what we are changing/);
+    assert.match(log, /> What happened: Payment notifications delayed/);
+  });
+});
