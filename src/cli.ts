@@ -10,6 +10,8 @@ import { IncidentStore } from './store/incidentStore';
 import { cacheFileInGitDir, findGitDir, type RecordSummary } from './store/summaryCache';
 import { gateCommand } from './testing/gateCli';
 import { mergeDriverCommand, setupGitCommand } from './store/mergeCli';
+import { noteCommand } from './noteCli';
+import { reportCommand } from './reportCli';
 
 export type { CliCommand, CliIo } from './cliCommand';
 
@@ -180,6 +182,8 @@ export const COMMANDS: Record<string, CliCommand> = {
   gate: gateCommand,
   'merge-driver': mergeDriverCommand,
   'setup-git': setupGitCommand,
+  note: noteCommand,
+  report: reportCommand,
   help: helpCommand,
 };
 

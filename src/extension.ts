@@ -1,6 +1,7 @@
 // Thin activate: builds the parts and hands them to the registration functions.
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands/table';
+import { trackPostPostMortemDrafts } from './vscode/commands/story';
 import { trackDraftContext } from './vscode/commands/updates';
 import type { ExtensionParts } from './vscode/context';
 import { IncidentsModel } from './vscode/incidentsModel';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(...registerCommands(parts));
     const countdown = new UpdateCountdown(model);
     context.subscriptions.push(countdown, trackDraftContext());
+    context.subscriptions.push(trackPostPostMortemDrafts());
     return { ...parts, countdown };
   } catch (err) {
     // VS Code shows nothing when activation fails; say what happened.

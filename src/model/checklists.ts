@@ -2,6 +2,7 @@
 // severity change keeps what was already done.
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import { LEVEL_TABLE, type ChecklistStepTemplate } from './levels';
+import { refuseManualPostMortemTick } from './postmortemReadiness';
 import type { ChecklistStep, Checklists, Incident, Level } from './record';
 import { toTimestamp } from './time';
 
@@ -67,6 +68,7 @@ export function tickStep(incident: Incident, list: ChecklistName, stepId: string
   const index = stepIndex(incident, list, stepId);
   const step = incident.checklists[list][index];
   if (step.done_at) return [];
+  refuseManualPostMortemTick(incident, list, stepId);
   return [
     { op: 'set', path: ['checklists', list, index, 'done_at'], value: toTimestamp(ctx.now, ctx.zone) },
     { op: 'set', path: ['checklists', list, index, 'done_by'], value: ctx.actor },

@@ -72,6 +72,14 @@ export function renderPublicLog(incidents: readonly Incident[]): string {
         out.push('');
       }
     }
+    // The PR manager's post-post-mortem, once sent: what happened and what will stop it recurring.
+    const summary = incident.post_post_mortem;
+    if (summary?.sent_at && summary.text.trim()) {
+      out.push(`### What happened and what we are changing (${utc(summary.sent_at)})`);
+      out.push('');
+      out.push(quoted(clean(summary.text)));
+      out.push('');
+    }
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

@@ -80,7 +80,16 @@ export interface TimelineEntry {
   /** What happened, e.g. "declared", "role-assigned", "severity-changed", "test-run". */
   kind: string;
   text: string;
+  /** For a note (kind "note"): which part of the story it tells. */
+  note_kind?: NoteKind;
+  /** For a note written after the fact: when it was written (`at` is when it happened). */
+  recorded_at?: Timestamp;
+  /** For a note about someone else's action: who wrote it. */
+  recorded_by?: PersonId;
 }
+
+export type NoteKind = 'detection' | 'mitigation' | 'resolution' | 'decision' | 'other';
+export const NOTE_KINDS: readonly NoteKind[] = ['detection', 'mitigation', 'resolution', 'decision', 'other'];
 
 export interface WorkerUpdate {
   person: PersonId;
@@ -248,4 +257,48 @@ export interface Incident {
   test_plan?: TestPlan;
   test_runs?: TestRunRecord[];
   timeline: TimelineEntry[];
+  postmortem?: PostMortemRecord;
+  post_post_mortem?: PostPostMortem;
+}
+
+/** An action item of the post-mortem, as it was when the post-mortem was marked ready. */
+export interface ActionItem {
+  text: string;
+  /** A person id or name, as written in the post-mortem. */
+  owner: string;
+  /** YYYY-MM-DD. */
+  due: string;
+  ticket?: string;
+  done?: boolean;
+}
+
+export interface PostMortemMeeting {
+  start: Timestamp;
+  end: Timestamp;
+  /** The observers and the PR manager. */
+  required: PersonId[];
+  /** People who took part; their presence is not required. */
+  optional?: PersonId[];
+  /** The iCalendar invitation, relative to the workspace folder. */
+  file?: string;
+  scheduled_at?: Timestamp;
+  scheduled_by?: PersonId;
+}
+
+export interface PostMortemRecord {
+  /** Relative to the workspace folder, e.g. "postmortems/<id>.md". */
+  file?: string;
+  written_at?: Timestamp;
+  written_by?: PersonId;
+  ready_at?: Timestamp | null;
+  ready_by?: PersonId | null;
+  action_items?: ActionItem[];
+  meeting?: PostMortemMeeting;
+}
+
+/** The PR manager's summary for all customers, as sent. */
+export interface PostPostMortem {
+  text: string;
+  sent_at: Timestamp;
+  by: PersonId;
 }

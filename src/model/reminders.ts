@@ -2,6 +2,7 @@
 // While everyone is sent home, all of it waits: one entry says until when.
 import { DateTime } from 'luxon';
 import { CUSTOMER_PREFIX, nextContactSuggestion } from './contacts';
+import { postMortemReminder } from './postmortemReadiness';
 import type { Incident, Level, Person, PersonId } from './record';
 import { activeRegroup } from './regroup';
 import { smeReminder } from './roles';
@@ -12,7 +13,7 @@ export type ReminderSeverity = 'info' | 'warning';
 
 /** What the UI may offer to do about a reminder; the UI maps kinds to its commands. */
 export interface ReminderAction {
-  kind: 'log-contact' | 'add-worker' | 'hand-off-worker' | 'hand-over-im' | 'change-severity' | 'resume';
+  kind: 'log-contact' | 'add-worker' | 'hand-off-worker' | 'hand-over-im' | 'change-severity' | 'resume' | 'write-postmortem' | 'postmortem-ready';
   label: string;
   person?: PersonId;
   /** For log-contact: who, as a person id or "customer:<id>". */
@@ -57,7 +58,8 @@ function customerReminders(incident: Incident, people: readonly Person[]): Remin
 }
 
 export function remindersFor(incident: Incident, people: readonly Person[], now: Date, settings: Partial<ReminderSettings> = {}): Reminder[] {
-  if (incident.status === 'closed') return [];
+  // A closed incident is reminded of one thing only: its post-mortem.
+  if (incident.status === 'closed') return [postMortemReminder(incident, people, now)].filter((r): r is Reminder => r !== null);
   const s = { ...DEFAULT_REMINDER_SETTINGS, ...settings };
   const pause = activeRegroup(incident, now);
   if (pause) {

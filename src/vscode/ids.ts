@@ -46,6 +46,14 @@ export const COMMANDS = {
   recordNoAutomatedTest: 'incidentRoom.recordNoAutomatedTest',
   signNoAutomatedTest: 'incidentRoom.signNoAutomatedTest',
   setupGitMergeDriver: 'incidentRoom.setupGitMergeDriver',
+  addTimelineNote: 'incidentRoom.addTimelineNote',
+  exportTimeline: 'incidentRoom.exportTimeline',
+  writePostMortem: 'incidentRoom.writePostMortem',
+  postMortemReady: 'incidentRoom.postMortemReady',
+  schedulePostMortemMeeting: 'incidentRoom.schedulePostMortemMeeting',
+  draftPostPostMortem: 'incidentRoom.draftPostPostMortem',
+  sendPostPostMortem: 'incidentRoom.sendPostPostMortem',
+  incidentReport: 'incidentRoom.incidentReport',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -53,6 +61,7 @@ export const CONTEXT = {
   hasIncidents: 'incidentRoom.hasIncidents',
   hasBrokenRecords: 'incidentRoom.hasBrokenRecords',
   customerDraftActive: 'incidentRoom.customerDraftActive',
+  postPostMortemDraftActive: 'incidentRoom.postPostMortemDraftActive',
 } as const;
 
 /** Settings under the `incidentRoom` section. */
@@ -70,6 +79,8 @@ export const SETTINGS = {
   testCommand: 'testCommand',
   testTimeoutSeconds: 'testTimeoutSeconds',
   maxRecordSizeKB: 'maxRecordSizeKB',
+  timelineOrder: 'timelineOrder',
+  postmortemFolder: 'postmortemFolder',
 } as const;
 
 export const STATUS_BAR_ITEM = 'incidentRoom.countdown';

@@ -174,7 +174,7 @@ describe('cli: incident-room', () => {
     });
 
     it('commands come from one table another module can extend', async () => {
-      assert.deepEqual(Object.keys(COMMANDS).sort(), ['gate', 'help', 'merge-driver', 'setup-git', 'status', 'validate']);
+      assert.deepEqual(Object.keys(COMMANDS).sort(), ['gate', 'help', 'merge-driver', 'note', 'report', 'setup-git', 'status', 'validate']);
     });
   });
 

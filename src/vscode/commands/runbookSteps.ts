@@ -50,7 +50,8 @@ export async function untickStepCommand(parts: ExtensionParts, arg: unknown): Pr
 async function changeStep(parts: ExtensionParts, arg: unknown, tick: boolean): Promise<RunbookResult> {
   const title = tick ? 'Tick Checklist Step' : 'Untick Checklist Step';
   const { target, args, interactive } = commandInput<StepArgs>(arg);
-  const entry = await pickIncident(parts, target, title);
+  // End-checklist steps go on after close (release the workers, celebrate).
+  const entry = await pickIncident(parts, target, title, { openOnly: false });
   if (!entry) return CANCELLED;
   const chosen = args.list && args.step ? { list: args.list, step: args.step } : await pickStep(entry, !tick, title);
   if (!chosen) return CANCELLED;

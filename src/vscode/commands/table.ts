@@ -8,6 +8,7 @@ import { fixCommands } from './fix';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
 import { setupGitMergeDriver } from './gitSetup';
 import { runbookCommands } from './runbook';
+import { storyCommands } from './story';
 import { testPlanCommands } from './testPlan';
 import { updateCommands } from './updates';
 
@@ -22,6 +23,7 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     ...fixCommands(parts),
     ...testPlanCommands(parts),
     ...closeCommands(parts),
+    ...storyCommands(parts),
     [COMMANDS.declare]: (args?) => declareIncident(parts, args),
     [COMMANDS.openRecord]: (target?) => openRecord(parts, target),
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),

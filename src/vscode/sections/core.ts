@@ -2,9 +2,12 @@
 import * as vscode from 'vscode';
 import { requiredSteps } from '../../model/checklists';
 import { personLabel } from '../../model/people';
-import type { ChecklistStep, Incident } from '../../model/record';
+import type { ChecklistStep, Incident, NoteKind } from '../../model/record';
 import { workerTimes } from '../../model/staffing';
-import { compareTimestamps, formatDuration } from '../../model/time';
+import { formatDuration } from '../../model/time';
+import { entryKindLabel, isNote, orderedTimeline, TIMELINE_ORDERS, type TimelineOrder } from '../../model/timelineNotes';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../ids';
+import type { IncidentEntry } from '../incidentsModel';
 import type { LeafItem, TreeSection } from './section';
 
 const name = (incident: Incident, id: string) => personLabel(incident.people ?? [], id);
@@ -34,20 +37,31 @@ function checklistSection(list: 'start' | 'end'): TreeSection {
 export const startChecklistSection = checklistSection('start');
 export const endChecklistSection = checklistSection('end');
 
+/** The story, in the order the `timelineOrder` setting asks; people's notes stand out. */
 export const timelineSection: TreeSection = {
   id: 'timeline',
-  header: (entry) => ({ label: 'Timeline', icon: new vscode.ThemeIcon('history'), description: `${entry.incident.timeline.length} entries` }),
-  children: (entry) =>
-    [...entry.incident.timeline]
-      .sort((a, b) => compareTimestamps(a.at, b.at))
-      .map((t) => ({
-        label: t.text,
-        description: `${t.at} · ${name(entry.incident, t.by)}`,
-        tooltip: `${t.kind} at ${t.at} by ${name(entry.incident, t.by)}\n\n${t.text}`,
-        icon: new vscode.ThemeIcon('circle-small-filled'),
-        contextValue: `timeline:${t.kind}`,
-      })),
+  header: (entry) => {
+    const notes = entry.incident.timeline.filter(isNote).length;
+    return { label: 'Timeline', icon: new vscode.ThemeIcon('history'), description: `${entry.incident.timeline.length} entries${notes ? `, ${notes} notes` : ''} · ${timelineOrder(entry)}` };
+  },
+  children: (entry) => [
+    { key: 'add-note', label: 'Add note…', icon: new vscode.ThemeIcon('add'), command: { command: COMMANDS.addTimelineNote, title: 'Add Timeline Note', arguments: [entry.incident.id] } },
+    ...orderedTimeline(entry.incident, timelineOrder(entry)).map((t) => ({
+      label: t.text,
+      description: `${t.at} · ${name(entry.incident, t.by)}${isNote(t) ? ` · ${t.note_kind ?? 'other'}` : ''}`,
+      tooltip: `${entryKindLabel(t)} at ${t.at} by ${name(entry.incident, t.by)}${t.recorded_by || t.recorded_at ? ` (written${t.recorded_by ? ` by ${name(entry.incident, t.recorded_by)}` : ''}${t.recorded_at ? ` at ${t.recorded_at}` : ''})` : ''}\n\n${t.text}`,
+      icon: new vscode.ThemeIcon(isNote(t) ? NOTE_ICONS[t.note_kind ?? 'other'] : 'circle-small-filled'),
+      contextValue: isNote(t) ? `timeline:note:${t.note_kind ?? 'other'}` : `timeline:${t.kind}`,
+    })),
+  ],
 };
+
+const NOTE_ICONS: Record<NoteKind, string> = { detection: 'eye', mitigation: 'shield', resolution: 'pass', decision: 'law', other: 'note' };
+
+function timelineOrder(entry: IncidentEntry): TimelineOrder {
+  const value = vscode.workspace.getConfiguration(SETTINGS_SECTION, entry.folder).get<string>(SETTINGS.timelineOrder);
+  return (TIMELINE_ORDERS as readonly string[]).includes(value ?? '') ? (value as TimelineOrder) : 'oldest-first';
+}
 
 function roleItems(incident: Incident, now: number): LeafItem[] {
   // A worker's time is shown because long stretches call for a hand-off (regroup pauses excluded).

@@ -33,6 +33,10 @@ export function reminderCommand(entry: IncidentEntry, action: ReminderAction): v
       return { title: action.label, command: COMMANDS.changeSeverity, arguments: [{ ...base, level: action.level }] };
     case 'resume':
       return { title: action.label, command: COMMANDS.resumeWork, arguments: [base] };
+    case 'write-postmortem':
+      return { title: action.label, command: COMMANDS.writePostMortem, arguments: [base] };
+    case 'postmortem-ready':
+      return { title: action.label, command: COMMANDS.postMortemReady, arguments: [base] };
   }
 }
 
