@@ -28,6 +28,12 @@ function copySchema() {
   cpSync('src/model/incident-room-v1.schema.json', 'dist/incident-room-v1.schema.json');
 }
 
+/** The codicon font and its stylesheet, served to the webview from dist/ (never from node_modules). */
+function copyCodicons() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+}
+
 function listTs(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -70,8 +76,11 @@ if (args.has('--tests')) {
   const contexts = [
     await esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
     await esbuild.context({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+    // The test-plan page runs in the webview's browser frame, not in Node.
+    await esbuild.context({ ...common, entryPoints: ['src/webview/page/testPlanPage.ts'], outfile: 'dist/webview/testPlan.js', platform: 'browser', format: 'iife', target: 'chrome120' }),
   ];
   copySchema();
+  copyCodicons();
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
   } else {

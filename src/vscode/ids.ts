@@ -41,6 +41,7 @@ export const COMMANDS = {
   runLinkedTests: 'incidentRoom.runLinkedTests',
   closeIncident: 'incidentRoom.closeIncident',
   releaseWithoutTests: 'incidentRoom.releaseWithoutTests',
+  openTestPlan: 'incidentRoom.openTestPlan',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 

@@ -9,6 +9,7 @@ import { openProblem, openRecord, refresh, revealInTree } from './records';
 import { runbookCommands } from './runbook';
 import { testPlanCommands } from './testPlan';
 import { updateCommands } from './updates';
+import { openTestPlan } from '../webview/openTestPlan';
 
 export type Handler = (...args: any[]) => unknown;
 /** Each feature module contributes the handlers of its own commands. */
@@ -26,6 +27,7 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),
     [COMMANDS.refresh]: () => refresh(parts),
     [COMMANDS.openProblem]: (file: string, line: number, col: number) => openProblem(file, line, col),
+    [COMMANDS.openTestPlan]: (target?) => openTestPlan(parts, target),
   };
 }
 
