@@ -13,8 +13,10 @@ describe('Packaging', () => {
     const files = stdout.split('\n').map((l) => l.trim()).filter(Boolean).sort();
     assert.ok(files.includes('dist/extension.js'), files.join(', '));
     assert.ok(files.includes('dist/incident-room-v1.schema.json'), files.join(', '));
+    // The test-plan page: its bundle, the codicon font and stylesheet it loads, its styles.
+    for (const file of ['dist/webview/testPlan.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/webview/testPlan.css']) assert.ok(files.includes(file), `${file} is not shipped`);
     for (const file of files) {
-      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli)\.js|dist\/[\w-]+\.schema\.json|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
+      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli)\.js|dist\/[\w-]+\.schema\.json|dist\/webview\/[\w-]+\.js|dist\/codicons\/codicon\.(css|ttf)|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
     }
   });
 });

@@ -18,7 +18,7 @@ import { runRunbook } from '../commands/runbookShared';
 import { addPlanItemCommand, linkAutomatedTestCommand, recordTestResultCommand, signOffCommand } from '../commands/testPlan';
 import type { ExtensionParts } from '../context';
 import { DisposableStore } from '../disposables';
-import { COMMANDS } from '../ids';
+import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { peopleFilePath } from '../people';
 import { RunRefused } from '../testing/incidentTesting';
@@ -101,6 +101,8 @@ export class TestPlanPanel implements vscode.Disposable {
     this.disposables.add(model.onDidChange(() => this.scheduleRedraw()));
     this.disposables.add(testing.onDidChange(() => this.scheduleRedraw()));
     this.disposables.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRedraw()));
+    // Who signs follows the actor setting.
+    this.disposables.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SETTINGS_SECTION}.${SETTINGS.actor}`) && this.scheduleRedraw()));
     this.disposables.add(panel.onDidChangeViewState(() => panel.visible && this.scheduleRedraw()));
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
   }
