@@ -65,9 +65,14 @@ describe('The test-plan page in the workbench (end to end)', function () {
   this.timeout(300_000);
   let workbench: Workbench;
   let f: FrameLocator;
+  const cspViolations: string[] = [];
 
   before(async () => {
     workbench = await openWorkbench({ workspace: await planWorkspace(), viewport: { width: 1600, height: 1100 } });
+    // The webview's frames report to the page's console too.
+    workbench.page.on('console', (m) => {
+      if (/Content Security Policy|Refused to (load|apply|execute)/i.test(m.text()) && /vscode-(webview|resource)|testPlan|codicon/i.test(`${m.text()} ${m.location().url}`)) cspViolations.push(m.text());
+    });
   });
 
   after(async () => {
@@ -185,5 +190,9 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await f.locator('#outcome.ok', { hasText: 'The incident is closed.' }).waitFor({ timeout: 30_000 });
     await f.locator('[data-test="status"]', { hasText: 'closed' }).waitFor({ timeout: 30_000 });
     assert.match(await readFile(join(workspace, RECORD), 'utf8'), /^status: closed$/m);
+  });
+
+  it('loaded nothing its Content-Security-Policy refused', () => {
+    assert.deepEqual(cspViolations, []);
   });
 });
