@@ -71,7 +71,8 @@ if (args.has('--tests')) {
     sourcemap: !production,
     sourcesContent: false,
     logLevel: 'warning',
-    plugins: [problemMatcher],
+    // The matcher's start and end lines are for VS Code's watch task; a one-off build stays quiet.
+    plugins: watch ? [problemMatcher] : [],
   };
   const contexts = [
     await esbuild.context({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
