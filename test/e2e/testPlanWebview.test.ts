@@ -135,6 +135,42 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await themed(page, 'Light Modern', 'test-plan-light');
   });
 
+  it('links a test the run reported, found with the filter, and unlinks it', async () => {
+    await itemRow(f, 'eu-order-created').locator('button[data-action="openLink"]').click();
+    await f.locator('#link-filter input').fill('adds the country');
+    const choices = f.locator('#discovered button');
+    await choices.first().waitFor({ timeout: 10_000 });
+    assert.equal(await choices.count(), 1, await f.locator('#discovered').innerText());
+    assert.match(await choices.first().innerText(), /EU VAT > adds the country rate/);
+    await choices.first().click();
+    // node:test's JUnit report does not name the file: the form asks for it before the title path.
+    assert.equal(await f.locator('#link-filter input').inputValue(), ' > EU VAT > adds the country rate');
+    await f.locator('#link-filter input').fill('test/checkout.test.js > EU VAT > adds the country rate');
+    await f.locator('#link-typed').click();
+    const cell = testCell(f, 'test/checkout.test.js > EU VAT > adds the country rate');
+    await cell.waitFor({ timeout: 30_000 });
+    await cell.locator('button[data-action="unlink"]').click();
+    await cell.waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('adds, edits and removes a plan item', async () => {
+    await f.locator('#add-item').click();
+    await f.locator('#item-title input').fill('Refunds still work');
+    await f.locator('#item-steps textarea').fill('Refund one order in staging.');
+    await f.locator('#item-mutates').click();
+    await f.locator('#save-item').click();
+    const row = itemRow(f, 'refunds-still-work');
+    await row.waitFor({ timeout: 30_000 });
+    assert.match(await row.innerText(), /customer data/);
+    await row.locator('button[data-action="openEdit"]').click();
+    await f.locator('#item-title input').fill('Refunds of EU orders still work');
+    await f.locator('#save-item').click();
+    await row.locator('.item-title', { hasText: 'Refunds of EU orders still work' }).waitFor({ timeout: 30_000 });
+    await row.locator('button[data-action="openRemove"]').click();
+    await f.locator('#confirm-remove').click();
+    await row.waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
   it('is refused on Close with every reason shown in full', async () => {
     const { page } = workbench;
     await f.locator('#close-incident').click();

@@ -27,6 +27,8 @@ import { RunRefused } from '../testing/incidentTesting';
 const REDRAW_DEBOUNCE_MS = 60;
 /** Output is streamed to the page at most this often while a run lasts. */
 const PROGRESS_INTERVAL_MS = 250;
+/** A commit writes several refs and logs; one re-read of the git facts covers them. */
+const FACTS_DEBOUNCE_MS = 300;
 
 /** Gate actions that are commands rather than forms on the page. */
 const GATE_COMMANDS: Partial<Record<string, { command: string; args: (id: string) => unknown[] }>> = {
@@ -333,14 +335,25 @@ export class TestPlanPanels implements vscode.Disposable, vscode.WebviewPanelSer
   constructor(private readonly parts: () => ExtensionParts) {
     this.log = this.disposables.add(vscode.window.createOutputChannel('Incident Room: Test Plan'));
     this.disposables.add(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE_TEST_PLAN, this));
-    // A commit or checkout changes the verdict without touching the record.
-    const git = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,index,refs/heads/**}'));
-    const onGit = () => {
-      if (this.panels.size > 0) void this.parts().testing.invalidate();
-    };
-    this.disposables.add(git.onDidChange(onGit));
-    this.disposables.add(git.onDidCreate(onGit));
-    this.disposables.add(git.onDidDelete(onGit));
+    // A commit or a checkout (HEAD, branch refs) and a saved file (clean or dirty) change what the
+    // page shows without touching the record. Not the index: reading the status may rewrite it.
+    const git = this.disposables.add(vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,refs/heads/**}'));
+    const onChange = () => this.scheduleFacts();
+    this.disposables.add(git.onDidChange(onChange));
+    this.disposables.add(git.onDidCreate(onChange));
+    this.disposables.add(git.onDidDelete(onChange));
+    this.disposables.add(vscode.workspace.onDidSaveTextDocument(onChange));
+  }
+
+  private factsTimer: NodeJS.Timeout | undefined;
+
+  /** Reads the git facts again for the incidents on show, once a burst of changes settles. */
+  private scheduleFacts(): void {
+    if (this.panels.size === 0) return;
+    clearTimeout(this.factsTimer);
+    this.factsTimer = setTimeout(() => {
+      for (const id of this.panels.keys()) void this.parts().testing.invalidate(id);
+    }, FACTS_DEBOUNCE_MS);
   }
 
   get(incidentId: string): TestPlanPanel | undefined {
@@ -380,6 +393,7 @@ export class TestPlanPanels implements vscode.Disposable, vscode.WebviewPanelSer
   }
 
   dispose(): void {
+    clearTimeout(this.factsTimer);
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
     this.disposables.dispose();
