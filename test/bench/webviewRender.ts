@@ -132,22 +132,47 @@ async function main(): Promise<void> {
       ['50 items × 5 tests × 2 envs', viewOf(50, 5), viewOf(50, 5, (i) => (i.test_plan!.items[17]!.results![0]!.outcome = 'fail'))],
     ];
     // The figures scale with how busy the machine is; say how busy it was.
+    let largest = 0;
     console.log(`test-plan page render (Chromium, in-page timer, median and max of ${REPEATS}; load average ${loadavg()[0]!.toFixed(1)}):`);
     for (const [name, first, changed] of cases) {
       const full: number[] = [];
       const redraw: number[] = [];
       for (let r = 0; r < REPEATS; r++) {
         // A fresh page each time, so the first render is measured, then one result changes.
-        await page.evaluate(() => document.getElementById('app')!.replaceChildren());
+        await page.reload();
         full.push(await render(page, first));
         redraw.push(await render(page, changed));
       }
       const bytes = JSON.stringify({ type: 'view', view: first }).length;
+      const nodes = await page.evaluate(() => document.getElementById('app')!.getElementsByTagName('*').length);
       console.log(
         `  ${name.padEnd(38)} first render ${median(full).toFixed(1)} ms (max ${Math.max(...full).toFixed(1)}), ` +
-          `redraw after one change ${median(redraw).toFixed(1)} ms (max ${Math.max(...redraw).toFixed(1)}), message ${(bytes / 1024).toFixed(0)} KiB`,
+          `redraw after one change ${median(redraw).toFixed(1)} ms (max ${Math.max(...redraw).toFixed(1)}), message ${(bytes / 1024).toFixed(0)} KiB, ${nodes} elements`,
+      );
+      largest = nodes;
+    }
+    // How fast this machine is right now: as many bare text elements as the large plan has,
+    // created and laid out the same way. The page cannot draw its elements faster than this.
+    const floor: number[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      floor.push(
+        await page.evaluate((n) => {
+          const app = document.getElementById('app')!;
+          app.replaceChildren();
+          const started = performance.now();
+          const els: HTMLElement[] = [];
+          for (let i = 0; i < n; i++) {
+            const d = document.createElement('div');
+            d.textContent = `cell ${i}`;
+            els.push(d);
+          }
+          app.replaceChildren(...els);
+          void document.body.offsetHeight;
+          return performance.now() - started;
+        }, largest),
       );
     }
+    console.log(`  ${`reference: ${largest} bare <div>s`.padEnd(38)} ${median(floor).toFixed(1)} ms (max ${Math.max(...floor).toFixed(1)})`);
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });

@@ -307,6 +307,23 @@ function cachedItemRow(item: PlanItemView, open: boolean, next: Map<string, { da
   return row;
 }
 
+/** The matrix stays in the page across redraws; only its changed rows are replaced in it. */
+let matrix: { table: HTMLElement; body: HTMLElement } | undefined;
+
+function matrixTable(): { table: HTMLElement; body: HTMLElement } {
+  if (!matrix) {
+    const body = h('tbody');
+    const table = h(
+      'table',
+      { class: 'matrix', 'aria-labelledby': 'plan-heading' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Automated tests on the current commit'), h('th', { scope: 'col' }, 'Staging'), h('th', { scope: 'col' }, 'Production'))),
+      body,
+    );
+    matrix = { table, body };
+  }
+  return matrix;
+}
+
 function planSection(v: TestPlanView): HTMLElement {
   const open = v.incident.open;
   const rows: HTMLElement[] = [];
@@ -317,21 +334,47 @@ function planSection(v: TestPlanView): HTMLElement {
     if (f) rows.push(f);
   }
   rowCache = nextCache;
-  const table = h(
-    'table',
-    { class: 'matrix', 'aria-labelledby': 'plan-heading' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Automated tests on the current commit'), h('th', { scope: 'col' }, 'Staging'), h('th', { scope: 'col' }, 'Production'))),
-    h('tbody', {}, ...rows),
-  );
+  const { table, body } = matrixTable();
+  reconcile(body, rows);
   const add = form.kind === 'add' ? h('div', { class: 'inline-form', role: 'group', 'aria-label': 'New plan item' }, ...itemFields(form, 'Add item', 'addItem')) : null;
-  return h(
-    'section',
-    { class: 'plan', 'aria-labelledby': 'plan-heading' },
-    h('h2', { id: 'plan-heading' }, 'Test plan'),
+  const section = planElement ?? (planElement = h('section', { class: 'plan', 'aria-labelledby': 'plan-heading' }));
+  const children: Child[] = [
+    planHeading ?? (planHeading = h('h2', { id: 'plan-heading' }, 'Test plan')),
     v.items.length ? table : h('p', { class: 'none' }, 'The plan has no items yet.'),
     open && form.kind !== 'add' ? button('Add plan item…', 'openAdd', {}, { secondary: true, icon: 'add', id: 'add-item' }) : null,
     add,
-  );
+  ];
+  reconcile(section, children.filter((c): c is HTMLElement => c instanceof HTMLElement));
+  return section;
+}
+
+let planElement: HTMLElement | undefined;
+let planHeading: HTMLElement | undefined;
+
+/**
+ * Makes `parent`'s children exactly `wanted`, touching only what differs: a node that stays
+ * keeps its place (and its layout, and its focus); only new nodes go in and stale ones out.
+ */
+function reconcile(parent: HTMLElement, wanted: readonly HTMLElement[]): void {
+  const keep = new Set<Element>(wanted);
+  for (const child of Array.from(parent.children)) if (!keep.has(child)) child.remove();
+  wanted.forEach((node, i) => {
+    const at = parent.children[i];
+    if (at !== node) parent.insertBefore(node, at ?? null);
+  });
+}
+
+/** Sections built for the last view, with what they were built from, reused when that is unchanged. */
+const sectionCache = new Map<string, { key: string; el: HTMLElement }>();
+
+function cachedSection(name: string, key: unknown, build: () => HTMLElement | null): HTMLElement | null {
+  const k = JSON.stringify(key);
+  const cached = sectionCache.get(name);
+  if (cached && cached.key === k) return cached.el;
+  const el = build();
+  if (el) sectionCache.set(name, { key: k, el });
+  else sectionCache.delete(name);
+  return el;
 }
 
 function signoffRow(s: SignoffView): HTMLElement {
@@ -392,16 +435,31 @@ function focusKey(el: Element | null): string | undefined {
   return `[data-action="${d.action}"]${d.item ? `[data-item="${CSS.escape(d.item)}"]` : ''}${d.env ? `[data-env="${d.env}"]` : ''}${d.key ? `[data-key="${CSS.escape(d.key)}"]` : ''}`;
 }
 
+let pageElement: HTMLElement | undefined;
+
 function render(): void {
   const app = document.getElementById('app')!;
   if (!view) return;
+  const v = view;
   const keep = focusKey(document.activeElement);
-  const scroll = window.scrollY;
-  const main = h('div', { class: 'page' }, header(view), verdictSection(view), toolbar(view), planSection(view), signoffSection(view), runsSection(view), releasedSection(view));
-  app.replaceChildren(main);
+  // The form and the outcome are page state too: sections that show them are keyed on them.
+  const sections = [
+    cachedSection('header', [v.incident, v.branch], () => header(v)),
+    cachedSection('verdict', [v.verdict, v.trusted, v.run.running], () => verdictSection(v)),
+    cachedSection('toolbar', [v.incident.open, v.trusted, v.run, v.items.length, v.actor, form.kind === 'signoff', outcome], () => toolbar(v)),
+    planSection(v),
+    cachedSection('signoffs', [v.signoffs, v.signedByIm, v.signedByWorker, v.actor], () => signoffSection(v)),
+    cachedSection('runs', v.runs, () => runsSection(v)),
+    cachedSection('released', v.releasedWithoutTests ?? null, () => releasedSection(v)),
+  ].filter((el): el is HTMLElement => el !== null);
+  if (!pageElement || pageElement.parentElement !== app) {
+    pageElement = h('div', { class: 'page' });
+    app.replaceChildren(pageElement);
+  }
+  reconcile(pageElement, sections);
   app.setAttribute('aria-busy', 'false');
-  window.scrollTo(0, scroll);
-  if (keep) (app.querySelector(keep) as HTMLElement | null)?.focus();
+  // A control that was rebuilt gets the focus back.
+  if (keep && !app.contains(document.activeElement)) (app.querySelector(keep) as HTMLElement | null)?.focus();
 }
 
 // ---- Events --------------------------------------------------------------------------------
