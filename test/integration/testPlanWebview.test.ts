@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { simpleGit } from 'simple-git';
 import * as vscode from 'vscode';
 import type { IncidentRoomApi } from '../../src/extension';
 import type { TestPlanView } from '../../src/model/testPlanView';
@@ -144,6 +145,32 @@ describe('The test-plan webview in the extension host', function () {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(await fs.readFile(file(), 'utf8'), before);
     await assert.rejects(fs.stat(path.join(workspaceRoot(), 'pwned')));
+  });
+
+  it('runs the linked tests from the page with its progress, and the page\'s Cancel stops the run', async () => {
+    // This incident's tests now run on the checked-out branch, with a command that runs until stopped.
+    const current = (await simpleGit(workspaceRoot()).revparse(['--abbrev-ref', 'HEAD'])).trim();
+    const text = await fs.readFile(file(), 'utf8');
+    await fs.writeFile(
+      file(),
+      text
+        .replace('branch: fix/checkout-eu-vat', `branch: ${current}`)
+        .replace(/^test_plan:/m, 'test_command: ["node", "-e", "console.log(\'suite started\'); setInterval(() => {}, 1000)", "{report}"]\ntest_plan:'),
+    );
+    await waitFor('the long-running command in the record', () => api.model.findIncident(ID)?.incident.test_command?.length, 10_000);
+    const progress: boolean[] = [];
+    const sub = panel.onDidPost((m) => m.type === 'progress' && progress.push(m.run.running));
+    const run = panel.receive({ type: 'runTests' });
+    await waitFor('the run shown on the page', () => progress.includes(true), 30_000);
+    await panel.receive({ type: 'cancelRun' });
+    await run;
+    sub.dispose();
+    const told = outcomes.at(-1)!;
+    assert.equal(told.action, 'runTests');
+    assert.equal(told.ok, false);
+    assert.match(told.message, /The run was cancelled\./);
+    assert.equal(views.at(-1)?.run.running, false, 'the page still shows a run');
+    assert.equal((await onDisk()).test_runs?.at(-1)?.ended_by, 'cancelled');
   });
 
   it('closing the panel disposes it, and the serializer restores a panel from its saved state', async () => {
