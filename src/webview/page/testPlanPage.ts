@@ -59,11 +59,15 @@ function h(tag: string, attrs: Attrs = {}, ...children: Child[]): HTMLElement {
 
 const icon = (name: string, label?: string) => h('span', { class: `codicon codicon-${name}`, 'aria-hidden': label ? undefined : 'true', role: label ? 'img' : undefined, 'aria-label': label });
 
-/** A native button: light enough for the hundreds a large plan needs, styled like the toolkit's. */
+/**
+ * A native button: light enough for the hundreds a large plan needs, styled like the toolkit's.
+ * With a label it is text only (a plan of 50 items has hundreds); without, an icon named for
+ * screen readers by its title.
+ */
 function smallButton(label: string, action: string, data: Attrs, iconName?: string, title?: string): HTMLElement {
-  const attrs: Attrs = { type: 'button', class: 'small-button', 'data-action': action, title: title ?? label };
+  const attrs: Attrs = { type: 'button', class: 'small-button', 'data-action': action, title: title ?? label, 'aria-label': title ?? label };
   for (const [k, v] of Object.entries(data)) attrs[`data-${k}`] = v;
-  return h('button', attrs, iconName ? icon(iconName) : null, h('span', { class: iconName && !label ? 'visually-hidden' : undefined }, label));
+  return h('button', attrs, label || !iconName ? label : icon(iconName));
 }
 
 function button(label: string, action: string, data: Attrs = {}, opts: { secondary?: boolean; icon?: string; disabled?: boolean; id?: string } = {}): HTMLElement {
