@@ -58,6 +58,12 @@ function generateValidators() {
 
 generateValidators();
 
+/** The codicon font and its stylesheet, served to the webview from dist/ (never from node_modules). */
+function copyCodicons() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+}
+
 function listTs(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -112,8 +118,11 @@ if (args.has('--tests')) {
     )),
     // Cold parsing of many records runs in this worker, off the extension host's event loop.
     await esbuild.context({ ...common, entryPoints: ['src/store/parseWorker.ts'], outfile: 'dist/parseWorker.js' }),
+    // The test-plan page runs in the webview's browser frame, not in Node.
+    await esbuild.context({ ...common, entryPoints: ['src/webview/page/testPlanPage.ts'], outfile: 'dist/webview/testPlan.js', platform: 'browser', format: 'iife', target: 'chrome120' }),
   ];
   copySchema();
+  copyCodicons();
   if (watch) {
     await Promise.all(contexts.map((c) => c.watch()));
   } else {

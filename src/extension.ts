@@ -9,6 +9,7 @@ import { UpdateCountdown } from './vscode/statusBar';
 import { IncidentTestController } from './vscode/testing/controller';
 import { IncidentTesting } from './vscode/testing/incidentTesting';
 import { createIncidentTreeView, IncidentTreeProvider } from './vscode/tree';
+import { TestPlanPanels } from './vscode/webview/testPlanPanel';
 
 /** What activate returns: the parts, so integration tests can read the tree's and status bar's data. */
 export type IncidentRoomApi = ExtensionParts & { countdown: UpdateCountdown };
@@ -28,7 +29,9 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(testing.onDidChange(() => tree.refresh()));
     const testController = new IncidentTestController(model, testing);
     context.subscriptions.push(testController);
-    const parts: ExtensionParts = { extension: context, model, tree, treeView, testing, testController };
+    const testPlanPanels = new TestPlanPanels(() => parts);
+    context.subscriptions.push(testPlanPanels);
+    const parts: ExtensionParts = { extension: context, model, tree, treeView, testing, testController, testPlanPanels };
     context.subscriptions.push(...registerCommands(parts));
     const countdown = new UpdateCountdown(model);
     context.subscriptions.push(countdown, trackDraftContext());

@@ -38,3 +38,10 @@ export async function actionContext(parts: ExtensionParts, folder: vscode.Worksp
   }
   return { actor, now: new Date(), zone: findPerson(people, actor)?.timezone };
 }
+
+/** The acting person when known without asking (the setting, a remembered choice, the git email); null otherwise. */
+export async function knownActor(parts: ExtensionParts, folder: vscode.WorkspaceFolder, people: Person[]): Promise<string | null> {
+  const configured = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<string>(SETTINGS.actor);
+  const remembered = parts.extension.workspaceState.get<Record<string, string>>(REMEMBERED_KEY, {})[folder.uri.toString()];
+  return resolveActor({ configuredPersonId: configured || remembered, gitEmail: await gitUserEmail(folder.uri.fsPath), people });
+}

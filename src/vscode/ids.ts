@@ -54,6 +54,7 @@ export const COMMANDS = {
   draftPostPostMortem: 'incidentRoom.draftPostPostMortem',
   sendPostPostMortem: 'incidentRoom.sendPostPostMortem',
   incidentReport: 'incidentRoom.incidentReport',
+  openTestPlan: 'incidentRoom.openTestPlan',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 

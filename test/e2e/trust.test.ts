@@ -40,4 +40,15 @@ describe('Untrusted workspace (end to end)', function () {
     await screenshot(page, 'untrusted-run-refused');
     assert.equal(await readFile(path.join(workspace, RECORD), 'utf8'), recordBefore, 'the record changed');
   });
+
+  it('the test plan page offers no run in restricted mode, and says why', async () => {
+    const { page, workspace } = workbench;
+    await runCommand(page, 'Incident: Open Test Plan');
+    await pickQuickItem(page, 'Checkout returns 500 for EU customers');
+    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await frame.locator('.untrusted', { hasText: 'tests run only once the workspace is trusted' }).waitFor({ timeout: 60_000 });
+    assert.equal(await frame.locator('#run-tests').getAttribute('disabled'), '', 'Run linked tests is enabled');
+    await screenshot(page, 'untrusted-test-plan');
+    assert.equal(await readFile(path.join(workspace, RECORD), 'utf8'), recordBefore, 'the record changed');
+  });
 });

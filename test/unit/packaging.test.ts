@@ -15,8 +15,10 @@ describe('Packaging', () => {
     assert.ok(files.includes('dist/incident-room-v1.schema.json'), files.join(', '));
     // The reporters a run adds to the test command, loaded from beside the bundle.
     for (const reporter of ['mocha', 'nodeTest', 'jest']) assert.ok(files.includes(`dist/reporters/${reporter}.js`), files.join(', '));
+    // The test-plan page: its bundle, the codicon font and stylesheet it loads, its styles.
+    for (const file of ['dist/webview/testPlan.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/webview/testPlan.css']) assert.ok(files.includes(file), `${file} is not shipped`);
     for (const file of files) {
-      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli|parseWorker)\.js|dist\/reporters\/(mocha|nodeTest|jest)\.js|dist\/[\w-]+\.schema\.json|media\/(.+\.svg|webview\/.+))$/, `${file} should not ship`);
+      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli|parseWorker)\.js|dist\/reporters\/(mocha|nodeTest|jest)\.js|dist\/[\w-]+\.schema\.json|dist\/webview\/[\w-]+\.js|dist\/codicons\/codicon\.(css|ttf)|media\/(.+\.(svg|png)|webview\/.+))$/, `${file} should not ship`);
     }
   });
 });

@@ -68,7 +68,9 @@ async function offerActions(incidentId: string, verdict: GateVerdict): Promise<v
     return { label: `$(error) ${GATE_CONDITION_TITLES[c.id] ?? c.id}`, description: action ? `→ ${action.label}` : undefined, detail: c.message, action, condition: c.id };
   });
   const notes = verdict.notes.map((n) => ({ label: '$(info) Note', description: undefined, detail: n, action: undefined, condition: 'note' }));
-  const picked = await vscode.window.showQuickPick([...rows, ...notes], {
+  // The page shows every reason in full, each with its button.
+  const page = { label: '$(beaker) Open Test Plan', description: 'every reason in full, each with the action that meets it', detail: undefined, action: { label: 'Open Test Plan', command: COMMANDS.openTestPlan, args: (id: string) => [id] }, condition: 'page' };
+  const picked = await vscode.window.showQuickPick([...rows, ...notes, page], {
     title: `The incident cannot close: ${unmet.length} condition${unmet.length === 1 ? '' : 's'} unmet`,
     placeHolder: 'Choose a condition to act on it',
     matchOnDetail: true,

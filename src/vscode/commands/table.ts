@@ -11,6 +11,7 @@ import { runbookCommands } from './runbook';
 import { storyCommands } from './story';
 import { testPlanCommands } from './testPlan';
 import { updateCommands } from './updates';
+import { openTestPlan } from '../webview/openTestPlan';
 
 export type Handler = (...args: any[]) => unknown;
 /** Each feature module contributes the handlers of its own commands. */
@@ -30,6 +31,7 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     [COMMANDS.refresh]: () => refresh(parts),
     [COMMANDS.openProblem]: (file: string, line: number, col: number) => openProblem(file, line, col),
     [COMMANDS.setupGitMergeDriver]: () => setupGitMergeDriver(parts),
+    [COMMANDS.openTestPlan]: (target?) => openTestPlan(parts, target),
   };
 }
 

@@ -61,15 +61,21 @@ export class IncidentTestController implements vscode.Disposable {
   }
 
   /** Runs one incident's linked tests as a Test Explorer run (the command and the profile share it). */
-  async runIncident(incidentId: string, opts: Pick<RunRequestOptions, 'checkout'> = {}): Promise<IncidentRunResult | undefined> {
+  async runIncident(
+    incidentId: string,
+    opts: Pick<RunRequestOptions, 'checkout' | 'onOutput'> & { token?: vscode.CancellationToken } = {},
+  ): Promise<IncidentRunResult | undefined> {
     const root = this.controller.items.get(`${INCIDENT_PREFIX}${incidentId}`);
     const entry = this.model.findIncident(incidentId);
     if (!entry) throw new Error(`no incident with id "${incidentId}"`);
     const request = new vscode.TestRunRequest(root ? [root] : undefined, undefined, undefined);
     const source = new vscode.CancellationTokenSource();
+    // A caller that shows its own progress (the test-plan page) may cancel the run too.
+    const onCallerCancel = opts.token?.onCancellationRequested(() => source.cancel());
     try {
-      return await this.runEntry(request, entry, source.token, opts);
+      return await this.runEntry(request, entry, source.token, { ...(opts.checkout !== undefined ? { checkout: opts.checkout } : {}) }, opts.onOutput);
     } finally {
+      onCallerCancel?.dispose();
       source.dispose();
     }
   }
@@ -92,7 +98,13 @@ export class IncidentTestController implements vscode.Disposable {
     }
   }
 
-  private async runEntry(request: vscode.TestRunRequest, entry: IncidentEntry, token: vscode.CancellationToken, opts: Pick<RunRequestOptions, 'checkout'>): Promise<IncidentRunResult | undefined> {
+  private async runEntry(
+    request: vscode.TestRunRequest,
+    entry: IncidentEntry,
+    token: vscode.CancellationToken,
+    opts: Pick<RunRequestOptions, 'checkout'>,
+    onOutput?: (chunk: string) => void,
+  ): Promise<IncidentRunResult | undefined> {
     const run = this.controller.createTestRun(request, `Incident ${entry.incident.id}`, true);
     const tests = this.testItems(entry.incident.id);
     for (const item of tests.values()) run.enqueued(item);
@@ -104,7 +116,10 @@ export class IncidentTestController implements vscode.Disposable {
         ...opts,
         signal: abort.signal,
         // The Test Results terminal wants CRLF line ends.
-        onOutput: (chunk) => run.appendOutput(chunk.replace(/\r?\n/g, '\r\n')),
+        onOutput: (chunk) => {
+          run.appendOutput(chunk.replace(/\r?\n/g, '\r\n'));
+          onOutput?.(chunk);
+        },
       });
       if (!result) {
         for (const item of tests.values()) run.skipped(item);
