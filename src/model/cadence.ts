@@ -143,8 +143,9 @@ export function nextUpdate(
 }
 
 /**
- * The open incident whose update is due first, and how many are open. Closed incidents are
- * ignored; paused ones come after every running countdown. Ties go to the lower id so the
+ * The open incident to show first, and how many are open: the most severe level, and within
+ * it the update due first. Closed incidents are ignored; paused ones come after every running
+ * countdown. Ties go to the lower id so the
  * status bar does not flicker between two incidents. An incident whose times cannot be read
  * still counts as open but is not chosen.
  */
@@ -173,10 +174,15 @@ export function mostUrgent(
   return best ? { openCount, urgent: best, overdue } : { openCount, overdue };
 }
 
+/**
+ * Running countdowns before paused ones; then the more severe level (an overdue Level 2 must
+ * not hide a Level 1: the Level 1 is the one people are woken for); then the earlier due.
+ */
 function before(a: Incident, an: NextUpdate, b: Incident, bn: NextUpdate): boolean {
   const ap = an.state === 'paused';
   const bp = bn.state === 'paused';
   if (ap !== bp) return bp;
+  if (a.severity !== b.severity) return a.severity < b.severity;
   if (an.dueAt !== bn.dueAt) return an.dueAt < bn.dueAt;
   return a.id < b.id;
 }

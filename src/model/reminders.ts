@@ -2,33 +2,12 @@
 // While everyone is sent home, all of it waits: one entry says until when.
 import { DateTime } from 'luxon';
 import { CUSTOMER_PREFIX, nextContactSuggestion } from './contacts';
-import type { Incident, Level, Person, PersonId } from './record';
+import type { Incident, Person } from './record';
+import type { Reminder } from './reminder';
 import { activeRegroup } from './regroup';
 import { smeReminder } from './roles';
 import { DEFAULT_ESCALATION_MINUTES, escalationSuggestion } from './severity';
 import { DEFAULT_HANDOFF_MINUTES, DEFAULT_IM_LIMIT_MINUTES, DEFAULT_IM_PROMPT_MINUTES, handOffSuggestions, imHandOverPrompt, singleWorkerSuggestion } from './staffing';
-
-export type ReminderSeverity = 'info' | 'warning';
-
-/** What the UI may offer to do about a reminder; the UI maps kinds to its commands. */
-export interface ReminderAction {
-  kind: 'log-contact' | 'add-worker' | 'hand-off-worker' | 'hand-over-im' | 'change-severity' | 'resume';
-  label: string;
-  person?: PersonId;
-  /** For log-contact: who, as a person id or "customer:<id>". */
-  who?: string;
-  channel?: 'phone' | 'email';
-  purpose?: string;
-  level?: Level;
-}
-
-export interface Reminder {
-  /** Stable, so the UI can keep a node's state across refreshes. */
-  id: string;
-  severity: ReminderSeverity;
-  message: string;
-  action?: ReminderAction;
-}
 
 export interface ReminderSettings {
   handOffAfterMinutes: number;

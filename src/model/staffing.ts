@@ -4,7 +4,7 @@ import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from
 import { LEVEL_TABLE, RUNBOOK_URL } from './levels';
 import { personLabel } from './people';
 import type { Incident, Person, PersonId, Timestamp, WorkerAssignment } from './record';
-import type { Reminder } from './reminders';
+import type { Reminder } from './reminder';
 import { pausesUntil, regroupEnd } from './regroup';
 import { checkCanWork, currentWorkers, IM_CHANGE_KINDS, RULE_ROLE } from './roles';
 import { formatDuration, instantOf, toTimestamp } from './time';

@@ -3,7 +3,8 @@
 // each with the command that does it. While everyone is sent home, one entry says until when.
 import * as vscode from 'vscode';
 import { resolvePeople } from '../../model/people';
-import { remindersFor, type Reminder, type ReminderAction } from '../../model/reminders';
+import type { Reminder, ReminderAction } from '../../model/reminder';
+import { remindersFor } from '../../model/reminders';
 import { reminderSettings } from '../commands/runbookSettings';
 import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
