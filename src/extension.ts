@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands/table';
 import { trackDraftContext } from './vscode/commands/updates';
 import type { ExtensionParts } from './vscode/context';
+import { IncidentInViewContext } from './vscode/incidentInView';
 import { IncidentsModel } from './vscode/incidentsModel';
+import { offerPeopleFile } from './vscode/peopleFileSetup';
 import { UpdateCountdown } from './vscode/statusBar';
 import { IncidentTestController } from './vscode/testing/controller';
 import { IncidentTesting } from './vscode/testing/incidentTesting';
@@ -30,6 +32,8 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(...registerCommands(parts));
     const countdown = new UpdateCountdown(model);
     context.subscriptions.push(countdown, trackDraftContext());
+    context.subscriptions.push(new IncidentInViewContext(parts));
+    void offerPeopleFile(parts);
     return { ...parts, countdown };
   } catch (err) {
     // VS Code shows nothing when activation fails; say what happened.

@@ -41,6 +41,11 @@ export const COMMANDS = {
   runLinkedTests: 'incidentRoom.runLinkedTests',
   closeIncident: 'incidentRoom.closeIncident',
   releaseWithoutTests: 'incidentRoom.releaseWithoutTests',
+  editPerson: 'incidentRoom.editPerson',
+  removePerson: 'incidentRoom.removePerson',
+  editIncident: 'incidentRoom.editIncident',
+  addTimelineNote: 'incidentRoom.addTimelineNote',
+  setUpPeopleFile: 'incidentRoom.setUpPeopleFile',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -48,6 +53,8 @@ export const CONTEXT = {
   hasIncidents: 'incidentRoom.hasIncidents',
   hasBrokenRecords: 'incidentRoom.hasBrokenRecords',
   customerDraftActive: 'incidentRoom.customerDraftActive',
+  /** The level (1–3) of the incident a palette command would act on without asking; 0 when none. */
+  incidentInViewLevel: 'incidentRoom.incidentInViewLevel',
 } as const;
 
 /** Settings under the `incidentRoom` section. */

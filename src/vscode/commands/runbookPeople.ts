@@ -2,6 +2,7 @@
 // handing off and releasing workers, and logging contact attempts with waking-hours advice.
 import * as vscode from 'vscode';
 import { contactAdvice, contactLabel, customerWho, logContactAttempt, nextContactSuggestion, CUSTOMER_PREFIX, type ContactAttemptInput } from '../../model/contacts';
+import { rolesHeld } from '../../model/corrections';
 import { RuleViolation } from '../../model/edits';
 import { addPerson } from '../../model/people';
 import type { Incident, Person, PersonId } from '../../model/record';
@@ -48,14 +49,7 @@ const ROLE_DETAILS: Record<RoleKey, string> = {
 
 /** The roles someone holds now, for descriptions in pickers. */
 export function rolesOf(incident: Incident, id: PersonId): string[] {
-  const r = incident.roles;
-  const out: string[] = [];
-  if (r.incident_manager === id) out.push('Incident Manager');
-  if ((r.sme ?? []).includes(id)) out.push('SME');
-  if (currentWorkers(incident).some((w) => w.person === id)) out.push('worker');
-  if ((r.observers ?? []).includes(id)) out.push('observer');
-  if (r.prm === id) out.push('PR Manager');
-  return out;
+  return rolesHeld(incident, id);
 }
 
 const describeRoles = (incident: Incident) => (p: Person) => {
@@ -73,7 +67,7 @@ export async function addPersonCommand(parts: ExtensionParts, arg: unknown): Pro
   const { target, args } = commandInput<AddPersonArgs>(arg);
   const entry = await pickIncident(parts, target, 'Add Person');
   if (!entry) return CANCELLED;
-  const person = args.person ?? (await askNewPerson('Add Person', (await peopleOf(entry.folder, entry.incident)).map((p) => p.id)));
+  const person = args.person ?? (await askNewPerson('Add Person', (await peopleOf(entry.folder, entry.incident)).map((p) => p.id), entry.folder));
   if (!person) return CANCELLED;
   return runRunbook(parts, entry, ({ incident, ctx }) => addPerson(incident, person, ctx), `${person.name} added to the incident.`);
 }

@@ -1,8 +1,10 @@
 // The command table: every command id maps to one handler; registered in a loop.
 import * as vscode from 'vscode';
 import type { ExtensionParts } from '../context';
+import { setUpPeopleFileCommand } from '../peopleFileSetup';
 import { COMMANDS, type CommandId } from '../ids';
 import { closeCommands } from './close';
+import { correctionCommands } from './corrections';
 import { declareIncident } from './declare';
 import { fixCommands } from './fix';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
@@ -21,10 +23,12 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     ...fixCommands(parts),
     ...testPlanCommands(parts),
     ...closeCommands(parts),
+    ...correctionCommands(parts),
     [COMMANDS.declare]: (args?) => declareIncident(parts, args),
     [COMMANDS.openRecord]: (target?) => openRecord(parts, target),
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),
     [COMMANDS.refresh]: () => refresh(parts),
+    [COMMANDS.setUpPeopleFile]: (relative?) => setUpPeopleFileCommand(parts, relative),
     [COMMANDS.openProblem]: (file: string, line: number, col: number) => openProblem(file, line, col),
   };
 }
