@@ -4,6 +4,7 @@
 import { LEVEL_TABLE } from './levels';
 import type { Incident, Regroup, Timestamp } from './record';
 import { formatDuration, instantOf, toTimestamp } from './time';
+import { formatTime, viewerZone } from './timeDisplay';
 
 export type CadenceState = 'normal' | 'near' | 'overdue' | 'paused';
 
@@ -187,13 +188,17 @@ function before(a: Incident, an: NextUpdate, b: Incident, bn: NextUpdate): boole
   return a.id < b.id;
 }
 
+/** The instant a paused NextUpdate was computed at (its remaining time counts from then). */
+function pausedNow(next: NextUpdate): number {
+  return next.dueAt - next.remainingMs;
+}
+
 /** "update in 1h 05m", "update overdue by 12m", "paused until 08:00": the status bar's words. */
 export function countdownText(next: NextUpdate, zone?: string): string {
   switch (next.state) {
     case 'paused': {
       // The time of day is enough: a regroup lasts at most overnight.
-      const until = stamp(next.pausedUntil ?? next.dueAt, zone);
-      return `paused until ${until.slice(11, 16)}`;
+      return `paused until ${formatTime(next.pausedUntil ?? next.dueAt, zone ?? viewerZone(), pausedNow(next))}`;
     }
     case 'overdue':
       return `update overdue by ${formatDuration(next.overdueMs)}`;
@@ -223,7 +228,7 @@ export function countdownLabel(incident: Incident, next: NextUpdate, openCount: 
   const more = openCount > 1 ? ` (+${openCount - 1})` : '';
   switch (next.state) {
     case 'paused':
-      return `$(debug-pause) ${id} · paused until ${stamp(next.pausedUntil ?? next.dueAt, zone).slice(11, 16)}${more}`;
+      return `$(debug-pause) ${id} · paused until ${formatTime(next.pausedUntil ?? next.dueAt, zone ?? viewerZone(), pausedNow(next))}${more}`;
     case 'overdue':
       return `$(flame) ${id} · update overdue ${clockText(next.overdueMs)}${more}`;
     default:

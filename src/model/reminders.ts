@@ -1,10 +1,10 @@
 // Everything the incident should nudge people about right now, for the sidebar's tree.
 // While everyone is sent home, all of it waits: one entry says until when.
-import { DateTime } from 'luxon';
 import { CUSTOMER_PREFIX, nextContactSuggestion } from './contacts';
 import type { Incident, Person } from './record';
 import type { Reminder } from './reminder';
 import { activeRegroup } from './regroup';
+import { formatTimeRelative, viewerZone } from './timeDisplay';
 import { smeReminder } from './roles';
 import { DEFAULT_ESCALATION_MINUTES, escalationSuggestion } from './severity';
 import { DEFAULT_HANDOFF_MINUTES, DEFAULT_IM_LIMIT_MINUTES, DEFAULT_IM_PROMPT_MINUTES, handOffSuggestions, imHandOverPrompt, singleWorkerSuggestion } from './staffing';
@@ -14,6 +14,8 @@ export interface ReminderSettings {
   imPromptAfterMinutes: number;
   imLimitMinutes: number;
   escalateAfterMinutes: number;
+  /** The zone the reader sees times in (default: this machine's). */
+  zone?: string;
 }
 
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
@@ -40,8 +42,8 @@ export function remindersFor(incident: Incident, people: readonly Person[], now:
   const s = { ...DEFAULT_REMINDER_SETTINGS, ...settings };
   const pause = activeRegroup(incident, now);
   if (pause) {
-    // Shown at the offset it was set with: the IM's morning, as they chose it.
-    const until = DateTime.fromISO(pause.until, { setZone: true }).toFormat('ccc HH:mm ZZ');
+    // The one rule for times: the reader's zone, named, with how long until then.
+    const until = formatTimeRelative(pause.until, s.zone ?? viewerZone(), now);
     return [{ id: 'paused', severity: 'info', message: `Paused until ${until}: everyone was sent home to sleep.`, action: { kind: 'resume', label: 'Resume now' } }];
   }
   const found: (Reminder | null)[] = [

@@ -6,12 +6,11 @@
 // - For a reader elsewhere (observers, customers): the reader's zone, named, so nobody has to
 //   convert ("Thursday 27 November 2026, 09:05 New York time (EST)").
 // - For someone to be called: their clock now and whether they are asleep
-//   ("Kolkata, 04:01 now, asleep").
+//   ("Kolkata, 04:01 now, asleep"): personClock in waking.ts, beside the quiet hours.
 // Records keep ISO timestamps with offsets; this module only decides how they read.
 import { DateTime } from 'luxon';
 import type { Timestamp } from './record';
 import { instantOf } from './time';
-import { DEFAULT_QUIET_HOURS, isQuietHours, type QuietHours } from './waking';
 
 // Formats are fixed in English: the product's texts are English, and a machine's locale must
 // not turn "Thu" into "jeu." in the middle of an English sentence.
@@ -119,13 +118,3 @@ export function formatForReader(at: number | Date | Timestamp, zone: string): st
 export function clockIn(zone: string, now: number | Date = Date.now()): string {
   return local(now, zone).toFormat('HH:mm');
 }
-
-/**
- * Where someone is and whether they are asleep, for an IM covering several zones:
- * "Kolkata, 04:01 now, asleep" (inside their quiet hours) or "Lisbon, 14:05 now".
- */
-export function personClock(zone: string, now: number | Date = Date.now(), quiet: QuietHours = DEFAULT_QUIET_HOURS): string {
-  const asleep = isQuietHours(new Date(millis(now)), zone, quiet);
-  return `${zonePlace(zone)}, ${clockIn(zone, now)} now${asleep ? ', asleep' : ''}`;
-}
-

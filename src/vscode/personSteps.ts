@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { Person } from '../model/record';
 import { isTimeZone } from '../model/time';
-import { personClock, viewerZone } from '../model/timeDisplay';
+import { viewerZone } from '../model/timeDisplay';
+import { personClock } from '../model/waking';
 import { savePersonInPeopleFile } from '../store/peopleFile';
 import { SETTINGS, SETTINGS_SECTION } from './ids';
 import type { Answers, Step } from './multiStep';

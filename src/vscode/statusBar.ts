@@ -9,16 +9,18 @@ import { DisposableStore } from './disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
 import type { IncidentsModel } from './incidentsModel';
 import { escapeMarkdown } from './markdown';
+import { formatTimeRelative, viewerZone } from '../model/timeDisplay';
 import { isOpen } from '../model/lifecycle';
 
 const TICK_MS = 1000;
 
-function localTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-}
-
 /** The zone the person at this editor reads times in. */
-const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const LOCAL_ZONE = viewerZone();
+
+/** "14:05 CET (3 h ago)": the one rule for times, in the viewer's zone. */
+function localTime(ms: number, now: number): string {
+  return formatTimeRelative(ms, LOCAL_ZONE, now);
+}
 
 export class UpdateCountdown implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
@@ -90,9 +92,10 @@ export class UpdateCountdown implements vscode.Disposable {
     tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**  \n`);
     tip.appendMarkdown(`${rules.name} · updates every ${rules.updateCadenceMinutes / 60} h  \n`);
     tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}  \n`);
-    tip.appendMarkdown(`Last update: ${next.lastAt ? localTime(next.lastAt) : 'none yet (counting from the declaration)'}  \n`);
-    if (next.state === 'paused') tip.appendMarkdown(`Paused: everyone was sent home; resumes ${localTime(next.pausedUntil ?? next.dueAt)}  \n`);
-    tip.appendMarkdown(`Next update due: ${localTime(next.dueAt)}${next.state === 'overdue' ? ` (overdue by ${clockText(next.overdueMs)})` : ''}  \n`);
+    const now = this.clock();
+    tip.appendMarkdown(`Last update: ${next.lastAt ? localTime(next.lastAt, now) : 'none yet (counting from the declaration)'}  \n`);
+    if (next.state === 'paused') tip.appendMarkdown(`Paused: everyone was sent home; resumes ${localTime(next.pausedUntil ?? next.dueAt, now)}  \n`);
+    tip.appendMarkdown(`Next update due: ${localTime(next.dueAt, now)}${next.state === 'overdue' ? ` (overdue by ${clockText(next.overdueMs)})` : ''}  \n`);
     if (openCount > 1) tip.appendMarkdown(`${openCount} incidents open  \n`);
     tip.appendMarkdown(`\n$(edit) Click to record the updates`);
     return tip;

@@ -1,12 +1,14 @@
 // Maps the records onto tree items. No decisions here: text and ordering come from the model.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { countdownText, nextUpdate } from '../model/cadence';
-import { levelRules } from '../model/levels';
+import { nextUpdate } from '../model/cadence';
+import { dueHeadline, incidentDescription, incidentLabel, levelLine } from '../model/labels';
 import { incidentAgeMs, isOpen } from '../model/lifecycle';
 import { personLabel } from '../model/people';
 import type { Incident } from '../model/record';
 import { compareTimestamps, formatDuration } from '../model/time';
+import { formatTime, formatTimeRelative } from '../model/timeDisplay';
+import { personClock } from '../model/waking';
 import type { RecordProblem } from '../store/recordFile';
 import { DisposableStore } from './disposables';
 import { COMMANDS, CONTEXT, VIEW_INCIDENTS } from './ids';
@@ -178,20 +180,16 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
 
   private incidentItem(entry: IncidentEntry): vscode.TreeItem {
     const incident = entry.incident;
-    const rules = levelRules(incident.severity);
-    const item = new vscode.TreeItem(incident.title, vscode.TreeItemCollapsibleState.Collapsed);
+    const now = this.clock();
+    // The decisive part first: at 300 px only the start of the label shows.
+    const item = new vscode.TreeItem(incidentLabel(incident, now), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = `incident:${entry.record.file}`;
     const open = isOpen(incident);
-    item.description = `SEV${incident.severity} · ${incident.status} · ${incidentAge(incident, this.clock())}${open ? ` · ${dueText(incident, this.clock())}` : ''}`;
+    item.description = incidentDescription(incident, now);
     item.iconPath = open ? new vscode.ThemeIcon('flame', new vscode.ThemeColor(LEVEL_COLOURS[incident.severity])) : new vscode.ThemeIcon('pass');
     item.contextValue = `incident:${open ? 'open' : 'closed'}:level${incident.severity}`;
     item.resourceUri = vscode.Uri.file(entry.record.file);
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**\n\n`);
-    tip.appendMarkdown(`${rules.name} · ${incident.status} · declared ${incident.declared_at}\n\n`);
-    tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}\n\n`);
-    tip.appendText(incident.impact);
-    item.tooltip = tip;
+    item.tooltip = incidentTooltip(incident, now);
     return item;
   }
 
@@ -218,11 +216,33 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   }
 }
 
-function dueText(incident: Incident, now: number): string {
+/** Everything the row leaves out: title, level, status, when declared and due, the IM and the impact. */
+function incidentTooltip(incident: Incident, now: number): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**\n\n`);
+  if (incident.public_title) tip.appendMarkdown(`Public title: ${escapeMarkdown(incident.public_title)}\n\n`);
+  tip.appendMarkdown(`${escapeMarkdown(levelLine(incident))} · ${incident.status}\n\n`);
   try {
-    return countdownText(nextUpdate(incident, now));
+    tip.appendMarkdown(`Declared ${escapeMarkdown(formatTimeRelative(incident.declared_at, undefined, now))}\n\n`);
+    if (isOpen(incident)) {
+      const next = nextUpdate(incident, now);
+      tip.appendMarkdown(`${escapeMarkdown(dueHeadline(next, undefined, now))}: next update due ${escapeMarkdown(formatTime(next.dueAt, undefined, now))}\n\n`);
+    }
   } catch {
-    return 'next update unknown';
+    tip.appendMarkdown(`Declared ${escapeMarkdown(incident.declared_at)}\n\n`);
+  }
+  const im = incident.roles.incident_manager;
+  const imPerson = (incident.people ?? []).find((p) => p.id === im);
+  tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], im))}${imPerson ? escapeMarkdown(` (${safeClock(imPerson.timezone, now)})`) : ''}\n\n`);
+  tip.appendText(incident.impact);
+  return tip;
+}
+
+function safeClock(zone: string, now: number): string {
+  try {
+    return personClock(zone, now);
+  } catch {
+    return zone;
   }
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { instantOf } from '../../src/model/time';
-import { clockIn, formatForReader, formatTime, formatTimeRelative, personClock, relativeTime, zoneAbbreviation, zonePlace } from '../../src/model/timeDisplay';
+import { clockIn, formatForReader, formatTime, formatTimeRelative, relativeTime, zoneAbbreviation, zonePlace } from '../../src/model/timeDisplay';
+import { personClock } from '../../src/model/waking';
 import { countOf } from '../../src/model/plural';
 
 const at = (ts: string): number => instantOf(ts);

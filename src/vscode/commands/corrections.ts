@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { addTimelineNote, editIncident, editPerson, removePerson, rolesHeld, RULE_PERSON_HOLDS_ROLE, type IncidentChanges } from '../../model/corrections';
 import type { Incident, PersonId } from '../../model/record';
 import { findPerson } from '../../model/people';
-import { personClock } from '../../model/timeDisplay';
+import { personClock } from '../../model/waking';
 import { peopleOf } from '../actor';
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';

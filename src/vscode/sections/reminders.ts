@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { resolvePeople } from '../../model/people';
 import type { Reminder, ReminderAction } from '../../model/reminder';
+import { reminderRow } from '../../model/labels';
 import { remindersFor } from '../../model/reminders';
 import { reminderSettings } from '../commands/runbookSettings';
 import { COMMANDS } from '../ids';
@@ -41,10 +42,12 @@ function reminderItem(entry: IncidentEntry, r: Reminder): LeafItem {
   const tooltip = new vscode.MarkdownString();
   tooltip.appendText(r.message);
   if (r.action) tooltip.appendMarkdown(`\n\n*Click: ${r.action.label}*`);
+  // The action first, the reason after: at sidebar width the start of the row is what shows.
+  const row = reminderRow(r);
   return {
     key: r.id,
-    label: r.message,
-    description: r.action?.label,
+    label: row.label,
+    description: row.description,
     tooltip,
     icon: r.id === 'paused' ? new vscode.ThemeIcon('debug-pause') : new vscode.ThemeIcon(r.severity === 'warning' ? 'warning' : 'info', r.severity === 'warning' ? new vscode.ThemeColor('list.warningForeground') : undefined),
     contextValue: `reminder:${r.id.split(':')[0]}:${r.severity}`,
@@ -60,7 +63,7 @@ export const remindersSection: TreeSection = {
     const warnings = found.filter((r) => r.severity === 'warning').length;
     return {
       label: 'Reminders',
-      description: found[0].id === 'paused' ? 'paused' : warnings ? `${found.length} (${warnings} to act on)` : `${found.length}`,
+      description: found[0].id === 'paused' ? 'paused' : warnings ? `${warnings} to act on${found.length > warnings ? ` (${found.length} in all)` : ''}` : `${found.length}`,
       icon: new vscode.ThemeIcon('bell', warnings ? new vscode.ThemeColor('list.warningForeground') : undefined),
       expanded: true,
     };
