@@ -213,7 +213,7 @@ describe('update cadence', () => {
       assert.equal(countdownLabel(inc, nextUpdate(inc, at('2026-11-27T14:18:00+01:00')), 1), '$(flame) SEV2 checkout-5xx · update in 1:42');
       assert.equal(countdownLabel(inc, nextUpdate(inc, at('2026-11-27T16:30:00+01:00')), 3), '$(flame) SEV2 checkout-5xx · update overdue 0:30 (+2)');
       const paused = incident({ id: 'p', regroup: [{ at: '2026-11-27T22:00:00+01:00', by: 'ana', until: '2026-11-28T08:00:00+01:00' }] });
-      assert.equal(countdownLabel(paused, nextUpdate(paused, at('2026-11-27T23:00:00+01:00')), 1, 'Europe/Berlin'), '$(debug-pause) SEV2 p · paused until 08:00 CET');
+      assert.equal(countdownLabel(paused, nextUpdate(paused, at('2026-11-27T23:00:00+01:00')), 1, 'Europe/Berlin'), '$(debug-pause) SEV2 p · paused until Sat 08:00 CET');
     });
   });
 });
