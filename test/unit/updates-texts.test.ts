@@ -8,7 +8,7 @@ import {
   UNCHANGED_TEXT,
 } from '../../src/model/customerText';
 import { RuleViolation, type ActionContext } from '../../src/model/edits';
-import { renderPublicLog } from '../../src/model/publicLog';
+import { renderPublicLog, peakLevel } from '../../src/model/publicLog';
 import type { Customer, Incident, Person, UpdateCycle } from '../../src/model/record';
 import { observerSummary } from '../../src/model/summaries';
 
@@ -270,6 +270,10 @@ describe('public incident log', () => {
     assert.match(log, /#### 2026-11-27 15:30 UTC\n\n> Update on: Checkout errors for EU customers/);
     assert.match(log, /#### 2026-11-27 18:20 UTC\n\n> Still working\. Questions\? A team member, \[removed\], \[removed\]/);
     assert.ok(!log.includes('DRAFT-ONLY'), 'unsent drafts stay out');
+    // An incident that peaked at Level 1 says so after its de-escalation.
+    const deescalated: Incident = { ...active, severity: 3, timeline: [...active.timeline, { at: '2026-11-27T16:00:00Z', by: 'ana', kind: 'severity-changed', text: 'Level 2 → Level 1: all EU down' }, { at: '2026-11-27T19:00:00Z', by: 'ana', kind: 'severity-changed', text: 'Level 1 → Level 3: workaround holds' }] };
+    assert.equal(peakLevel(deescalated), 1);
+    assert.match(renderPublicLog([deescalated]), /- Severity: Level 1 at its peak; Level 3 now\n/);
     assert.ok(log.includes('&lt;script&gt;'));
   });
 

@@ -7,6 +7,7 @@ import type { Incident, Person } from '../../model/record';
 import type { ExtensionParts } from '../context';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation, type OperationScope } from '../operations';
+import { showRefusal } from '../refusal';
 import { knownPeople } from '../people';
 import { runSteps } from '../multiStep';
 import { personFromAnswers, personSteps, placeContacts, type ContactsPlace } from '../personSteps';
@@ -93,7 +94,7 @@ export async function runRunbook(
 
 /** Shows a refusal decided before any record is touched, the same way runOperation does. */
 export function refuseNow(rule: string, message: string): RunbookResult {
-  void vscode.window.showErrorMessage(`Refused: ${message}`);
+  showRefusal(message);
   return { outcome: 'refused', rule, message: `Refused: ${message}` };
 }
 

@@ -84,13 +84,13 @@ function roleItems(incident: Incident, now: number, quiet: QuietHours): LeafItem
   // A worker's time is shown because long stretches call for a hand-off (regroup pauses excluded).
   const times = new Map(workerTimes(incident, new Date(now)).map((t) => [t.person, t]));
   const roles = incident.roles;
-  // Each row: the name, then the role and the person's clock now, because an IM covering several
-  // zones must know who is asleep before calling.
+  // Each row: the name, then the person's clock now (an IM covering several zones must know who
+  // is asleep before calling), then the role, which the icon also shows.
   const row = (id: PersonId, role: string, rest: Omit<LeafItem, 'label'>): LeafItem => {
     const clock = clockOf(incident, id, now, quiet);
     const person = findPerson(incident.people ?? [], id);
     const tooltip = [`${name(incident, id)} · ${role}`, clock, person && !person.phone ? 'No phone number in the record: Edit Person adds one.' : undefined].filter(Boolean).join('\n\n');
-    return { label: name(incident, id), tooltip, ...rest, description: [rest.description ?? role, clock].filter(Boolean).join(' · ') };
+    return { label: name(incident, id), tooltip, ...rest, description: [clock, rest.description ?? role].filter(Boolean).join(' · ') };
   };
   const items: LeafItem[] = [
     row(roles.incident_manager, 'Incident Manager', { icon: new vscode.ThemeIcon('star-full'), contextValue: 'role:incident_manager', data: { person: roles.incident_manager, role: 'incident_manager' } }),
