@@ -6,6 +6,7 @@ import type { ExtensionParts } from './vscode/context';
 import { IncidentInViewContext } from './vscode/incidentInView';
 import { IncidentsModel } from './vscode/incidentsModel';
 import { offerPeopleFile } from './vscode/peopleFileSetup';
+import { registerReadOnlyDocuments } from './vscode/readOnlyDocs';
 import { UpdateCountdown } from './vscode/statusBar';
 import { IncidentTestController } from './vscode/testing/controller';
 import { IncidentTesting } from './vscode/testing/incidentTesting';
@@ -32,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(...registerCommands(parts));
     const countdown = new UpdateCountdown(model);
     context.subscriptions.push(countdown, trackDraftContext());
-    context.subscriptions.push(new IncidentInViewContext(parts));
+    context.subscriptions.push(new IncidentInViewContext(parts), registerReadOnlyDocuments());
     void offerPeopleFile(parts);
     return { ...parts, countdown };
   } catch (err) {

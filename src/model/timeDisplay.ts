@@ -36,9 +36,10 @@ function local(at: number | Date | Timestamp, zone: string): DateTime {
   return dt;
 }
 
-// Each English locale knows the abbreviations used where it is spoken (en-GB: CET, BST; en-US:
-// EST, PDT; en-IN: IST; en-AU: AEDT); the first that has one for the zone is used.
-const ABBREVIATION_LOCALES = ['en-GB', 'en-US', 'en-IN', 'en-AU'];
+// Each locale knows the abbreviations used where it is spoken (en-GB: CET, BST; en-US: EST, PDT;
+// en-IN: IST; en-AU: AEDT; ja: JST); the first that has a Latin one for the zone is used.
+const ABBREVIATION_LOCALES = ['en-GB', 'en-US', 'en-IN', 'en-AU', 'ja'];
+const LATIN_ABBREVIATION = /^[A-Z]{2,5}$/;
 const BARE_OFFSET = /^(GMT|UTC)([+-]\d|$)/;
 
 /**
@@ -50,7 +51,7 @@ export function zoneAbbreviation(at: number | Date | Timestamp, zone: string): s
   const t = local(at, zone);
   for (const locale of ABBREVIATION_LOCALES) {
     const name = t.setLocale(locale).toFormat('ZZZZ');
-    if (name && !BARE_OFFSET.test(name)) return name;
+    if (name && !BARE_OFFSET.test(name) && LATIN_ABBREVIATION.test(name)) return name;
   }
   return t.toFormat('ZZZZ');
 }

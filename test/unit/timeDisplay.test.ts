@@ -20,6 +20,7 @@ describe('One rule for showing time', () => {
     assert.equal(zoneAbbreviation(at('2026-07-01T12:00:00Z'), 'Europe/London'), 'BST');
     assert.equal(zoneAbbreviation(now, 'Asia/Kolkata'), 'IST');
     assert.equal(zoneAbbreviation(now, 'Australia/Sydney'), 'AEDT');
+    assert.equal(zoneAbbreviation(now, 'Asia/Tokyo'), 'JST');
     assert.equal(zoneAbbreviation(now, 'America/Sao_Paulo'), 'GMT-3');
     assert.equal(zoneAbbreviation(now, 'UTC'), 'UTC');
   });

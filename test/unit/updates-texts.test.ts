@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   addQuestion,
   customerUpdateText,
+  dropContactOnlySentences,
   nextBusinessWindow,
   prmCallNotes,
   recordCustomerUpdate,
@@ -130,11 +131,15 @@ describe('customer update', () => {
     assertClean(text, INTERNAL_LINKS);
     assert.ok(!text.includes('ACME Corp of'), 'uses the public title');
     assert.match(text, /Update on: Checkout errors for EU customers/);
+    // Without a public title, customers never see the internal one.
+    const untitled = customerUpdateText({ ...incident, public_title: undefined }, cycle);
+    assert.match(untitled, /Update on: Service disruption of 2026-11-27\n/);
+    assert.ok(!untitled.includes(incident.title), untitled);
   });
 
   it('keeps the notable discoveries and setbacks', () => {
     assert.match(text, /We found the cause: the tax-rate service times out under load\./);
-    assert.match(text, /A team member \(\[removed\], \[removed\]\) is adding a cache; a first attempt failed in staging/);
+    assert.match(text, /A team member is adding a cache; a first attempt failed in staging/);
     assert.ok(!text.includes(UNCHANGED_TEXT));
   });
 
@@ -147,12 +152,12 @@ describe('customer update', () => {
   it('at Level 2, notes email updates in business hours with each customer\'s next window in their zone', () => {
     assert.match(text, /every two hours during business hours, by your own time zone/);
     // 16:05Z on Friday 27 November is 11:05 in New York (inside hours) and 01:05 Saturday in Tokyo.
-    assert.match(text, /Next business hours for ACME Corp: now until 17:00 \(America\/New_York, UTC-05:00\)/);
-    assert.match(text, /Next business hours for Globex: Monday 30 November 2026, 09:00–17:00 \(Asia\/Tokyo, UTC\+09:00\)/);
+    assert.match(text, /Next business hours for ACME Corp: now until 17:00 New York time \(EST\)/);
+    assert.match(text, /Next business hours for Globex: Monday 30 November 2026, 09:00–17:00 Tokyo time \(JST\)/);
     const single = customerUpdateText(incident, cycle, [], [customers[1] as Customer]);
     assert.match(single, /Your next business hours: Monday 30 November 2026/);
     assert.ok(!single.includes('ACME'), 'one customer\'s email does not mention another customer');
-    assert.match(single, /As of Saturday 28 November 2026, 01:05 \(Asia\/Tokyo\)/);
+    assert.match(single, /As of Saturday 28 November 2026, 01:05 Tokyo time \(JST\)/);
     const level3 = customerUpdateText({ ...incident, severity: 3 }, cycle, [], customers);
     assert.ok(!level3.includes('business hours'));
   });
@@ -263,7 +268,7 @@ describe('public incident log', () => {
   it('has one entry per incident, newest first, with level, status, times, impact and sent updates', () => {
     const log = renderPublicLog([older, active]);
     const first = log.indexOf('## Checkout errors for EU customers');
-    const second = log.indexOf('## Search slow for a customer (a customer contact called)');
+    const second = log.indexOf('## Service disruption of 2026-10-02');
     assert.ok(first > 0 && second > first, log);
     assert.match(log, /- Severity: Level 2\n- Status: We are actively working on this problem\.\n- Declared: 2026-11-27 14:05 UTC/);
     assert.match(log, /- Declared: 2026-10-02 13:00 UTC\n- Closed: 2026-10-03 15:30 UTC/);
@@ -289,5 +294,21 @@ describe('public incident log', () => {
     const twin: Incident = { ...older, id: '2026-10-02-a-twin', declared_at: '2026-10-02T13:00:00Z', public_title: 'Twin' };
     assert.equal(renderPublicLog([older, twin, active]), renderPublicLog([active, twin, older]));
     assert.equal(renderPublicLog([]), '# Incident log\n\nNo incidents have been recorded.\n');
+  });
+});
+
+describe('customer drafts drop sentences that only carried contact details', () => {
+  it('drops "call a team member on [removed] or [removed]" and keeps sentences with news', () => {
+    const text = dropContactOnlySentences(
+      'We deployed a fix. Call a team member on [removed] or [removed]. The cache ([removed]) is warm again.\nQuestions? Email [removed].',
+    );
+    assert.equal(text, 'We deployed a fix. The cache is warm again.\nQuestions?');
+  });
+
+  it('drops them from the draft itself', () => {
+    const withContacts: UpdateCycle = { ...cycle, notable: 'A fix is in staging. Call Bruno Silva on +351 913 000 111 or bruno@shop.example.' };
+    const text = customerUpdateText(incident, withContacts, people);
+    assert.match(text, /A fix is in staging\./);
+    assert.doesNotMatch(text, /\[removed\]|Call a team member/);
   });
 });
