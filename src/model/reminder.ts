@@ -23,4 +23,9 @@ export interface Reminder {
   severity: ReminderSeverity;
   message: string;
   action?: ReminderAction;
+  /**
+   * Which threshold of the same reminder this is (e.g. the IM's 7th hour, then past the 8th, for
+   * one IM): a notification is raised once per id and threshold.
+   */
+  threshold?: string;
 }

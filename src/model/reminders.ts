@@ -3,6 +3,7 @@
 import { CUSTOMER_PREFIX, nextContactSuggestion } from './contacts';
 import type { Incident, Person } from './record';
 import type { Reminder } from './reminder';
+import { countOf } from './plural';
 import { activeRegroup } from './regroup';
 import { formatTimeRelative, viewerZone } from './timeDisplay';
 import { smeReminder } from './roles';
@@ -55,4 +56,21 @@ export function remindersFor(incident: Incident, people: readonly Person[], now:
     ...customerReminders(incident, people),
   ];
   return found.filter((r): r is Reminder => r !== null);
+}
+
+/**
+ * Commits on the fix branch authored by the IM: the runbook keeps the IM off the fix, so this is
+ * a reminder too, not only a line in the Fix branch section.
+ */
+export function imCommitReminder(incident: Incident, people: readonly Person[], commits: readonly { sha: string; subject: string }[]): Reminder | null {
+  if (incident.status === 'closed' || commits.length === 0) return null;
+  const im = people.find((p) => p.id === incident.roles.incident_manager)?.name ?? incident.roles.incident_manager;
+  const list = commits.slice(0, 3).map((c) => `${c.sha.slice(0, 7)} ${c.subject}`).join('; ');
+  return {
+    id: 'im-commits',
+    severity: 'warning',
+    message: `${im} (the Incident Manager) authored ${countOf(commits.length, 'commit')} on the fix branch: the IM must not fix the problem; hand the work to a worker. ${list}${commits.length > 3 ? '; …' : ''}`,
+    action: { kind: 'add-worker', label: 'Assign a worker' },
+    threshold: commits.map((c) => c.sha).sort().join(','),
+  };
 }

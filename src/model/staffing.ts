@@ -200,6 +200,7 @@ export function imHandOverPrompt(
       severity: 'warning',
       message: `${name} has been Incident Manager for ${formatDuration(stretch.ms)}, past the ${settings.limitMinutes / 60}-hour limit: hand over the IM role now.`,
       action,
+      threshold: `${stretch.person}:limit`,
     };
   }
   if (stretch.ms >= settings.promptAfterMinutes * 60_000) {
@@ -208,6 +209,7 @@ export function imHandOverPrompt(
       severity: 'info',
       message: `${name} has been Incident Manager for ${formatDuration(stretch.ms)}: start handing over (an IM works at most about ${settings.limitMinutes / 60} hours without a break).`,
       action,
+      threshold: `${stretch.person}:prompt`,
     };
   }
   return null;

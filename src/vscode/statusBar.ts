@@ -9,6 +9,9 @@ import { DisposableStore } from './disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
 import type { IncidentsModel } from './incidentsModel';
 import { escapeMarkdown } from './markdown';
+import { firstClause } from '../model/labels';
+import type { Reminder } from '../model/reminder';
+import { NotifiedOnce } from './notifiedOnce';
 import { formatTimeRelative, viewerZone } from '../model/timeDisplay';
 import { isOpen } from '../model/lifecycle';
 
@@ -26,15 +29,19 @@ export class UpdateCountdown implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private readonly item: vscode.StatusBarItem;
   private timer: NodeJS.Timeout | undefined;
-  /** `<id>@<due instant>` of cycles already announced, so each falls due once. */
-  private readonly notified = new Set<string>();
+  /** `<id>@<due instant>` of cycles already announced, so each falls due once, across reloads too. */
+  private readonly notified: NotifiedOnce;
   private notificationsShown = 0;
   private lastText = '';
 
   constructor(
     private readonly model: IncidentsModel,
     private readonly clock: () => number = Date.now,
+    memory?: vscode.Memento,
+    /** The reminders asking someone to act, listed in the tooltip. */
+    private readonly remindersOf: (incidentId: string) => readonly Reminder[] = () => [],
   ) {
+    this.notified = new NotifiedOnce(memory, 'incidentRoom.updatesNotified');
     this.item = this.disposables.add(vscode.window.createStatusBarItem(STATUS_BAR_ITEM, vscode.StatusBarAlignment.Left, 100));
     this.item.name = 'Incident Room: next update';
     this.disposables.add(model.onDidChange(() => this.restart()));
@@ -97,6 +104,12 @@ export class UpdateCountdown implements vscode.Disposable {
     if (next.state === 'paused') tip.appendMarkdown(`Paused: everyone was sent home; resumes ${localTime(next.pausedUntil ?? next.dueAt, now)}  \n`);
     tip.appendMarkdown(`Next update due: ${localTime(next.dueAt, now)}${next.state === 'overdue' ? ` (overdue by ${clockText(next.overdueMs)})` : ''}  \n`);
     if (openCount > 1) tip.appendMarkdown(`${openCount} incidents open  \n`);
+    // What someone must act on, so an IM who never expands the incident sees it here too.
+    const reminders = this.remindersOf(incident.id);
+    if (reminders.length > 0) {
+      tip.appendMarkdown(`\n**Reminders**  \n`);
+      for (const r of reminders) tip.appendMarkdown(`$(${r.severity === 'warning' ? 'warning' : 'info'}) ${escapeMarkdown(r.action?.label ?? '')}${r.action ? ': ' : ''}${escapeMarkdown(firstClause(r.message))}  \n`);
+    }
     tip.appendMarkdown(`\n$(edit) Click to record the updates`);
     return tip;
   }
@@ -104,8 +117,7 @@ export class UpdateCountdown implements vscode.Disposable {
   private notifyDue(overdue: readonly { incident: Incident; next: NextUpdate }[]): void {
     for (const { incident, next } of overdue) {
       const key = `${incident.id}@${next.dueAt}`;
-      if (this.notified.has(key)) continue;
-      this.notified.add(key);
+      if (!this.notified.add(key)) continue;
       this.notificationsShown++;
       void vscode.window
         .showWarningMessage(`Update due for ${levelRules(incident.severity).name} "${incident.title}": ask each worker for an update.`, 'Record Updates')
@@ -118,7 +130,7 @@ export class UpdateCountdown implements vscode.Disposable {
   /** For tests: what the item shows now. */
   snapshot(): { text: string; background?: string; visible: boolean; announced: string[]; notificationsShown: number } {
     const bg = this.item.backgroundColor as vscode.ThemeColor | undefined;
-    return { text: this.item.text, background: bg?.id, visible: this.lastText !== '', announced: [...this.notified], notificationsShown: this.notificationsShown };
+    return { text: this.item.text, background: bg?.id, visible: this.lastText !== '', announced: this.notified.all(), notificationsShown: this.notificationsShown };
   }
 
   dispose(): void {

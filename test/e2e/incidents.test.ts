@@ -35,7 +35,11 @@ describe('Incident Room sidebar (end to end)', function () {
     await answerInput(page, 'Password reset emails are not sent');
     await pickQuickItem(page, 'Level 2');
     await answerInput(page, 'Customers who forgot their password cannot sign in');
+    // Public title: left empty.
+    await answerInput(page, '');
     await pickQuickItem(page, 'Ana Pereira');
+    // Ana has no phone number yet: Declare asks for it (optional), then the chat room and ticket.
+    await answerInput(page, '');
     await answerInput(page, '');
     await answerInput(page, '');
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Password reset emails are not sent' }).waitFor({ timeout: 30_000 });

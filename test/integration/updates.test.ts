@@ -107,13 +107,14 @@ describe('The update cycle in the extension host', () => {
     assert.deepEqual(attempt?.answers, [{ question, answer: 'Since 13:40 CET' }]);
   });
 
-  it('shows the most urgent open incident in the status bar, in error colours when overdue', async () => {
+  it('shows the most severe open incident in the status bar first, even when a lower level is overdue', async () => {
     api.countdown.render();
     const shown = api.countdown.snapshot();
     assert.ok(shown.visible);
-    // The Level 3 fixture was declared days ago with no update since: overdue.
-    assert.match(shown.text, /slow-search · update overdue \d+d \d+h/);
-    assert.equal(shown.background, 'statusBarItem.errorBackground');
+    // The Level 3 fixture was declared days ago with no update since, so it is overdue; the
+    // Level 2 one just had its cycle recorded. Level first: the Level 2 one shows, the other counts.
+    assert.match(shown.text, /SEV2 checkout-5xx · update in \d+:\d\d \(\+1\)/);
+    assert.equal(shown.background, undefined);
   });
 
   it('announces an overdue cycle once, however many ticks pass', () => {
