@@ -4,7 +4,7 @@
 // in the sidebar is the one the palette's commands act on: nobody is asked "Which incident?".
 import * as assert from 'node:assert';
 import type { Page } from 'playwright-core';
-import { openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, treeRows, type Workbench } from './workbench';
+import { openViewContainer, openWorkbench, pickQuickItem, pickQuickItems, runCommand, screenshot, treeRows, type Workbench } from './workbench';
 
 const INCIDENT = 'Checkout returns 500 for EU customers';
 const STEP = 'Post the ticket link in the chat room';
@@ -53,7 +53,7 @@ describe('Runbook rules in the workbench (end to end)', function () {
   it('shows the roles and the ticked step in the tree after ticking it from the palette', async () => {
     const { page } = workbench;
     await runCommand(page, 'Incident: Tick Checklist Step');
-    await pickQuickItem(page, STEP);
+    await pickQuickItems(page, [STEP]);
     // Expand only once the tree has redrawn with the tick: a click during the redraw can land
     // on a row that is about to be replaced and collapse it instead.
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start checklist' }).filter({ hasText: '6/9' }).first().waitFor({ timeout: 30_000 });

@@ -98,6 +98,18 @@ export async function pickQuickItem(page: Page, label: string): Promise<void> {
   await row.first().click();
 }
 
+/** Marks the items with these labels in the extension's open multi-select pick and accepts it. */
+export async function pickQuickItems(page: Page, labels: readonly string[]): Promise<void> {
+  await page.locator(`${QUICK_INPUT} .quick-input-box input`).waitFor({ state: 'visible', timeout: 30_000 });
+  for (const label of labels) {
+    const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+    await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+    // In a multi-select pick a click marks the row's checkbox; Enter accepts the marked ones.
+    await row.first().locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+  }
+  await page.locator(`${QUICK_INPUT} .quick-input-box input`).press('Enter');
+}
+
 /** Shows a view container of the activity bar (Explorer, Testing, the extension's own), leaving it open if it is. */
 export async function openViewContainer(page: Page, title: string): Promise<void> {
   const item = page.locator('.activitybar li.action-item').filter({ has: page.locator(`a[aria-label*="${title}"]`) });

@@ -72,7 +72,19 @@ async function askCycle(entry: IncidentEntry): Promise<UpdateCycleInput | undefi
     if (next === undefined) return undefined;
     const help = await vscode.window.showQuickPick(['No help needed', 'Needs help'], { title: step, placeHolder: `Does ${name} need help?`, ignoreFocusOut: true });
     if (!help) return undefined;
-    workers.push({ person: w.person, found: found.trim(), next: next.trim() || NO_UPDATE, needs_help: help === 'Needs help' });
+    const needsHelp = help === 'Needs help';
+    // "Needs help" is only actionable with what help: the IM decides on more people from it.
+    let wanted: string | undefined;
+    if (needsHelp) {
+      wanted = await vscode.window.showInputBox({
+        title: step,
+        prompt: `What help does ${name} need? (Who or what: a database expert, access to production, a second pair of eyes…)`,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Say what help, so the Incident Manager can find it.'),
+      });
+      if (wanted === undefined) return undefined;
+    }
+    workers.push({ person: w.person, found: found.trim(), next: next.trim() || NO_UPDATE, needs_help: needsHelp, ...(wanted ? { help_wanted: wanted.trim() } : {}) });
   }
   const decision = await vscode.window.showQuickPick(
     UPDATE_DECISIONS.map((d) => ({ label: decisionText(d), decision: d as UpdateDecision })),

@@ -50,8 +50,8 @@ export const updatesSection: TreeSection = {
         children: cycle.workers.map((w) => ({
           key: w.person,
           label: personLabel(people, w.person),
-          description: isNoUpdate(w) ? 'no update' : `${w.found} → ${w.next}${w.needs_help ? ' (needs help)' : ''}`,
-          tooltip: `Found: ${w.found}\nNext: ${w.next}\nNeeds help: ${w.needs_help ? 'yes' : 'no'}`,
+          description: isNoUpdate(w) ? 'no update' : `${w.found} → ${w.next}${w.needs_help ? ` (needs help${w.help_wanted ? `: ${w.help_wanted}` : ''})` : ''}`,
+          tooltip: `Found: ${w.found}\nNext: ${w.next}\nNeeds help: ${w.needs_help ? (w.help_wanted ? `yes: ${w.help_wanted}` : 'yes') : 'no'}`,
           icon: new vscode.ThemeIcon(w.needs_help ? 'question' : 'person'),
         })),
       }));
