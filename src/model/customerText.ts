@@ -8,7 +8,8 @@ import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from
 import { LEVEL_TABLE } from './levels';
 import type { Customer, Incident, IncidentStatus, Person, UpdateCycle } from './record';
 import { instantOf, toTimestamp } from './time';
-import { formatForReader, zoneAbbreviation, zonePlace } from './timeDisplay';
+import { formatForReader, formatTime, formatTimeRelative, zoneAbbreviation, zonePlace } from './timeDisplay';
+import { DEFAULT_QUIET_HOURS, isQuietHours, nextLocalTime, type QuietHours } from './waking';
 
 export const UNCHANGED_TEXT = 'The situation is unchanged; we are continuing to work on it.';
 export const PRM_RULE =
@@ -383,7 +384,29 @@ export function addQuestion(incident: Incident, text: string, ctx: ActionContext
  * for affected users, and whom to call. The customers' own contacts are listed (they are who
  * the PRM calls); the team's contact details never are, not even inside a question.
  */
-export function prmCallNotes(incident: Incident, customers: readonly Customer[] = incident.customers ?? [], people: readonly Person[] = []): string {
+/**
+ * A customer's clock for the PR Manager: "08:05 EST in New York now: business hours", or in the
+ * night "03:00 EST in New York now: quiet hours; their morning starts 07:00 EST (in 4:00)".
+ */
+export function customerClockLine(zone: string, now: number, quiet: QuietHours = DEFAULT_QUIET_HOURS): string {
+  const local = DateTime.fromMillis(now, { zone });
+  if (!local.isValid) return `${zone}: not a time zone this machine knows; check the customer's zone`;
+  const clock = `${local.toFormat('HH:mm')} ${zoneAbbreviation(now, zone)} in ${zonePlace(zone)} now`;
+  if (isQuietHours(new Date(now), zone, quiet)) {
+    return `${clock}: quiet hours; their morning starts ${formatTimeRelative(nextLocalTime(new Date(now), zone, quiet.end), zone, now)}`;
+  }
+  const window = nextBusinessWindow(zone, now);
+  if (window.inProgress) return `${clock}: business hours (until ${formatTime(window.end, zone, now)})`;
+  return `${clock}: awake, outside business hours (next from ${formatTime(window.start, zone, now)})`;
+}
+
+export function prmCallNotes(
+  incident: Incident,
+  customers: readonly Customer[] = incident.customers ?? [],
+  people: readonly Person[] = [],
+  now: number = Date.now(),
+  quiet: QuietHours = DEFAULT_QUIET_HOURS,
+): string {
   const facts = privateFacts(incident, people);
   // Only the team's details are private here; the customers' contacts are the call list.
   const teamFacts: PrivateFacts = { ...facts, contactNames: [], customerNames: [] };
@@ -415,7 +438,8 @@ export function prmCallNotes(incident: Incident, customers: readonly Customer[] 
   lines.push('Customers to call:');
   if (customers.length === 0) lines.push('- none recorded');
   for (const c of customers) {
-    lines.push(`- ${c.name} (${c.timezone})`);
+    // Their clock decides whether to call now: the runbook's waking hours are the customer's.
+    lines.push(`- ${c.name}: ${customerClockLine(c.timezone, now, quiet)}`);
     for (const contact of c.contacts ?? []) {
       const ways = [contact.phone && `phone ${contact.phone}`, contact.email && `email ${contact.email}`].filter(Boolean).join(', ');
       lines.push(`  - ${contact.name}${ways ? `: ${ways}` : ''}`);

@@ -1,7 +1,7 @@
 // People and roles: adding people, assigning and removing roles, handing over the IM role,
 // handing off and releasing workers, and logging contact attempts with waking-hours advice.
 import * as vscode from 'vscode';
-import { contactAdvice, contactLabel, customerWho, logContactAttempt, nextContactSuggestion, CUSTOMER_PREFIX, type ContactAttemptInput } from '../../model/contacts';
+import { contactAdvice, contactLabel, contactPurposes, customerWho, logContactAttempt, nextContactSuggestion, CUSTOMER_PREFIX, type ContactAttemptInput, type ContactPurpose } from '../../model/contacts';
 import { rolesHeld } from '../../model/corrections';
 import { RuleViolation } from '../../model/edits';
 import { addPerson } from '../../model/people';
@@ -272,14 +272,13 @@ export interface LogContactArgs extends IncidentArgs, ContactAttemptInput {
   person?: PersonId;
 }
 
-const PURPOSES: { label: string; purpose?: string }[] = [
-  { label: 'Reaching a SME', purpose: 'sme' },
-  { label: 'Finding a worker', purpose: 'worker' },
-  { label: 'Informing a customer', purpose: 'customer' },
-  { label: 'Informing an observer', purpose: 'observer' },
-  { label: 'Reaching the PR manager', purpose: 'prm' },
-  { label: 'Something else' },
-];
+const PURPOSE_LABELS: Record<ContactPurpose, string> = {
+  sme: 'Reaching them as the SME',
+  worker: 'Finding a worker',
+  customer: 'Informing a customer',
+  observer: 'Informing an observer',
+  prm: 'Reaching the PR manager',
+};
 
 async function pickWho(entry: IncidentEntry, people: readonly Person[]): Promise<string | undefined> {
   const incident = entry.incident;
@@ -353,11 +352,14 @@ export async function logContactCommand(parts: ExtensionParts, arg: unknown): Pr
       )
     )?.reached;
   if (reached === undefined) return CANCELLED;
+  // The purpose follows from whom: asked only when several fit (someone without a role yet).
   let purpose = args.purpose;
+  const purposes = contactPurposes(entry.incident, who);
+  if (purpose === undefined && purposes.length === 1) purpose = purposes[0];
   if (purpose === undefined && interactive) {
     const picked = await vscode.window.showQuickPick(
-      who.startsWith(CUSTOMER_PREFIX) ? [PURPOSES[2], ...PURPOSES.filter((p) => p !== PURPOSES[2])] : PURPOSES,
-      { title: `Log Contact Attempt: ${name}`, placeHolder: 'Why?', ignoreFocusOut: true },
+      [...purposes.map((p) => ({ label: PURPOSE_LABELS[p], purpose: p as string | undefined })), { label: 'Something else', purpose: undefined }],
+      { title: `Log Contact Attempt: ${name}`, placeHolder: `Why was ${name} contacted?`, ignoreFocusOut: true },
     );
     if (!picked) return CANCELLED;
     purpose = picked.purpose;

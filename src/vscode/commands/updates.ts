@@ -17,6 +17,7 @@ import { showReadOnly } from '../readOnlyDocs';
 import { countOf } from '../../model/plural';
 import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
+import { quietHoursSetting } from './runbookSettings';
 
 /** Arguments that skip the questions (tests, other commands). */
 export interface RecordUpdatesArgs extends Partial<UpdateCycleInput> {
@@ -221,7 +222,7 @@ export async function addCustomerQuestion(parts: ExtensionParts, target?: Incide
 export async function copyPrmCallNotes(parts: ExtensionParts, target?: IncidentTarget): Promise<string | undefined> {
   const entry = await pickIncident(parts, target, 'Copy PR Manager Call Notes');
   if (!entry) return undefined;
-  const notes = prmCallNotes(entry.incident, entry.incident.customers ?? [], await peopleOf(entry.folder, entry.incident));
+  const notes = prmCallNotes(entry.incident, entry.incident.customers ?? [], await peopleOf(entry.folder, entry.incident), Date.now(), quietHoursSetting(entry.folder));
   await vscode.env.clipboard.writeText(notes);
   await showReadOnly(`${entry.incident.id} call notes.md`, notes);
   const customers = entry.incident.customers?.length ?? 0;
