@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { RecordEdit } from '../model/edits';
-import type { Person } from '../model/record';
+import type { Customer, Person } from '../model/record';
 import { validatePeopleFile } from '../model/validate';
 import { editText } from './recordEditor';
 
@@ -66,4 +66,39 @@ export async function ignoreInGit(folder: string, file: string): Promise<boolean
   const prefix = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
   await fs.writeFile(gitignore, `${text}${prefix}# Contact details of incident participants (Incident Room's people file)\n/${relative}\n`);
   return true;
+}
+
+export const CUSTOMERS_FILE_HEADER =
+  '# Every customer, for updates and the post-post-mortem, with their contacts. Kept out of version\n# control: contact details are personal data. Incident records name the affected customers.\n';
+
+/** The customers in a shared customers file; a missing file holds none. */
+export async function readCustomersFile(file: string): Promise<Customer[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) throw new PeopleFileError(`${path.basename(file)} does not parse (${doc.errors[0].message}); fix it first.`);
+  const list = (doc.toJS() as { customers?: unknown } | null)?.customers;
+  return Array.isArray(list) ? (list.filter((c) => c && typeof c === 'object' && typeof c.id === 'string' && typeof c.name === 'string') as Customer[]) : [];
+}
+
+/** Adds the customer, or replaces the one with its id, in the shared customers file (created when missing). */
+export async function saveCustomerInCustomersFile(file: string, customer: Customer): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  try {
+    await fs.writeFile(file, `${CUSTOMERS_FILE_HEADER}customers: []\n`, { flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  const text = await fs.readFile(file, 'utf8');
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) throw new PeopleFileError(`${path.basename(file)} does not parse (${doc.errors[0].message}); fix it first.`);
+  const list = ((doc.toJS() as { customers?: Customer[] } | null)?.customers ?? []) as Customer[];
+  const index = list.findIndex((c) => c.id === customer.id);
+  const edits: RecordEdit[] = index >= 0 ? [{ op: 'set', path: ['customers', index], value: customer }] : [{ op: 'append', path: ['customers'], value: customer }];
+  await fs.writeFile(file, editText(text, doc, edits));
 }

@@ -46,6 +46,9 @@ export const COMMANDS = {
   editIncident: 'incidentRoom.editIncident',
   addTimelineNote: 'incidentRoom.addTimelineNote',
   setUpPeopleFile: 'incidentRoom.setUpPeopleFile',
+  addCustomer: 'incidentRoom.addCustomer',
+  editCustomer: 'incidentRoom.editCustomer',
+  removeCustomer: 'incidentRoom.removeCustomer',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -71,6 +74,7 @@ export const SETTINGS = {
   publicLogPath: 'publicLogPath',
   testCommand: 'testCommand',
   testTimeoutSeconds: 'testTimeoutSeconds',
+  customersFile: 'customersFile',
 } as const;
 
 export const STATUS_BAR_ITEM = 'incidentRoom.countdown';

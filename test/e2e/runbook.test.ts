@@ -16,6 +16,14 @@ async function expandRow(page: Page, label: string): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
 }
 
+/** Selects a row of the tree (and so its incident) by its label. */
+async function selectRow(page: Page, label: string): Promise<void> {
+  const row = page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  await row.click();
+  await page.locator('.part.sidebar .monaco-list-row.selected', { hasText: label }).first().waitFor({ timeout: 10_000 });
+}
+
 describe('Runbook rules in the workbench (end to end)', function () {
   this.timeout(240_000);
   let workbench: Workbench;
@@ -35,7 +43,9 @@ describe('Runbook rules in the workbench (end to end)', function () {
     // Expanding the incident selects it: the palette's commands act on it without asking.
     await expandRow(page, INCIDENT);
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'Incident: Assign Role');
+    // Selecting a row of the incident (Escape in the palette helper clears the tree's selection).
+    await selectRow(page, 'Roles');
+    await runCommand(page, 'Incident: Assign Role', { escapeFirst: false });
     await pickQuickItem(page, 'Worker');
     await pickQuickItem(page, 'Ana Pereira');
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'Refused:' });
@@ -52,7 +62,8 @@ describe('Runbook rules in the workbench (end to end)', function () {
 
   it('shows the roles and the ticked step in the tree after ticking it from the palette', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Incident: Tick Checklist Step');
+    await selectRow(page, 'Start checklist');
+    await runCommand(page, 'Incident: Tick Checklist Step', { escapeFirst: false });
     await pickQuickItems(page, [STEP]);
     // Expand only once the tree has redrawn with the tick: a click during the redraw can land
     // on a row that is about to be replaced and collapse it instead.

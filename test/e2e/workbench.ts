@@ -71,9 +71,10 @@ async function quickInputBox(page: Page) {
 }
 
 /** Runs a command from the palette by its title as shown there, e.g. "Incident: Declare Incident". */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  // Focus back on the workbench, so F1 reaches its keybinding and not an input box.
-  await page.keyboard.press('Escape');
+export async function runCommand(page: Page, title: string, opts: { escapeFirst?: boolean } = {}): Promise<void> {
+  // Focus back on the workbench, so F1 reaches its keybinding and not an input box. Escape also
+  // clears a tree's selection: keep it when the command should act on the selected incident.
+  if (opts.escapeFirst !== false) await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const box = await quickInputBox(page);
   await box.fill(`>${title}`);
@@ -105,7 +106,7 @@ export async function pickQuickItems(page: Page, labels: readonly string[]): Pro
     const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
     await row.first().waitFor({ state: 'visible', timeout: 30_000 });
     // In a multi-select pick a click marks the row's checkbox; Enter accepts the marked ones.
-    await row.first().locator('.quick-input-list-checkbox, input[type=checkbox]').first().click();
+    await row.first().click();
   }
   await page.locator(`${QUICK_INPUT} .quick-input-box input`).press('Enter');
 }

@@ -3,7 +3,9 @@ import { contactPurposes, customerWho } from '../../src/model/contacts';
 import { customerClockLine, prmCallNotes } from '../../src/model/customerText';
 import type { Customer } from '../../src/model/record';
 import { instantOf } from '../../src/model/time';
-import { incidentAt } from './rules-support';
+import { addCustomer, customerIdFromName, editCustomer, removeCustomer } from '../../src/model/customers';
+import { RuleViolation } from '../../src/model/edits';
+import { apply, incidentAt } from './rules-support';
 
 describe('The purpose of a contact follows from whom is contacted', () => {
   const incident = incidentAt(2);
@@ -48,5 +50,30 @@ describe('PR Manager call notes: each customer’s clock now', () => {
     assert.match(notes, /- Initech: 18:30 IST in Kolkata now/);
     const lateQuiet = prmCallNotes({ ...incidentAt(2), customers }, customers, [], now, { start: '23:00', end: '08:00' });
     assert.doesNotMatch(lateQuiet, /Globex: 22:00 JST in Tokyo now: quiet hours/);
+  });
+});
+
+describe('Adding, editing and removing customers', () => {
+  const ctx = { actor: 'ana', now: new Date('2026-11-27T15:00:00Z'), zone: 'UTC' };
+
+  it('adds an affected customer with a checked zone and trimmed contacts, by a readable id', () => {
+    const incident = incidentAt(2);
+    const id = customerIdFromName('ACME Retail', []);
+    assert.equal(id, 'acme-retail');
+    assert.equal(customerIdFromName('ACME Retail', ['acme-retail']), 'acme-retail-2');
+    const after = apply(incident, addCustomer(incident, { id, name: ' ACME Retail ', timezone: 'America/New_York', contacts: [{ name: 'Pat', phone: ' +1 212 555 0147 ', email: '' }] }, ctx));
+    assert.deepEqual(after.customers, [{ id: 'acme-retail', name: 'ACME Retail', timezone: 'America/New_York', contacts: [{ name: 'Pat', phone: '+1 212 555 0147' }] }]);
+    assert.doesNotMatch(after.timeline[after.timeline.length - 1].text, /555/);
+    assert.throws(() => addCustomer(after, { id, name: 'Again', timezone: 'UTC' }, ctx), /already/);
+    assert.throws(() => addCustomer(incident, { id: 'x', name: 'X', timezone: 'Mars/Olympus' }, ctx), RuleViolation);
+  });
+
+  it('edits a customer in place and removes one', () => {
+    const incident = { ...incidentAt(2), customers: [{ id: 'acme', name: 'ACME', timezone: 'America/New_York' }] };
+    const edited = apply(incident, editCustomer(incident, 'acme', { name: 'ACME Corp', timezone: 'America/Chicago' }, ctx));
+    assert.deepEqual(edited.customers, [{ id: 'acme', name: 'ACME Corp', timezone: 'America/Chicago' }]);
+    const removed = apply(edited, removeCustomer(edited, 'acme', ctx));
+    assert.deepEqual(removed.customers, []);
+    assert.throws(() => removeCustomer(removed, 'acme', ctx), /No customer/);
   });
 });

@@ -5,6 +5,7 @@ import { setUpPeopleFileCommand } from '../peopleFileSetup';
 import { COMMANDS, type CommandId } from '../ids';
 import { closeCommands } from './close';
 import { correctionCommands } from './corrections';
+import { customerCommands } from './customers';
 import { declareIncident } from './declare';
 import { fixCommands } from './fix';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
@@ -24,6 +25,7 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     ...testPlanCommands(parts),
     ...closeCommands(parts),
     ...correctionCommands(parts),
+    ...customerCommands(parts),
     [COMMANDS.declare]: (args?) => declareIncident(parts, args),
     [COMMANDS.openRecord]: (target?) => openRecord(parts, target),
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),
