@@ -4,48 +4,33 @@ import * as path from 'node:path';
 import type { Incident } from './model/record';
 import { incidentAgeMs, isOpen } from './model/lifecycle';
 import { compareTimestamps, formatDuration } from './model/time';
+import { defineCommand, type CliCommand, type CliIo } from './cliCommand';
 import { IncidentStore } from './store/incidentStore';
 import { gateCommand } from './testing/gateCli';
 import type { LoadedRecord } from './store/recordFile';
 
-/** Where a command writes and which directory it works from; tests pass their own. */
-export interface CliIo {
-  cwd: string;
-  out(line: string): void;
-  err(line: string): void;
-  /** The current time, for ages. */
-  now(): Date;
-}
-
-export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+export type { CliCommand, CliIo } from './cliCommand';
 
 export const DEFAULT_RECORDS_FOLDER = '.incidents';
 
-export const USAGE = `Usage: incident-room <command> [options]
+const FOLDER_ARGUMENT = { name: '[folder]', description: `The records folder (default ${DEFAULT_RECORDS_FOLDER}), relative to the working directory.` };
 
-Commands:
-  validate [folder]          Check every record in folder (default ${DEFAULT_RECORDS_FOLDER}); prints
-                             file:line:col message for each problem. Exit 1 if any is broken.
-  status [folder] [--json]   List incidents: open first, then by level, then by declaration.
-  gate <id> [--run] [--json]  Print the close gate's verdict (exit 0 only when the incident may close);
-                             --run runs the linked tests first. See src/testing/gateCli.ts.
-  help                       Show this help.`;
-
-function recordsFolder(args: string[], io: CliIo): string {
-  const positional = args.filter((a) => !a.startsWith('--'));
-  return path.resolve(io.cwd, positional[0] ?? DEFAULT_RECORDS_FOLDER);
+function recordsFolder(positionals: string[], io: CliIo): string {
+  return path.resolve(io.cwd, positionals[0] ?? DEFAULT_RECORDS_FOLDER);
 }
 
-function unknownOptions(args: string[], known: string[], io: CliIo): boolean {
-  const bad = args.filter((a) => a.startsWith('--') && !known.includes(a));
-  for (const b of bad) io.err(`unknown option ${b}`);
-  if (bad.length > 0) io.err(USAGE);
-  return bad.length > 0;
-}
+export const validateCommand = defineCommand({
+  name: 'validate',
+  summary: 'Check every incident record and print each problem as file:line:col message.',
+  synopsis: '[folder]',
+  description: 'Reads every YAML record in the folder. Exit 0 when all are valid, 1 when any is broken, 2 when the command line is wrong.',
+  positionals: [FOLDER_ARGUMENT],
+  options: {},
+  run: async (_values, positionals, io) => validate(recordsFolder(positionals, io), io),
+});
 
-export async function validateCommand(args: string[], io: CliIo): Promise<number> {
-  if (unknownOptions(args, [], io)) return 2;
-  const records = await new IncidentStore(recordsFolder(args, io)).loadAll();
+async function validate(folder: string, io: CliIo): Promise<number> {
+  const records = await new IncidentStore(folder).loadAll();
   let broken = 0;
   for (const r of records) {
     if (r.kind !== 'broken') continue;
@@ -74,10 +59,18 @@ export function compareForStatus(a: Incident, b: Incident): number {
   return Number(!isOpen(a)) - Number(!isOpen(b)) || a.severity - b.severity || compareTimestamps(a.declared_at, b.declared_at);
 }
 
-export async function statusCommand(args: string[], io: CliIo): Promise<number> {
-  if (unknownOptions(args, ['--json'], io)) return 2;
-  const json = args.includes('--json');
-  const records = await new IncidentStore(recordsFolder(args, io)).loadAll();
+export const statusCommand = defineCommand({
+  name: 'status',
+  summary: 'List incidents: open first, then by level, then by declaration.',
+  synopsis: '[folder] [--json]',
+  description: 'Prints one line per incident with its level, status, age and title; broken records are named on stderr. Exit 0.',
+  positionals: [FOLDER_ARGUMENT],
+  options: { json: { type: 'boolean', description: 'Print the list as JSON ({ incidents, broken }) instead of a table.' } },
+  run: async (values, positionals, io) => status(recordsFolder(positionals, io), values.json === true, io),
+});
+
+async function status(folder: string, json: boolean, io: CliIo): Promise<number> {
+  const records = await new IncidentStore(folder).loadAll();
   const ok = records.filter((r): r is Extract<LoadedRecord, { kind: 'ok' }> => r.kind === 'ok');
   const broken = records.filter((r): r is Extract<LoadedRecord, { kind: 'broken' }> => r.kind === 'broken');
   const now = io.now();
@@ -113,11 +106,43 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n');
 }
 
-async function helpCommand(_args: string[], io: CliIo): Promise<number> {
-  io.out(USAGE);
-  return 0;
+/** The overview: every command with its one-line summary. */
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length)) + 2;
+  return [
+    'Usage: incident-room <command> [options]',
+    '',
+    'Commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    'Run "incident-room <command> --help" for a command\'s arguments and options.',
+  ].join('\n');
 }
 
+const helpCommand = defineCommand({
+  name: 'help',
+  summary: 'Show the list of commands, or one command\'s help.',
+  synopsis: '[command]',
+  description: 'Exit 0; exit 2 for an unknown command.',
+  positionals: [{ name: '[command]', description: 'The command to explain.' }],
+  options: {},
+  run: async (_values, [name], io) => {
+    if (name === undefined) {
+      io.out(usage());
+      return 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) {
+      io.err(`unknown command "${name}"`);
+      io.err(usage());
+      return 2;
+    }
+    io.out(command.help());
+    return 0;
+  },
+});
+
+/** Every subcommand, by name; a new one is one import and one line here. */
 export const COMMANDS: Record<string, CliCommand> = {
   validate: validateCommand,
   status: statusCommand,
@@ -135,19 +160,14 @@ const processIo: CliIo = {
 /** Runs one command line (without the node and script arguments); resolves to the exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === '--help' || name === '-h') return helpCommand(rest, io);
+  if (name === '--help' || name === '-h') return helpCommand([], io);
   const command = name === undefined ? undefined : COMMANDS[name];
   if (!command) {
     if (name !== undefined) io.err(`unknown command "${name}"`);
-    io.err(USAGE);
+    io.err(usage());
     return 2;
   }
-  try {
-    return await command(rest, io);
-  } catch (err) {
-    io.err(`incident-room ${name}: ${(err as Error).message}`);
-    return 2;
-  }
+  return command(rest, io);
 }
 
 if (require.main === module) {

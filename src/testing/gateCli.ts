@@ -1,33 +1,16 @@
-// `incident-room gate <id> [--run] [--json] [--folder .incidents] [--public-log INCIDENT-LOG.md] [--command '<json array>']
-//  [--format junit|mocha-json|jest-json] [--timeout <seconds>] [--actor <person id>]`
-//
-// Prints the close gate's verdict; exit 0 only when the incident may close (1 when it may
-// not, 2 when the command could not be carried out). With --run the linked tests run first
-// in the same runner the editor uses, and the run is signed, stored and added to the record.
-// The test command is, in order: the record's `test_command`; `--command`; package.json's
-// "incident-room": { "testCommand": [...] }. The report format is `--format`, else
-// package.json's "incident-room": { "reportFormat" }, else inferred from the command.
+// `incident-room gate <id>`: the close gate's verdict for CI and terminals (exit 0 only when the
+// incident may close). The options and their help are declared once in GATE_OPTIONS.
 import { readFileSync, realpathSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { git } from '../git/fixBranch';
 import type { Incident } from '../model/record';
+import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
 import { EvidenceStore } from './evidence';
 import { evaluateGate, type GateVerdict } from './gate';
 import { runIncidentTests } from './incidentRun';
 import { REPORT_FORMATS, type ReportFormat } from './reports/report';
 import { inferReportFormat, type TestCommand } from './runner';
-
-export interface CliIo {
-  cwd: string;
-  out(s: string): void;
-  err(s: string): void;
-}
-
-const USAGE =
-  'usage: incident-room gate <id> [--run] [--json] [--folder .incidents] [--public-log INCIDENT-LOG.md] [--command \'["npx","mocha"]\'] [--format junit|mocha-json|jest-json] [--timeout <seconds>] [--actor <person id>]';
-
-class UsageError extends Error {}
 
 interface GateArgs {
   id: string;
@@ -53,34 +36,37 @@ function parseCommandJson(text: string, where: string): string[] {
   return v as string[];
 }
 
-function parseArgs(args: string[]): GateArgs {
-  const out: GateArgs = { id: '', run: false, json: false, folder: '.incidents', publicLog: 'INCIDENT-LOG.md', timeoutMs: 600_000, actor: 'incident-room-cli' };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--run') out.run = true;
-    else if (a === '--json') out.json = true;
-    else if (a === '--folder') out.folder = value();
-    else if (a === '--public-log') out.publicLog = value();
-    else if (a === '--command') out.command = parseCommandJson(value(), '--command');
-    else if (a === '--actor') out.actor = value();
-    else if (a === '--format') {
-      const f = value();
-      if (!REPORT_FORMATS.includes(f as ReportFormat)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
-      out.format = f as ReportFormat;
-    } else if (a === '--timeout') {
-      const s = Number(value());
-      if (!Number.isFinite(s) || s <= 0) throw new UsageError('--timeout takes a number of seconds');
-      out.timeoutMs = s * 1000;
-    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
-    else if (!out.id) out.id = a;
-    else throw new UsageError(`unexpected argument ${a}`);
+const GATE_OPTIONS = {
+  run: { type: 'boolean', description: 'Run the linked tests first, sign the run and add it to the record.' },
+  json: { type: 'boolean', description: 'Print the verdict as JSON.' },
+  folder: { type: 'string', value: '<folder>', description: 'The records folder (default .incidents).' },
+  'public-log': { type: 'string', value: '<file>', description: 'The public incident log (default INCIDENT-LOG.md).' },
+  command: { type: 'string', value: '<json array>', description: 'The test command as a JSON array of strings, e.g. \'["npx","mocha"]\'.' },
+  format: { type: 'string', value: REPORT_FORMATS.join('|'), description: 'The report format; inferred from the command when absent.' },
+  timeout: { type: 'string', value: '<seconds>', description: 'Stop a run that takes longer (default 600); a run that timed out never lets an incident close.' },
+  actor: { type: 'string', value: '<person id>', description: 'Who the run is recorded as (default incident-room-cli).' },
+} as const;
+
+function gateArgs(values: { [K in keyof typeof GATE_OPTIONS]: string | boolean | undefined }, id: string): GateArgs {
+  const out: GateArgs = {
+    id,
+    run: values.run === true,
+    json: values.json === true,
+    folder: (values.folder as string | undefined) ?? '.incidents',
+    publicLog: (values['public-log'] as string | undefined) ?? 'INCIDENT-LOG.md',
+    timeoutMs: 600_000,
+    actor: (values.actor as string | undefined) ?? 'incident-room-cli',
+  };
+  if (typeof values.command === 'string') out.command = parseCommandJson(values.command, '--command');
+  if (typeof values.format === 'string') {
+    if (!REPORT_FORMATS.includes(values.format as ReportFormat)) throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}`);
+    out.format = values.format as ReportFormat;
   }
-  if (!out.id) throw new UsageError('which incident? give its id');
+  if (typeof values.timeout === 'string') {
+    const s = Number(values.timeout);
+    if (!Number.isFinite(s) || s <= 0) throw new UsageError('--timeout takes a number of seconds');
+    out.timeoutMs = s * 1000;
+  }
   return out;
 }
 
@@ -105,22 +91,42 @@ function testCommandFor(incident: Incident, args: GateArgs, cwd: string): TestCo
   return { command, format: args.format ?? pkg.reportFormat ?? inferReportFormat(command) };
 }
 
+/** The runner's output arrives in chunks; `io.err` takes whole lines. */
+function lineWriter(writeLine: (line: string) => void): { write(chunk: string): void; end(): void } {
+  let pending = '';
+  return {
+    write(chunk) {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      for (const l of lines) writeLine(l);
+    },
+    end() {
+      if (pending) writeLine(pending);
+      pending = '';
+    },
+  };
+}
+
 function renderText(id: string, verdict: GateVerdict): string {
   const lines = [`Incident ${id}: ${verdict.mayClose ? 'may close' : 'may NOT close'}`];
   for (const c of verdict.conditions) lines.push(`  [${c.met ? 'x' : ' '}] ${c.id}: ${c.message}${c.action && !c.met ? `  (${c.action})` : ''}`);
   for (const n of verdict.notes) lines.push(`  note: ${n}`);
-  return lines.join('\n') + '\n';
+  return lines.join('\n');
 }
 
-export async function gateCommand(args: string[], io: CliIo): Promise<number> {
-  let parsed: GateArgs;
-  try {
-    parsed = parseArgs(args);
-  } catch (e) {
-    io.err(`${(e as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  try {
+export const gateCommand = defineCommand({
+  name: 'gate',
+  summary: "Print the close gate's verdict; exit 0 only when the incident may close.",
+  synopsis: '<id> [--run] [--json] [options]',
+  description: `Exit 0 when the incident may close, 1 when it may not, 2 when the command could not be carried out.
+With --run the linked tests run first in the same runner the editor uses, and the run is signed, stored and added to the record.
+The test command is, in order: the record's test_command; --command; package.json's "incident-room": { "testCommand": [...] }.`,
+  positionals: [{ name: '<id>', description: 'The incident to judge.', required: true }],
+  options: GATE_OPTIONS,
+  run: async (values, [id], io) => gate(gateArgs(values, id!), io),
+});
+
+async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
     const store = new IncidentStore(resolve(io.cwd, parsed.folder));
     await store.loadAll();
     const loaded = store.get(parsed.id);
@@ -133,6 +139,7 @@ export async function gateCommand(args: string[], io: CliIo): Promise<number> {
     const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
     const ignorePaths = [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
     if (parsed.run) {
+      const runOutput = lineWriter(io.err);
       const test = testCommandFor(incident, parsed, io.cwd);
       const result = await runIncidentTests({
         incident,
@@ -141,17 +148,14 @@ export async function gateCommand(args: string[], io: CliIo): Promise<number> {
         test,
         timeoutMs: parsed.timeoutMs,
         ctx: { actor: parsed.actor, now: new Date() },
-        onOutput: (chunk) => io.err(chunk),
+        onOutput: (chunk) => runOutput.write(chunk),
         ignorePaths,
       });
+      runOutput.end();
       // The audit entry goes into the record; the gate itself reads the signed evidence.
       incident = await store.update(loaded.file, () => result.edits);
     }
     const verdict = await evaluateGate({ incident, repoDir, evidence, now: new Date(), ignorePaths });
-    io.out(parsed.json ? JSON.stringify({ id: incident.id, ...verdict }, null, 2) + '\n' : renderText(incident.id, verdict));
+    io.out(parsed.json ? JSON.stringify({ id: incident.id, ...verdict }, null, 2) : renderText(incident.id, verdict));
     return verdict.mayClose ? 0 : 1;
-  } catch (e) {
-    io.err(`${e instanceof UsageError ? '' : 'error: '}${(e as Error).message}\n`);
-    return 2;
-  }
 }

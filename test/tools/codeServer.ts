@@ -148,7 +148,8 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  // Its logs and caches go to the scratch folder too, so a run leaves nothing in the user's home.
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_DATA_HOME: join(scratch, 'data'), XDG_CACHE_HOME: join(scratch, 'cache'), ...opts.env };
   // Inside a VS Code terminal this makes code-server hand its arguments to that window instead.
   delete env.VSCODE_IPC_HOOK_CLI;
 

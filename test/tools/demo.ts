@@ -5,7 +5,7 @@
 //
 // Usage: node out/test/tools/demo.js [--dir <folder>]   (PORT picks the port, default 8080)
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { renderNewRecord } from '../../src/store/incidentStore';
 import { newIncident } from '../../src/model/declare';
@@ -167,8 +167,12 @@ async function main(): Promise<void> {
   if (!existsSync(join(root, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing; run: npm run build');
   const now = Date.now();
   const dirIndex = process.argv.indexOf('--dir');
-  const dir = resolve(dirIndex >= 0 && process.argv[dirIndex + 1] ? process.argv[dirIndex + 1]! : join(root, '.vscode-test', `demo-${new Date(now).toISOString().replace(/[:.]/g, '-')}`));
-  if (existsSync(dir)) throw new Error(`${dir} exists; choose a new folder with --dir`);
+  const chosenDir = dirIndex >= 0 ? process.argv[dirIndex + 1] : undefined;
+  // The default folder is the demo's own and is made anew each run (its times are relative to
+  // now); a folder the user names is never deleted.
+  const dir = resolve(chosenDir ?? join(root, '.vscode-test', 'demo'));
+  if (chosenDir === undefined) await rm(dir, { recursive: true, force: true });
+  else if (existsSync(dir)) throw new Error(`${dir} exists; choose a new folder with --dir`);
 
   const started = Date.now();
   const incidents = await makeDemoRepository(dir, now);

@@ -2,10 +2,12 @@
 // into .vscode-test/code-server/, where the integration runner, the e2e tests and the demo
 // find it. It is not a devDependency on purpose: every `npm ci` would rebuild its native
 // modules. Nothing here downloads from anywhere but the npm registry and Debian.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
 import { arch, tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const CODE_SERVER_VERSION = '4.100.3';
@@ -28,10 +30,31 @@ function fail(message) {
   process.exit(1);
 }
 
+/**
+ * The version `code-server --version` reports. On its very first start code-server logs
+ * "[timestamp] info Wrote default config file to ~/.config/code-server/config.yaml" before the
+ * version, so the version is the line that starts with one, not the first word printed.
+ */
+export function parseCodeServerVersion(output) {
+  for (const line of output.split(/\r?\n/)) {
+    const match = /^(\d+\.\d+\.\d+)(?:\s|$)/.exec(line.trim());
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
 function installedVersion() {
   if (!existsSync(bin)) return undefined;
-  const result = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 60_000 });
-  return result.status === 0 ? result.stdout.trim().split(/\s+/)[0] : undefined;
+  // Scratch config and data folders: asking for the version must not write a config file and
+  // logs into the user's home.
+  const scratch = mkdtempSync(join(tmpdir(), 'code-server-version-'));
+  try {
+    const env = { ...process.env, XDG_CONFIG_HOME: join(scratch, 'config'), XDG_DATA_HOME: join(scratch, 'data') };
+    const result = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 60_000, env });
+    return result.status === 0 ? parseCodeServerVersion(`${result.stdout}\n${result.stderr}`) : undefined;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function onPath(command) {
@@ -107,7 +130,7 @@ function seedRipgrepCache() {
   log(`cached Debian's rg as ${archive}`);
 }
 
-function installCodeServer() {
+async function installCodeServer() {
   mkdirSync(hostDir, { recursive: true });
   const manifest = join(hostDir, 'package.json');
   // Its own package.json keeps npm from walking up into the project's.
@@ -127,20 +150,39 @@ function installCodeServer() {
   }
   const args = ['install', '--no-audit', '--no-fund', '--prefix', hostDir, `code-server@${CODE_SERVER_VERSION}`];
   log(`running: npm ${args.join(' ')} (in ${hostDir}; takes a minute or two)`);
-  const result = spawnSync('npm', args, { cwd: hostDir, env, stdio: 'inherit' });
-  if (result.status !== 0) fail(`npm install of code-server failed (exit ${result.status ?? result.signal}) after ${seconds()}.`);
+  const child = spawn('npm', args, { cwd: hostDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  forwardLines(child.stdout, process.stdout);
+  forwardLines(child.stderr, process.stderr);
+  const [code, signal] = await once(child, 'close');
+  if (code !== 0) fail(`npm install of code-server failed (exit ${code ?? signal}) after ${seconds()}.`);
 }
 
-const current = installedVersion();
-if (current === CODE_SERVER_VERSION) {
-  log(`code-server ${CODE_SERVER_VERSION} already installed in ${hostDir} (checked in ${seconds()})`);
-  process.exit(0);
+// npm 11 no longer knows the unsafe-perm setting, but code-server's postinstall refuses to run as
+// root without it (and passes it on to the npm it runs), so npm warns about it on every install.
+const UNSAFE_PERM_WARNING = /^npm warn Unknown (env|cli) config "unsafe-perm"/;
+
+/** Copies the install's output line by line, leaving out the one warning that is expected. */
+function forwardLines(from, to) {
+  createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
+    if (!UNSAFE_PERM_WARNING.test(line)) to.write(`${line}\n`);
+  });
 }
-log(current ? `found code-server ${current}; installing ${CODE_SERVER_VERSION}` : `installing code-server ${CODE_SERVER_VERSION} into ${hostDir}`);
-checkNode();
-ensureDebianPackages();
-seedRipgrepCache();
-installCodeServer();
-const after = installedVersion();
-if (after !== CODE_SERVER_VERSION) fail(`after install, code-server --version reports ${after ?? 'nothing'}, expected ${CODE_SERVER_VERSION}.`);
-log(`code-server ${CODE_SERVER_VERSION} installed in ${seconds()}`);
+
+async function main() {
+  const current = installedVersion();
+  if (current === CODE_SERVER_VERSION) {
+    log(`code-server ${CODE_SERVER_VERSION} already installed in ${hostDir} (checked in ${seconds()})`);
+    return;
+  }
+  log(current ? `found code-server ${current}; installing ${CODE_SERVER_VERSION}` : `installing code-server ${CODE_SERVER_VERSION} into ${hostDir}`);
+  checkNode();
+  ensureDebianPackages();
+  seedRipgrepCache();
+  await installCodeServer();
+  const after = installedVersion();
+  if (after !== CODE_SERVER_VERSION) fail(`after install, code-server --version reports ${after ?? 'nothing'}, expected ${CODE_SERVER_VERSION}.`);
+  log(`code-server ${CODE_SERVER_VERSION} installed in ${seconds()}`);
+}
+
+// Run as a script (npm run host:install); imported by the unit tests for parseCodeServerVersion only.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

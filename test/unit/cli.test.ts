@@ -128,10 +128,44 @@ describe('cli: incident-room', () => {
       assert.match(c.err[0]!, /unknown option --bogus/);
     });
 
-    it('--help prints usage on stdout and exits 0', async () => {
+    it('--help prints the list of commands on stdout and exits 0', async () => {
       const c = capture(dir);
       assert.equal(await main(['--help'], c.io), 0);
-      assert.match(c.out.join('\n'), /validate \[folder\]/);
+      for (const name of Object.keys(COMMANDS)) assert.match(c.out.join('\n'), new RegExp(`^  ${name} `, 'm'));
+    });
+
+    it('every command\'s --help (and help <command>) prints its own usage and options, exits 0, and names no source file', async () => {
+      for (const name of Object.keys(COMMANDS)) {
+        for (const argv of [[name, '--help'], [name, '-h'], ['help', name]]) {
+          const c = capture(dir);
+          assert.equal(await main(argv, c.io), 0, `${argv.join(' ')}: ${c.err.join('\n')}`);
+          const text = c.out.join('\n');
+          assert.match(text, new RegExp(`^Usage: incident-room ${name} `), argv.join(' '));
+          assert.match(text, /^ {2}-h, --help/m);
+          assert.doesNotMatch(text, /\bsrc\/|\.ts\b|\.js\b/, `${argv.join(' ')} points at a source file`);
+          assert.equal(c.err.length, 0);
+        }
+      }
+      const gate = capture(dir);
+      await main(['gate', '--help'], gate.io);
+      for (const option of ['--run', '--json', '--folder', '--public-log', '--command', '--timeout']) assert.match(gate.out.join('\n'), new RegExp(`^ {2}${option}\\b`, 'm'));
+    });
+
+    it('a missing or surplus argument, an option without its value and an unknown option exit 2 with the command\'s usage', async () => {
+      const cases: [string[], RegExp][] = [
+        [['gate'], /missing <id>/],
+        [['gate', 'a', 'b'], /unexpected argument "b"/],
+        [['gate', 'a', '--timeout'], /--timeout needs a value/],
+        [['status', '--json=yes'], /--json takes no value/],
+        [['validate', '--frob'], /unknown option --frob/],
+      ];
+      for (const [argv, message] of cases) {
+        const c = capture(dir);
+        assert.equal(await main(argv, c.io), 2, argv.join(' '));
+        assert.equal(c.out.length, 0);
+        assert.match(c.err[0]!, message);
+        assert.match(c.err[1]!, new RegExp(`^Usage: incident-room ${argv[0]} `));
+      }
     });
 
     it('commands come from one table another module can extend', async () => {
@@ -154,6 +188,12 @@ describe('cli: incident-room', () => {
       r = run(['validate']);
       assert.equal(r.status, 1, r.stderr);
       assert.equal(r.stdout, `${path.join('.incidents', 'b.yaml')}:2:5 id must be a string, not a number; put the value in quotes\n2 records, 1 broken\n`);
+    });
+
+    it('gate --help exits 0 with the usage on stdout', () => {
+      const r = run(['gate', '--help']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^Usage: incident-room gate <id>/);
     });
 
     it('exits 2 with usage for an unknown command', () => {

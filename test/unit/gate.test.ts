@@ -382,7 +382,7 @@ describe('gate command line', () => {
     await commitFiles(f.dir, { [`.incidents/${incident.id}.yaml`]: stringify(incident), 'INCIDENT-LOG.md': '# Incident log\n' }, 'Record the incident');
     const out: string[] = [];
     const err: string[] = [];
-    const io = { cwd: f.dir, out: (s: string) => out.push(s), err: (s: string) => err.push(s) };
+    const io = { cwd: f.dir, out: (s: string) => out.push(s), err: (s: string) => err.push(s), now: () => new Date() };
     assert.equal(await gateCommand([incident.id], io), 1, err.join(''));
     assert.match(out.join(''), /may NOT close[\s\S]*\[ \] tests-passed: no run of the linked tests[\s\S]*\(run-tests\)/);
     out.length = 0;
