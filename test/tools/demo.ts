@@ -80,17 +80,17 @@ function recordUpdate(draft: Draft, after: number, workers: { person: string; fo
 
 /** The four incidents of the demo, in the states the product distinguishes. */
 function demoIncidents(now: number): Incident[] {
-  // Level 1, active, declared 15 minutes ago: the next hourly update is due in 45 minutes, calm.
-  const payments = declare('Card payments are charged twice', 1, 'Every card payment since 09:10 is charged twice; support lines are flooded.', 'ana', 15 * MINUTE, now);
+  // Level 1, active, declared 48 minutes ago: the next hourly update is due in 12 minutes, near its
+  // deadline (warning colours) when the demo opens, not yet overdue. The status bar shows it first.
+  const payments = declare('Card payments are charged twice', 1, 'Every card payment since 09:10 is charged twice; support lines are flooded.', 'ana', 48 * MINUTE, now);
   staff(payments, { sme: ['dmitri'], workers: [['dmitri', 8 * MINUTE], ['goran', 12 * MINUTE]], observers: ['erin'], prm: 'carla' });
   tick(payments, 'start', 4, 2 * MINUTE);
 
-  // Level 2, active: the last update was 1 h 48 min ago, so the 2-hourly one is due in 12 minutes:
-  // near its deadline (warning colours) when the demo opens, not yet overdue.
+  // Level 2, active: the last update was 50 minutes ago, so the 2-hourly one is due in 1 h 10 min: calm.
   const checkout = declare('Checkout returns 500 for EU customers', 2, 'EU customers cannot pay; orders from the EU dropped by 40%.', 'ana', 3 * HOUR + 10 * MINUTE, now);
   staff(checkout, { sme: ['bruno'], workers: [['bruno', 15 * MINUTE], ['dmitri', 30 * MINUTE]], observers: ['erin'], prm: 'carla' });
   tick(checkout, 'start', 6, 5 * MINUTE);
-  recordUpdate(checkout, 3 * HOUR + 10 * MINUTE - (HOUR + 48 * MINUTE), [
+  recordUpdate(checkout, 3 * HOUR + 10 * MINUTE - 50 * MINUTE, [
     { person: 'bruno', found: 'The VAT table has no rate for the new EU countries.', next: 'Add the missing rates behind a test.' },
     { person: 'dmitri', found: 'Errors started with the 13:30 deploy.', next: 'Prepare a rollback in case the fix is late.' },
   ], 'Some EU customers cannot complete checkout. We have found the cause and are preparing a fix.');
