@@ -3,7 +3,7 @@
 import * as assert from 'node:assert';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { answerInput, openWorkbench, pickQuickItem, runCommand, screenshot, type Workbench } from './workbench';
+import { answerInput, openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, type Workbench } from './workbench';
 
 const INCIDENT = 'Checkout returns 500 for EU customers';
 const RECORD = path.join('.incidents', '2026-11-26-checkout-5xx.yaml');
@@ -22,6 +22,9 @@ describe('Customers from the palette (end to end)', function () {
 
   it('adds a customer with their time zone and contact to the incident', async () => {
     const { page, workspace } = workbench;
+    // The palette lists the incident commands once the extension has read the records.
+    await openViewContainer(page, 'Incident Room');
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: INCIDENT }).first().waitFor({ timeout: 60_000 });
     await runCommand(page, 'Incident: Add Customer');
     await pickQuickItem(page, INCIDENT);
     await answerInput(page, 'Initech Payments');
