@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { contactAdvice, contactLabel, contactPurposes, customerWho, logContactAttempt, nextContactSuggestion, CUSTOMER_PREFIX, type ContactAttemptInput, type ContactPurpose } from '../../model/contacts';
 import { rolesHeld } from '../../model/corrections';
+import { formatTimeRelative } from '../../model/timeDisplay';
 import { RuleViolation } from '../../model/edits';
 import { addPerson } from '../../model/people';
 import type { Incident, Person, PersonId } from '../../model/record';
@@ -206,6 +207,14 @@ export async function handOverImCommand(parts: ExtensionParts, arg: unknown): Pr
 
 // ---- Hand Off Worker / Release Person
 
+function sinceText(ts: string): string {
+  try {
+    return formatTimeRelative(ts);
+  } catch {
+    return ts;
+  }
+}
+
 export interface HandOffArgs extends IncidentArgs {
   from: PersonId;
   to: string | Person;
@@ -222,7 +231,7 @@ export async function handOffWorkerCommand(parts: ExtensionParts, arg: unknown):
     const workers = currentWorkers(entry.incident);
     if (workers.length === 0) return failNow('Nobody is working on the problem: there is no one to hand off.');
     const picked = await vscode.window.showQuickPick(
-      workers.map((w) => ({ label: contactLabel(entry.incident, w.person, people), description: `since ${w.since}`, person: w.person })),
+      workers.map((w) => ({ label: contactLabel(entry.incident, w.person, people), description: `since ${sinceText(w.since)}`, person: w.person })),
       { title: 'Hand Off Worker', placeHolder: 'Who hands off?', ignoreFocusOut: true },
     );
     if (!picked) return CANCELLED;

@@ -176,7 +176,7 @@ export async function sendEveryoneHomeCommand(parts: ExtensionParts, arg: unknow
     const morning = zone ? nextLocalTime(new Date(), zone, DEFAULT_MORNING_START) : undefined;
     const other = { label: 'Another time…', until: undefined as Timestamp | undefined };
     const picked = await vscode.window.showQuickPick(
-      [...(morning ? [{ label: `Regroup at ${morning}`, description: "the IM's morning", until: morning as Timestamp | undefined }] : []), other],
+      [...(morning ? [{ label: `Regroup at ${doneWhen(morning, Date.now())}`, description: "the IM's morning", detail: morning, until: morning as Timestamp | undefined }] : []), other],
       { title: 'Send Everyone Home', placeHolder: 'Everyone sleeps; reminders wait until you regroup. When?', ignoreFocusOut: true },
     );
     if (!picked) return CANCELLED;
@@ -197,7 +197,7 @@ export async function sendEveryoneHomeCommand(parts: ExtensionParts, arg: unknow
   const options = until === undefined ? {} : { until };
   return runRunbook(parts, entry, ({ incident, people: known, ctx }) => regroupUntilMorning(incident, known, options, ctx), (incident) => {
     const last = (incident.regroup ?? [])[(incident.regroup ?? []).length - 1];
-    return `Everyone sent home; regroup at ${last?.until ?? 'the morning'}. Reminders wait until then.`;
+    return `Everyone sent home; regroup at ${last?.until ? doneWhen(last.until, Date.now()) : 'the morning'}. Reminders wait until then.`;
   });
 }
 

@@ -5,9 +5,18 @@ import type { PlanResult } from '../../model/record';
 import { planStatus } from '../../model/testPlan';
 import { formatTestRef, testKey } from '../../testing/testId';
 import { countOf } from '../../model/plural';
+import { formatTime } from '../../model/timeDisplay';
 import { COMMANDS } from '../ids';
 import { isOpen } from '../../model/lifecycle';
 import type { LeafItem, TreeSection } from './section';
+
+function signedWhen(ts: string): string {
+  try {
+    return formatTime(ts);
+  } catch {
+    return ts;
+  }
+}
 
 const resultText = (r: PlanResult | null) => (r ? r.outcome : '—');
 
@@ -64,7 +73,7 @@ export const testPlanSection: TreeSection = {
         children: plan.signoffs.map((s, i) => ({
           key: `signoff-${i}`,
           label: `${s.person} (${s.currentRole.replace('_', ' ')})`,
-          description: `${s.at}${s.stale ? ' · stale: results recorded since' : ''}`,
+          description: `${signedWhen(s.at)}${s.stale ? ' · stale: results recorded since' : ''}`,
           icon: new vscode.ThemeIcon(s.stale || s.future ? 'warning' : 'check'),
         })),
       });
