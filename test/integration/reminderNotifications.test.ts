@@ -69,8 +69,13 @@ describe('Reminder notifications, once per threshold across reloads', () => {
     try {
       withReminders.render();
       const tooltip = (withReminders as unknown as { item: vscode.StatusBarItem }).item.tooltip as vscode.MarkdownString;
+      // The incident shown is the most severe open one; its reminders to act on are listed.
+      const shown = api.model.incidents().find((e) => tooltip.value.includes(`**${e.incident.title}**`));
+      assert.ok(shown, tooltip.value);
+      const expected = api.reminderNotifications.actionable().filter((r) => r.entry.incident.id === shown.incident.id);
+      assert.ok(expected.length > 0, 'the shown incident has no reminders to act on');
       assert.match(tooltip.value, /\*\*Reminders\*\*/);
-      assert.match(tooltip.value, /Hand off/);
+      for (const { reminder } of expected) assert.ok(tooltip.value.includes(reminder.action!.label), `${reminder.action!.label} is not listed: ${tooltip.value}`);
     } finally {
       withReminders.dispose();
     }

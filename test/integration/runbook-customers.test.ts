@@ -1,3 +1,5 @@
+// Runs after the close-gate suite (files run in name order): it edits the fixture record, and the
+// gate suite checks out the fix branch on a clean working tree.
 // Customers as entries of their own: Add Customer writes an affected customer into the record
 // (and the shared customers file when one is set), a call to them is logged with the purpose
 // derived from whom was called, and the answers to the IM's questions are kept.

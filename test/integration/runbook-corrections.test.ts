@@ -1,3 +1,5 @@
+// Runs after the close-gate suite (files run in name order): it edits the fixture record, and the
+// gate suite checks out the fix branch on a clean working tree.
 // Correcting what was entered, in the extension host: the IM declared without a phone gets one
 // and the announcement posts it; a person holding a role is not removed.
 import assert from 'node:assert/strict';
