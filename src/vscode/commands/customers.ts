@@ -54,7 +54,7 @@ function customerSteps(taken: readonly string[], known: readonly Customer[], edi
       validate: (v) => (isTimeZone(v) ? undefined : 'An IANA time zone, e.g. America/New_York or Asia/Tokyo.'),
     },
     { kind: 'input', key: 'contactName', when: asking, prompt: 'Contact person (optional)', placeHolder: 'Pat Lee' },
-    { kind: 'input', key: 'contactPhone', when: (a) => asking(a) && Boolean(a.contactName), prompt: (a) => `${a.contactName}'s phone (optional; ${isTimeZone(a.timezone) ? personClock(a.timezone) : ''})`, placeHolder: '+1 212 555 0147' },
+    { kind: 'input', key: 'contactPhone', when: (a) => asking(a) && Boolean(a.contactName), prompt: (a) => `${a.contactName}'s phone (optional${isTimeZone(a.timezone) ? `; ${personClock(a.timezone)}` : ''})`, placeHolder: '+1 212 555 0147' },
     {
       kind: 'input',
       key: 'contactEmail',
