@@ -4,7 +4,11 @@ import { registerCommands } from './vscode/commands/table';
 import { trackPostPostMortemDrafts } from './vscode/commands/story';
 import { trackDraftContext } from './vscode/commands/updates';
 import type { ExtensionParts } from './vscode/context';
+import { IncidentInViewContext } from './vscode/incidentInView';
 import { IncidentsModel } from './vscode/incidentsModel';
+import { offerPeopleFile } from './vscode/peopleFileSetup';
+import { registerReadOnlyDocuments } from './vscode/readOnlyDocs';
+import { ReminderNotifications } from './vscode/reminderNotifications';
 import { UpdateCountdown } from './vscode/statusBar';
 import { IncidentTestController } from './vscode/testing/controller';
 import { IncidentTesting } from './vscode/testing/incidentTesting';
@@ -12,7 +16,7 @@ import { createIncidentTreeView, IncidentTreeProvider } from './vscode/tree';
 import { TestPlanPanels } from './vscode/webview/testPlanPanel';
 
 /** What activate returns: the parts, so integration tests can read the tree's and status bar's data. */
-export type IncidentRoomApi = ExtensionParts & { countdown: UpdateCountdown };
+export type IncidentRoomApi = ExtensionParts & { countdown: UpdateCountdown; reminderNotifications: ReminderNotifications };
 
 export function activate(context: vscode.ExtensionContext): IncidentRoomApi | undefined {
   try {
@@ -33,10 +37,13 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(testPlanPanels);
     const parts: ExtensionParts = { extension: context, model, tree, treeView, testing, testController, testPlanPanels };
     context.subscriptions.push(...registerCommands(parts));
-    const countdown = new UpdateCountdown(model);
-    context.subscriptions.push(countdown, trackDraftContext());
     context.subscriptions.push(trackPostPostMortemDrafts());
-    return { ...parts, countdown };
+    const reminderNotifications = new ReminderNotifications(parts, context.workspaceState);
+    const countdown = new UpdateCountdown(model, Date.now, context.workspaceState, (id) => reminderNotifications.actionable().filter((r) => r.entry.incident.id === id).map((r) => r.reminder));
+    context.subscriptions.push(countdown, reminderNotifications, trackDraftContext());
+    context.subscriptions.push(new IncidentInViewContext(parts), registerReadOnlyDocuments());
+    void offerPeopleFile(parts);
+    return { ...parts, countdown, reminderNotifications };
   } catch (err) {
     // VS Code shows nothing when activation fails; say what happened.
     void vscode.window.showErrorMessage(`Incident Room failed to start: ${(err as Error).message}`);

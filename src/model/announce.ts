@@ -22,7 +22,7 @@ export function announcementText(incident: Incident, people: readonly Person[]):
     lines.push(
       phone
         ? `Incident Manager: ${personLabel(people, imId)}, direct phone ${phone}`
-        : `Incident Manager: ${personLabel(people, imId)} (no direct phone number recorded; add one to post it here)`,
+        : `Incident Manager: ${personLabel(people, imId)} (no direct phone number recorded: add it with "Incident: Edit Person", then copy this announcement again)`,
     );
   } else {
     lines.push(`Incident Manager: ${personLabel(people, imId)}`);

@@ -4,6 +4,7 @@
 import { LEVEL_TABLE } from './levels';
 import type { Incident, Regroup, Timestamp } from './record';
 import { formatDuration, instantOf, toTimestamp } from './time';
+import { formatTime, viewerZone } from './timeDisplay';
 
 export type CadenceState = 'normal' | 'near' | 'overdue' | 'paused';
 
@@ -143,8 +144,9 @@ export function nextUpdate(
 }
 
 /**
- * The open incident whose update is due first, and how many are open. Closed incidents are
- * ignored; paused ones come after every running countdown. Ties go to the lower id so the
+ * The open incident to show first, and how many are open: the most severe level, and within
+ * it the update due first. Closed incidents are ignored; paused ones come after every running
+ * countdown. Ties go to the lower id so the
  * status bar does not flicker between two incidents. An incident whose times cannot be read
  * still counts as open but is not chosen.
  */
@@ -173,12 +175,22 @@ export function mostUrgent(
   return best ? { openCount, urgent: best, overdue } : { openCount, overdue };
 }
 
+/**
+ * Running countdowns before paused ones; then the more severe level (an overdue Level 2 must
+ * not hide a Level 1: the Level 1 is the one people are woken for); then the earlier due.
+ */
 function before(a: Incident, an: NextUpdate, b: Incident, bn: NextUpdate): boolean {
   const ap = an.state === 'paused';
   const bp = bn.state === 'paused';
   if (ap !== bp) return bp;
+  if (a.severity !== b.severity) return a.severity < b.severity;
   if (an.dueAt !== bn.dueAt) return an.dueAt < bn.dueAt;
   return a.id < b.id;
+}
+
+/** The instant a paused NextUpdate was computed at (its remaining time counts from then). */
+function pausedNow(next: NextUpdate): number {
+  return next.dueAt - next.remainingMs;
 }
 
 /** "update in 1h 05m", "update overdue by 12m", "paused until 08:00": the status bar's words. */
@@ -186,8 +198,7 @@ export function countdownText(next: NextUpdate, zone?: string): string {
   switch (next.state) {
     case 'paused': {
       // The time of day is enough: a regroup lasts at most overnight.
-      const until = stamp(next.pausedUntil ?? next.dueAt, zone);
-      return `paused until ${until.slice(11, 16)}`;
+      return `paused until ${formatTime(next.pausedUntil ?? next.dueAt, zone ?? viewerZone(), pausedNow(next))}`;
     }
     case 'overdue':
       return `update overdue by ${formatDuration(next.overdueMs)}`;
@@ -217,7 +228,7 @@ export function countdownLabel(incident: Incident, next: NextUpdate, openCount: 
   const more = openCount > 1 ? ` (+${openCount - 1})` : '';
   switch (next.state) {
     case 'paused':
-      return `$(debug-pause) ${id} · paused until ${stamp(next.pausedUntil ?? next.dueAt, zone).slice(11, 16)}${more}`;
+      return `$(debug-pause) ${id} · paused until ${formatTime(next.pausedUntil ?? next.dueAt, zone ?? viewerZone(), pausedNow(next))}${more}`;
     case 'overdue':
       return `$(flame) ${id} · update overdue ${clockText(next.overdueMs)}${more}`;
     default:

@@ -106,3 +106,24 @@ export function contactAdvice(
   if (!zone) throw new RuleViolation(RULE_CONTACT, `The time zone of ${contactLabel(incident, who, people)} is not known, so waking hours cannot be judged.`);
   return callAdvice(incident.severity, zone, now, quiet, business);
 }
+
+/** Why someone is contacted, as contact attempts record it. */
+export type ContactPurpose = 'sme' | 'worker' | 'customer' | 'observer' | 'prm';
+
+/**
+ * The purpose follows from whom is contacted: a customer is informed; the SME, a worker, an
+ * observer or the PR Manager is reached for that role. Someone holding no role (being found as
+ * a worker or a SME) gives the choices that fit a colleague; a role holder gives one answer.
+ */
+export function contactPurposes(incident: Incident, who: string): ContactPurpose[] {
+  if (who.startsWith(CUSTOMER_PREFIX)) return ['customer'];
+  const r = incident.roles;
+  const held: ContactPurpose[] = [];
+  if ((r.sme ?? []).includes(who)) held.push('sme');
+  if ((r.workers ?? []).some((w) => w.person === who && !w.released_at)) held.push('worker');
+  if ((r.observers ?? []).includes(who)) held.push('observer');
+  if (r.prm === who) held.push('prm');
+  if (held.length > 0) return held;
+  // Not yet in a role: they are being reached to become one.
+  return ['sme', 'worker', 'observer', 'prm'];
+}

@@ -8,6 +8,8 @@ import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from
 import { LEVEL_TABLE } from './levels';
 import type { Customer, Incident, IncidentStatus, Person, UpdateCycle } from './record';
 import { instantOf, toTimestamp } from './time';
+import { formatForReader, formatTime, formatTimeRelative, zoneAbbreviation, zonePlace } from './timeDisplay';
+import { DEFAULT_QUIET_HOURS, isQuietHours, nextLocalTime, type QuietHours } from './waking';
 
 export const UNCHANGED_TEXT = 'The situation is unchanged; we are continuing to work on it.';
 export const PRM_RULE =
@@ -223,9 +225,10 @@ export function nextBusinessWindow(zone: string, at: Date | number): BusinessWin
 function describeWindow(w: BusinessWindow, zone: string): string {
   const start = DateTime.fromISO(w.start, { setZone: true }).setLocale('en-GB');
   const end = DateTime.fromISO(w.end, { setZone: true }).setLocale('en-GB');
-  const offset = `UTC${start.toFormat('ZZ')}`;
-  if (w.inProgress) return `now until ${end.toFormat('HH:mm')} (${zone}, ${offset})`;
-  return `${start.toFormat('cccc d LLLL yyyy, HH:mm')}–${end.toFormat('HH:mm')} (${zone}, ${offset})`;
+  // The reader's zone, named: "New York time (EST)".
+  const named = `${zonePlace(zone)} time (${zoneAbbreviation(start.toMillis(), zone)})`;
+  if (w.inProgress) return `now until ${end.toFormat('HH:mm')} ${named}`;
+  return `${start.toFormat('cccc d LLLL yyyy, HH:mm')}–${end.toFormat('HH:mm')} ${named}`;
 }
 
 const STATUS_TEXT: Readonly<Record<IncidentStatus, string>> = {
@@ -238,9 +241,49 @@ export function publicStatusText(status: IncidentStatus): string {
   return STATUS_TEXT[status];
 }
 
-/** The title outsiders see: the record's public title when set, else its title without private details. */
+/**
+ * The title outsiders see: the record's public title. The internal title is written for the
+ * team and may say more than customers should read, so without a public title outsiders see a
+ * neutral one with the day it began (Edit Incident sets the public title).
+ */
 export function publicTitle(incident: Incident, facts: PrivateFacts, hideCustomers = false): string {
-  return scrubForOutsiders((incident.public_title ?? incident.title).replace(/\s+/g, ' ').trim(), facts, hideCustomers);
+  const chosen = incident.public_title?.replace(/\s+/g, ' ').trim();
+  if (chosen) return scrubForOutsiders(chosen, facts, hideCustomers);
+  const day = DateTime.fromMillis(instantOf(incident.declared_at), { zone: 'UTC' }).toFormat('yyyy-MM-dd');
+  return `Service disruption of ${day}`;
+}
+
+/** Words that only say how to reach someone: a sentence of these and removed details says nothing. */
+const CONTACT_WORDS = new Set(
+  'a an and at by call calls can contact contacts directly email emails for further if in information is member more on or our phone please questions reach team text the to us via we you your'.split(' '),
+);
+
+/**
+ * Drops the sentences that only carried contact details ("Call a team member on [removed] or
+ * [removed]."): once the details are removed they tell the customer nothing.
+ */
+export function dropContactOnlySentences(text: string): string {
+  return text
+    // "(​[removed], [removed])" after a name says nothing once the details are gone.
+    .replace(/\s*\((?:\s*\[removed\]\s*(?:,|or|and)?)+\s*\)/g, '')
+    .split('\n')
+    .map((line) =>
+      line
+        .split(/(?<=[.!?])\s+/)
+        .filter((sentence) => {
+          if (!sentence.includes(REMOVED)) return true;
+          const rest = sentence
+            .split(REMOVED)
+            .join(' ')
+            .replace(new RegExp(`${PERSON_PLACEHOLDER}|${CONTACT_PLACEHOLDER}`, 'gi'), ' ')
+            .toLowerCase()
+            .split(/[^a-z0-9]+/)
+            .filter((w) => w && !CONTACT_WORDS.has(w));
+          return rest.length > 0;
+        })
+        .join(' '),
+    )
+    .join('\n');
 }
 
 /**
@@ -259,20 +302,20 @@ export function customerUpdateText(
   const facts = privateFacts(incident, people);
   const at = instantOf(cycle.at);
   const only = customers.length === 1 ? customers[0] : undefined;
-  const when = DateTime.fromMillis(at, { zone: only?.timezone ?? 'UTC' }).setLocale('en-GB');
   const lines: string[] = [];
   lines.push(`Update on: ${publicTitle(incident, facts)}`);
-  lines.push(`As of ${when.toFormat('cccc d LLLL yyyy, HH:mm')} (${only ? only.timezone : 'UTC'})`);
+  // One customer reads it in their own zone, named; a draft for several says UTC.
+  lines.push(`As of ${formatForReader(at, only?.timezone ?? 'UTC')}`);
   lines.push('');
   lines.push(publicStatusText(incident.status));
   lines.push('');
   lines.push('What is affected:');
-  lines.push(scrubForOutsiders(incident.impact.trim(), facts));
+  lines.push(dropContactOnlySentences(scrubForOutsiders(incident.impact.trim(), facts)));
   lines.push('');
   const notable = cycle.notable?.trim();
   if (notable) {
     lines.push('Since our last update:');
-    lines.push(scrubForOutsiders(notable, facts));
+    lines.push(dropContactOnlySentences(scrubForOutsiders(notable, facts)));
   } else {
     lines.push(UNCHANGED_TEXT);
   }
@@ -341,7 +384,29 @@ export function addQuestion(incident: Incident, text: string, ctx: ActionContext
  * for affected users, and whom to call. The customers' own contacts are listed (they are who
  * the PRM calls); the team's contact details never are, not even inside a question.
  */
-export function prmCallNotes(incident: Incident, customers: readonly Customer[] = incident.customers ?? [], people: readonly Person[] = []): string {
+/**
+ * A customer's clock for the PR Manager: "08:05 EST in New York now: business hours", or in the
+ * night "03:00 EST in New York now: quiet hours; their morning starts 07:00 EST (in 4:00)".
+ */
+export function customerClockLine(zone: string, now: number, quiet: QuietHours = DEFAULT_QUIET_HOURS): string {
+  const local = DateTime.fromMillis(now, { zone });
+  if (!local.isValid) return `${zone}: not a time zone this machine knows; check the customer's zone`;
+  const clock = `${local.toFormat('HH:mm')} ${zoneAbbreviation(now, zone)} in ${zonePlace(zone)} now`;
+  if (isQuietHours(new Date(now), zone, quiet)) {
+    return `${clock}: quiet hours; their morning starts ${formatTimeRelative(nextLocalTime(new Date(now), zone, quiet.end), zone, now)}`;
+  }
+  const window = nextBusinessWindow(zone, now);
+  if (window.inProgress) return `${clock}: business hours (until ${formatTime(window.end, zone, now)})`;
+  return `${clock}: awake, outside business hours (next from ${formatTime(window.start, zone, now)})`;
+}
+
+export function prmCallNotes(
+  incident: Incident,
+  customers: readonly Customer[] = incident.customers ?? [],
+  people: readonly Person[] = [],
+  now: number = Date.now(),
+  quiet: QuietHours = DEFAULT_QUIET_HOURS,
+): string {
   const facts = privateFacts(incident, people);
   // Only the team's details are private here; the customers' contacts are the call list.
   const teamFacts: PrivateFacts = { ...facts, contactNames: [], customerNames: [] };
@@ -373,7 +438,8 @@ export function prmCallNotes(incident: Incident, customers: readonly Customer[] 
   lines.push('Customers to call:');
   if (customers.length === 0) lines.push('- none recorded');
   for (const c of customers) {
-    lines.push(`- ${c.name} (${c.timezone})`);
+    // Their clock decides whether to call now: the runbook's waking hours are the customer's.
+    lines.push(`- ${c.name}: ${customerClockLine(c.timezone, now, quiet)}`);
     for (const contact of c.contacts ?? []) {
       const ways = [contact.phone && `phone ${contact.phone}`, contact.email && `email ${contact.email}`].filter(Boolean).join(', ');
       lines.push(`  - ${contact.name}${ways ? `: ${ways}` : ''}`);

@@ -35,11 +35,20 @@ export function addPerson(incident: Incident, person: Person, ctx: ActionContext
   return [{ op: 'append', path: ['people'], value }, timelineEdit(ctx, 'person-added', `${name} (${id}) added`)];
 }
 
-/** Everyone known to the incident: the record's people first; a record entry wins over a shared one with the same id. */
+/**
+ * Everyone known to the incident: the record's people first. For a person in both, the
+ * record's fields win and the shared file fills in what the record leaves out: a record may
+ * name someone (name, zone) while their phone and email stay in the people file.
+ */
 export function resolvePeople(incident: Incident, shared: readonly Person[]): Person[] {
   const own = incident.people ?? [];
+  const sharedById = new Map(shared.map((p) => [p.id, p]));
   const ownIds = new Set(own.map((p) => p.id));
-  return [...own, ...shared.filter((p) => !ownIds.has(p.id))];
+  const merged = own.map((p) => {
+    const other = sharedById.get(p.id);
+    return other ? { ...other, ...p } : p;
+  });
+  return [...merged, ...shared.filter((p) => !ownIds.has(p.id))];
 }
 
 export function findPerson(people: readonly Person[], id: PersonId): Person | undefined {

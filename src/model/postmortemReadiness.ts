@@ -7,7 +7,7 @@ import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from
 import { LEVEL_TABLE } from './levels';
 import { HUMAN_SECTIONS, parseRegions, QUOTE_POSTMORTEM, RULE_POSTMORTEM } from './postmortem';
 import type { ActionItem, Incident, Person } from './record';
-import type { Reminder } from './reminders';
+import type { Reminder } from './reminder';
 import { instantOf, toTimestamp } from './time';
 import { storyZone } from './timelineNotes';
 import { DEFAULT_BUSINESS_DAY, nextBusinessDayStart, parseClock, type BusinessDay } from './waking';

@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import { privateFacts, publicStatusText, publicTitle, scrubForOutsiders } from './customerText';
 import { LEVEL_TABLE } from './levels';
-import type { Incident } from './record';
+import type { Incident, Level } from './record';
 import { instantOf } from './time';
 
 /** "2026-11-27 13:05 UTC": one zone for every reader of a public page. */
@@ -36,6 +36,28 @@ function quoted(text: string): string {
     .join('\n');
 }
 
+/**
+ * The most severe level the incident reached (1 is the most severe): the current one, or one it
+ * was at before a severity change, read from the timeline's "Level 1 → Level 2" entries.
+ */
+export function peakLevel(incident: Incident): Level {
+  let peak = incident.severity;
+  for (const entry of incident.timeline) {
+    if (entry.kind !== 'severity-changed') continue;
+    const m = /Level ([123])\s*→\s*Level ([123])/.exec(entry.text);
+    if (!m) continue;
+    peak = Math.min(peak, Number(m[1]), Number(m[2])) as Level;
+  }
+  return peak;
+}
+
+/** "Level 1", or "Level 3 (peaked at Level 1)" after a de-escalation. */
+function severityLine(incident: Incident): string {
+  const peak = peakLevel(incident);
+  const now = LEVEL_TABLE[incident.severity].name;
+  return peak === incident.severity ? now : `${LEVEL_TABLE[peak].name} at its peak; ${now} now`;
+}
+
 export function renderPublicLog(incidents: readonly Incident[]): string {
   // Newest first by declared instant; the id breaks ties so equal times cannot reorder.
   const ordered = [...incidents].sort((a, b) => instantOf(b.declared_at) - instantOf(a.declared_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -46,7 +68,7 @@ export function renderPublicLog(incidents: readonly Incident[]): string {
     const clean = (text: string): string => escapeMarkdown(block(scrubForOutsiders(text, facts, true)));
     out.push(`## ${escapeMarkdown(publicTitle(incident, facts, true))}`);
     out.push('');
-    out.push(`- Severity: ${LEVEL_TABLE[incident.severity].name}`);
+    out.push(`- Severity: ${severityLine(incident)}`);
     out.push(`- Status: ${publicStatusText(incident.status)}`);
     out.push(`- Declared: ${utc(incident.declared_at)}`);
     if (incident.closed_at) out.push(`- Closed: ${utc(incident.closed_at)}`);

@@ -96,6 +96,8 @@ export interface WorkerUpdate {
   found: string;
   next: string;
   needs_help: boolean;
+  /** What help they need, when they need help. */
+  help_wanted?: string;
 }
 
 export type UpdateDecision = 'no-change' | 'more-people' | 'swap-workers' | 'change-direction';

@@ -1,41 +1,23 @@
 // Everything the incident should nudge people about right now, for the sidebar's tree.
 // While everyone is sent home, all of it waits: one entry says until when.
-import { DateTime } from 'luxon';
 import { CUSTOMER_PREFIX, nextContactSuggestion } from './contacts';
 import { postMortemReminder } from './postmortemReadiness';
-import type { Incident, Level, Person, PersonId } from './record';
+import type { Incident, Person } from './record';
+import type { Reminder } from './reminder';
+import { countOf } from './plural';
 import { activeRegroup } from './regroup';
+import { formatTimeRelative, viewerZone } from './timeDisplay';
 import { smeReminder } from './roles';
 import { DEFAULT_ESCALATION_MINUTES, escalationSuggestion } from './severity';
 import { DEFAULT_HANDOFF_MINUTES, DEFAULT_IM_LIMIT_MINUTES, DEFAULT_IM_PROMPT_MINUTES, handOffSuggestions, imHandOverPrompt, singleWorkerSuggestion } from './staffing';
-
-export type ReminderSeverity = 'info' | 'warning';
-
-/** What the UI may offer to do about a reminder; the UI maps kinds to its commands. */
-export interface ReminderAction {
-  kind: 'log-contact' | 'add-worker' | 'hand-off-worker' | 'hand-over-im' | 'change-severity' | 'resume' | 'write-postmortem' | 'postmortem-ready';
-  label: string;
-  person?: PersonId;
-  /** For log-contact: who, as a person id or "customer:<id>". */
-  who?: string;
-  channel?: 'phone' | 'email';
-  purpose?: string;
-  level?: Level;
-}
-
-export interface Reminder {
-  /** Stable, so the UI can keep a node's state across refreshes. */
-  id: string;
-  severity: ReminderSeverity;
-  message: string;
-  action?: ReminderAction;
-}
 
 export interface ReminderSettings {
   handOffAfterMinutes: number;
   imPromptAfterMinutes: number;
   imLimitMinutes: number;
   escalateAfterMinutes: number;
+  /** The zone the reader sees times in (default: this machine's). */
+  zone?: string;
 }
 
 export const DEFAULT_REMINDER_SETTINGS: ReminderSettings = {
@@ -63,8 +45,8 @@ export function remindersFor(incident: Incident, people: readonly Person[], now:
   const s = { ...DEFAULT_REMINDER_SETTINGS, ...settings };
   const pause = activeRegroup(incident, now);
   if (pause) {
-    // Shown at the offset it was set with: the IM's morning, as they chose it.
-    const until = DateTime.fromISO(pause.until, { setZone: true }).toFormat('ccc HH:mm ZZ');
+    // The one rule for times: the reader's zone, named, with how long until then.
+    const until = formatTimeRelative(pause.until, s.zone ?? viewerZone(), now);
     return [{ id: 'paused', severity: 'info', message: `Paused until ${until}: everyone was sent home to sleep.`, action: { kind: 'resume', label: 'Resume now' } }];
   }
   const found: (Reminder | null)[] = [
@@ -76,4 +58,21 @@ export function remindersFor(incident: Incident, people: readonly Person[], now:
     ...customerReminders(incident, people),
   ];
   return found.filter((r): r is Reminder => r !== null);
+}
+
+/**
+ * Commits on the fix branch authored by the IM: the runbook keeps the IM off the fix, so this is
+ * a reminder too, not only a line in the Fix branch section.
+ */
+export function imCommitReminder(incident: Incident, people: readonly Person[], commits: readonly { sha: string; subject: string }[]): Reminder | null {
+  if (incident.status === 'closed' || commits.length === 0) return null;
+  const im = people.find((p) => p.id === incident.roles.incident_manager)?.name ?? incident.roles.incident_manager;
+  const list = commits.slice(0, 3).map((c) => `${c.sha.slice(0, 7)} ${c.subject}`).join('; ');
+  return {
+    id: 'im-commits',
+    severity: 'warning',
+    message: `${im} (the Incident Manager) authored ${countOf(commits.length, 'commit')} on the fix branch: the IM must not fix the problem; hand the work to a worker. ${list}${commits.length > 3 ? '; …' : ''}`,
+    action: { kind: 'add-worker', label: 'Assign a worker' },
+    threshold: commits.map((c) => c.sha).sort().join(','),
+  };
 }

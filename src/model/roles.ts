@@ -4,7 +4,7 @@ import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from
 import { RUNBOOK_URL } from './levels';
 import { personLabel } from './people';
 import type { Incident, PersonId, WorkerAssignment } from './record';
-import type { Reminder } from './reminders';
+import type { Reminder } from './reminder';
 import { toTimestamp } from './time';
 
 export const QUOTE_IM_NOT_WORKER = 'The Incident Manager is not allowed to be a worker';

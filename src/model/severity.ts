@@ -4,7 +4,7 @@ import { checklistEditsForLevel } from './checklists';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import { LEVEL_TABLE, RUNBOOK_URL } from './levels';
 import { LEVELS, type Incident, type Level } from './record';
-import type { Reminder } from './reminders';
+import type { Reminder } from './reminder';
 import { activeRegroup } from './regroup';
 import { formatDuration, instantOf, toTimestamp } from './time';
 

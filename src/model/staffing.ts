@@ -4,7 +4,7 @@ import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from
 import { LEVEL_TABLE, RUNBOOK_URL } from './levels';
 import { personLabel } from './people';
 import type { Incident, Person, PersonId, Timestamp, WorkerAssignment } from './record';
-import type { Reminder } from './reminders';
+import type { Reminder } from './reminder';
 import { pausesUntil, regroupEnd } from './regroup';
 import { checkCanWork, currentWorkers, IM_CHANGE_KINDS, RULE_ROLE } from './roles';
 import { formatDuration, instantOf, toTimestamp } from './time';
@@ -200,6 +200,7 @@ export function imHandOverPrompt(
       severity: 'warning',
       message: `${name} has been Incident Manager for ${formatDuration(stretch.ms)}, past the ${settings.limitMinutes / 60}-hour limit: hand over the IM role now.`,
       action,
+      threshold: `${stretch.person}:limit`,
     };
   }
   if (stretch.ms >= settings.promptAfterMinutes * 60_000) {
@@ -208,6 +209,7 @@ export function imHandOverPrompt(
       severity: 'info',
       message: `${name} has been Incident Manager for ${formatDuration(stretch.ms)}: start handing over (an IM works at most about ${settings.limitMinutes / 60} hours without a break).`,
       action,
+      threshold: `${stretch.person}:prompt`,
     };
   }
   return null;

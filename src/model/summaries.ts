@@ -63,7 +63,7 @@ export function observerSummary(
       lines.push(`- **Found:** ${oneLine(u.found, facts)}`);
       lines.push(`- **Next:** ${u.next.trim() ? oneLine(u.next, facts) : '(not given)'}`);
     }
-    lines.push(`- **Needs help:** ${u.needs_help ? 'yes' : 'no'}`);
+    lines.push(`- **Needs help:** ${u.needs_help ? (u.help_wanted ? `yes: ${oneLine(u.help_wanted, facts)}` : 'yes') : 'no'}`);
     lines.push('');
   }
   if (cycle.notable?.trim()) {

@@ -63,7 +63,9 @@ export function recordUpdateCycle(incident: Incident, input: UpdateCycleInput, c
     if (!found) {
       throw new RuleViolation(UPDATE_RULE, `The update from ${u.person} is empty; if they gave none, record "${NO_UPDATE}".`);
     }
-    updates.push({ person: u.person, found, next: u.next.trim(), needs_help: u.needs_help === true });
+    const update: WorkerUpdate = { person: u.person, found, next: u.next.trim(), needs_help: u.needs_help === true };
+    if (update.needs_help && u.help_wanted?.trim()) update.help_wanted = u.help_wanted.trim();
+    updates.push(update);
   }
   const missing = activeWorkers(incident)
     .map((w) => w.person)

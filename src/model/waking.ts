@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import { LEVEL_TABLE } from './levels';
 import type { Level, Timestamp } from './record';
 import { instantOf, isTimeZone, toTimestamp } from './time';
+import { clockIn, formatTimeRelative, zoneAbbreviation, zonePlace } from './timeDisplay';
 
 /** Local times "HH:mm"; the quiet stretch may wrap midnight (22:00–07:00). Equal start and end means none. */
 export interface QuietHours {
@@ -106,7 +107,6 @@ export function nextBusinessDayStart(after: Date | Timestamp, zone: string, busi
   throw new RangeError('No business day found in the coming week.');
 }
 
-const human = (ts: Timestamp, zone: string): string => DateTime.fromMillis(instantOf(ts), { zone }).toFormat('ccc HH:mm');
 
 /**
  * Whether to call someone in the zone now, by the level's waking rule:
@@ -123,7 +123,9 @@ export function callAdvice(
   const rules = LEVEL_TABLE[level];
   const local = localAt(now, zone);
   const localTime = toTimestamp(local.toMillis(), zone);
-  const where = `It is ${local.toFormat('ccc HH:mm')} in ${zone}.`;
+  // Their clock, with its abbreviation and the weekday: the night in Tokyo is tomorrow there.
+  const where = `It is ${local.setLocale('en-GB').toFormat('ccc HH:mm')} ${zoneAbbreviation(local.toMillis(), zone)} in ${zone}.`;
+  const human = (ts: Timestamp) => formatTimeRelative(ts, zone, local.toMillis());
   switch (rules.waking) {
     case 'any-hour':
       return { ok: true, kind: 'call-now', localTime, message: `${where} ${rules.name}: ${rules.wakingText}` };
@@ -137,7 +139,7 @@ export function callAdvice(
         kind: 'quiet-hours-warn',
         localTime,
         suggestAt,
-        message: `${where} That is within their quiet hours (${quiet.start}–${quiet.end}). ${rules.name}: ${rules.wakingText} Their morning starts ${human(suggestAt, zone)} (${suggestAt}).`,
+        message: `${where} That is within their quiet hours (${quiet.start}–${quiet.end}). ${rules.name}: ${rules.wakingText} Their morning starts ${human(suggestAt)}.`,
       };
     }
     case 'next-business-day': {
@@ -150,8 +152,18 @@ export function callAdvice(
         kind: 'next-business-day',
         localTime,
         suggestAt,
-        message: `${where} Outside their business hours. ${rules.name}: ${rules.wakingText} Call ${human(suggestAt, zone)} (${suggestAt}).`,
+        message: `${where} Outside their business hours. ${rules.name}: ${rules.wakingText} Call ${human(suggestAt)}.`,
       };
     }
   }
 }
+
+/**
+ * Where someone is and whether they are asleep, for an IM covering several zones:
+ * "Kolkata, 04:01 now, asleep" (inside their quiet hours) or "Lisbon, 14:05 now".
+ */
+export function personClock(zone: string, now: number | Date = Date.now(), quiet: QuietHours = DEFAULT_QUIET_HOURS): string {
+  const asleep = isQuietHours(typeof now === 'number' ? new Date(now) : now, zone, quiet);
+  return `${zonePlace(zone)}, ${clockIn(zone, now)} now${asleep ? ', asleep' : ''}`;
+}
+

@@ -55,6 +55,13 @@ export const COMMANDS = {
   sendPostPostMortem: 'incidentRoom.sendPostPostMortem',
   incidentReport: 'incidentRoom.incidentReport',
   openTestPlan: 'incidentRoom.openTestPlan',
+  editPerson: 'incidentRoom.editPerson',
+  removePerson: 'incidentRoom.removePerson',
+  editIncident: 'incidentRoom.editIncident',
+  setUpPeopleFile: 'incidentRoom.setUpPeopleFile',
+  addCustomer: 'incidentRoom.addCustomer',
+  editCustomer: 'incidentRoom.editCustomer',
+  removeCustomer: 'incidentRoom.removeCustomer',
 } as const;
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
 
@@ -63,6 +70,8 @@ export const CONTEXT = {
   hasBrokenRecords: 'incidentRoom.hasBrokenRecords',
   customerDraftActive: 'incidentRoom.customerDraftActive',
   postPostMortemDraftActive: 'incidentRoom.postPostMortemDraftActive',
+  /** The level (1–3) of the incident a palette command would act on without asking; 0 when none. */
+  incidentInViewLevel: 'incidentRoom.incidentInViewLevel',
 } as const;
 
 /** Settings under the `incidentRoom` section. */
@@ -82,6 +91,7 @@ export const SETTINGS = {
   maxRecordSizeKB: 'maxRecordSizeKB',
   timelineOrder: 'timelineOrder',
   postmortemFolder: 'postmortemFolder',
+  customersFile: 'customersFile',
 } as const;
 
 export const STATUS_BAR_ITEM = 'incidentRoom.countdown';

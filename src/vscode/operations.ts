@@ -9,6 +9,7 @@ import { actionContext } from './actor';
 import type { ExtensionParts } from './context';
 import type { IncidentEntry } from './incidentsModel';
 import { sharedPeople } from './people';
+import { showRefusal } from './refusal';
 
 /** What an operation sees: the record as it is on disk now, who acts, and everyone known. */
 export interface OperationScope {
@@ -70,7 +71,7 @@ async function applyToBuffer(document: vscode.TextDocument, run: (fresh: Inciden
 
 export function showOperationError(entry: IncidentEntry, err: unknown): void {
   if (err instanceof RuleViolation) {
-    void vscode.window.showErrorMessage(`Refused: ${err.message}`);
+    showRefusal(err.message);
   } else if (err instanceof RecordBrokenError) {
     void vscode.window.showErrorMessage(`${path.basename(entry.record.file)} is broken and is not written: ${err.message}`);
   } else {

@@ -1,8 +1,14 @@
-// Choosing the incident a command acts on: the tree node it was run from, an id, or a quick pick.
+// Choosing the incident a command acts on: the tree node it was run from, an id, an argument
+// object; else what the context names (the active editor's record, the tree's selection, the
+// only open incident); and only then a quick pick, most severe and most recent first.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionParts } from './context';
 import type { IncidentEntry } from './incidentsModel';
+import { compareForChoice, implicitIncident, type ChoiceContext } from '../model/incidentChoice';
+import { levelRules } from '../model/levels';
 import { isOpen } from '../model/lifecycle';
+import { formatTimeRelative } from '../model/timeDisplay';
 import type { IncidentTreeNode } from './tree';
 
 export type IncidentTarget = IncidentTreeNode | string | undefined;
@@ -20,8 +26,40 @@ export function argumentsOf<T extends { incident: string }>(value: unknown): T |
   return typeof value === 'object' && value !== null && !('kind' in value) && typeof (value as T).incident === 'string' ? (value as T) : undefined;
 }
 
-/** The incident a command acts on: from a tree node, an id, an argument object, or a quick pick. */
-export async function pickIncident(parts: ExtensionParts, target: unknown, purpose: string, opts: { openOnly?: boolean } = { openOnly: true }): Promise<IncidentEntry | undefined> {
+/** What the workbench says about the incident in view: the active editor's record, the tree's selection. */
+export function choiceContext(parts: ExtensionParts): ChoiceContext {
+  const context: ChoiceContext = {};
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  if (uri?.scheme === 'file') {
+    const wanted = path.resolve(uri.fsPath);
+    const entry = parts.model.incidents().find((e) => path.resolve(e.record.file) === wanted);
+    if (entry) context.editorIncidentId = entry.incident.id;
+  }
+  const selected = parts.treeView.selection[0];
+  const fromTree = selected && incidentOfNode(selected);
+  if (fromTree) context.selectedIncidentId = fromTree.incident.id;
+  return context;
+}
+
+/** "Level 1 · active · declared 14:05 CET (3 h ago)": what tells incidents apart in a pick. */
+function choiceDescription(entry: IncidentEntry, now: number): string {
+  const i = entry.incident;
+  let declared = i.declared_at;
+  try {
+    declared = formatTimeRelative(i.declared_at, undefined, now);
+  } catch {
+    // A timestamp the model could not read still names the incident.
+  }
+  return `${levelRules(i.severity).name} · ${i.status} · declared ${declared}`;
+}
+
+export interface PickIncidentOptions {
+  /** Only open incidents may be chosen (the default). */
+  openOnly?: boolean;
+}
+
+/** The incident a command acts on: from a tree node, an id, an argument object, the context, or a quick pick. */
+export async function pickIncident(parts: ExtensionParts, target: unknown, purpose: string, opts: PickIncidentOptions = { openOnly: true }): Promise<IncidentEntry | undefined> {
   const args = argumentsOf(target);
   if (args) target = args.incident;
   if (typeof target === 'string') {
@@ -34,15 +72,19 @@ export async function pickIncident(parts: ExtensionParts, target: unknown, purpo
     // The node may be older than the last reload: act on the current record.
     return found && (await parts.model.loadIncident(found.incident.id));
   }
-  const candidates = parts.model.incidents().filter((e) => !opts.openOnly || isOpen(e.incident));
+  const openOnly = opts.openOnly !== false;
+  const candidates = parts.model.incidents().filter((e) => !openOnly || isOpen(e.incident));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(opts.openOnly ? 'There is no open incident.' : 'There are no incidents.');
+    void vscode.window.showInformationMessage(openOnly ? 'There is no open incident.' : 'There are no incidents.');
     return undefined;
   }
-  if (candidates.length === 1) return candidates[0];
+  const implicit = implicitIncident(candidates, choiceContext(parts));
+  if (implicit) return implicit.entry;
+  const now = Date.now();
+  const sorted = [...candidates].sort((a, b) => compareForChoice(a.incident, b.incident));
   const picked = await vscode.window.showQuickPick(
-    candidates.map((e) => ({ label: e.incident.title, description: `SEV${e.incident.severity} · ${e.incident.status}`, detail: e.incident.id, entry: e })),
-    { title: purpose, placeHolder: 'Which incident?', matchOnDetail: true },
+    sorted.map((e) => ({ label: e.incident.title, description: choiceDescription(e, now), detail: e.incident.id, entry: e })),
+    { title: purpose, placeHolder: 'Which incident? (Open its record or select it in the sidebar to skip this question.)', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.entry;
 }

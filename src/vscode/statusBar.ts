@@ -10,23 +10,28 @@ import { DisposableStore } from './disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION, STATUS_BAR_ITEM } from './ids';
 import type { IncidentsModel } from './incidentsModel';
 import { escapeMarkdown } from './markdown';
+import { firstClause } from '../model/labels';
+import type { Reminder } from '../model/reminder';
+import { NotifiedOnce } from './notifiedOnce';
+import { formatTimeRelative, viewerZone } from '../model/timeDisplay';
 import { isOpen } from '../model/lifecycle';
 
 const TICK_MS = 1000;
 
-function localTime(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
-}
-
 /** The zone the person at this editor reads times in. */
-const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const LOCAL_ZONE = viewerZone();
+
+/** "14:05 CET (3 h ago)": the one rule for times, in the viewer's zone. */
+function localTime(ms: number, now: number): string {
+  return formatTimeRelative(ms, LOCAL_ZONE, now);
+}
 
 export class UpdateCountdown implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   private readonly item: vscode.StatusBarItem;
   private timer: NodeJS.Timeout | undefined;
-  /** `<id>@<due instant>` of cycles already announced, so each falls due once. */
-  private readonly notified = new Set<string>();
+  /** `<id>@<due instant>` of cycles already announced, so each falls due once, across reloads too. */
+  private readonly notified: NotifiedOnce;
   private notificationsShown = 0;
   private lastText = '';
   private deadlines: UpdateDeadline[] = [];
@@ -35,7 +40,11 @@ export class UpdateCountdown implements vscode.Disposable {
   constructor(
     private readonly model: IncidentsModel,
     private readonly clock: () => number = Date.now,
+    memory?: vscode.Memento,
+    /** The reminders asking someone to act, listed in the tooltip. */
+    private readonly remindersOf: (incidentId: string) => readonly Reminder[] = () => [],
   ) {
+    this.notified = new NotifiedOnce(memory, 'incidentRoom.updatesNotified');
     this.item = this.disposables.add(vscode.window.createStatusBarItem(STATUS_BAR_ITEM, vscode.StatusBarAlignment.Left, 100));
     this.item.name = 'Incident Room: next update';
     this.disposables.add(model.onDidChange(() => this.restart()));
@@ -99,10 +108,17 @@ export class UpdateCountdown implements vscode.Disposable {
     tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**  \n`);
     tip.appendMarkdown(`${rules.name} · updates every ${rules.updateCadenceMinutes / 60} h  \n`);
     tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}  \n`);
-    tip.appendMarkdown(`Last update: ${next.lastAt ? localTime(next.lastAt) : 'none yet (counting from the declaration)'}  \n`);
-    if (next.state === 'paused') tip.appendMarkdown(`Paused: everyone was sent home; resumes ${localTime(next.pausedUntil ?? next.dueAt)}  \n`);
-    tip.appendMarkdown(`Next update due: ${localTime(next.dueAt)}${next.state === 'overdue' ? ` (overdue by ${clockText(next.overdueMs)})` : ''}  \n`);
+    const now = this.clock();
+    tip.appendMarkdown(`Last update: ${next.lastAt ? localTime(next.lastAt, now) : 'none yet (counting from the declaration)'}  \n`);
+    if (next.state === 'paused') tip.appendMarkdown(`Paused: everyone was sent home; resumes ${localTime(next.pausedUntil ?? next.dueAt, now)}  \n`);
+    tip.appendMarkdown(`Next update due: ${localTime(next.dueAt, now)}${next.state === 'overdue' ? ` (overdue by ${clockText(next.overdueMs)})` : ''}  \n`);
     if (openCount > 1) tip.appendMarkdown(`${openCount} incidents open  \n`);
+    // What someone must act on, so an IM who never expands the incident sees it here too.
+    const reminders = this.remindersOf(incident.id);
+    if (reminders.length > 0) {
+      tip.appendMarkdown(`\n**Reminders**  \n`);
+      for (const r of reminders) tip.appendMarkdown(`$(${r.severity === 'warning' ? 'warning' : 'info'}) ${escapeMarkdown(r.action?.label ?? '')}${r.action ? ': ' : ''}${escapeMarkdown(firstClause(r.message))}  \n`);
+    }
     tip.appendMarkdown(`\n$(edit) Click to record the updates`);
     return tip;
   }
@@ -110,8 +126,7 @@ export class UpdateCountdown implements vscode.Disposable {
   private notifyDue(overdue: readonly { incident: Incident; next: NextUpdate }[]): void {
     for (const { incident, next } of overdue) {
       const key = `${incident.id}@${next.dueAt}`;
-      if (this.notified.has(key)) continue;
-      this.notified.add(key);
+      if (!this.notified.add(key)) continue;
       this.notificationsShown++;
       void vscode.window
         .showWarningMessage(`Update due for ${levelRules(incident.severity).name} "${incident.title}": ask each worker for an update.`, 'Record Updates')
@@ -124,7 +139,7 @@ export class UpdateCountdown implements vscode.Disposable {
   /** For tests: what the item shows now. */
   snapshot(): { text: string; background?: string; visible: boolean; announced: string[]; notificationsShown: number } {
     const bg = this.item.backgroundColor as vscode.ThemeColor | undefined;
-    return { text: this.item.text, background: bg?.id, visible: this.lastText !== '', announced: [...this.notified], notificationsShown: this.notificationsShown };
+    return { text: this.item.text, background: bg?.id, visible: this.lastText !== '', announced: this.notified.all(), notificationsShown: this.notificationsShown };
   }
 
   dispose(): void {

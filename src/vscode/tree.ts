@@ -1,12 +1,14 @@
 // Maps the records onto tree items. No decisions here: text and ordering come from the model.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { countdownText, nextUpdate } from '../model/cadence';
-import { levelRules } from '../model/levels';
+import { nextUpdate } from '../model/cadence';
+import { dueHeadline, incidentDescription, incidentLabel, levelLine } from '../model/labels';
 import { incidentAgeMs, isOpen } from '../model/lifecycle';
 import { personLabel } from '../model/people';
 import type { Incident } from '../model/record';
 import { compareTimestamps, formatDuration } from '../model/time';
+import { formatTime, formatTimeRelative } from '../model/timeDisplay';
+import { personClock } from '../model/waking';
 import type { RecordProblem } from '../store/recordFile';
 import { DisposableStore } from './disposables';
 import { COMMANDS, CONTEXT, VIEW_INCIDENTS } from './ids';
@@ -304,27 +306,31 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     }
   }
 
-  /** The incident's row from its summary; the tooltip, which needs the whole record, is filled in on hover. */
+  /**
+   * The incident's row, the decisive part first (at 300 px only the start of the label shows). An
+   * open incident's record is held, so its row and tooltip cost nothing; a closed one's row comes
+   * from its summary and its tooltip waits for resolveTreeItem.
+   */
   private incidentItem(node: Extract<IncidentTreeNode, { kind: 'incident' }>): vscode.TreeItem {
     const s = node.summary.summary;
     const open = s.status !== 'closed';
     const now = this.clock();
-    const item = new vscode.TreeItem(s.title!, vscode.TreeItemCollapsibleState.Collapsed);
+    const label = open ? incidentLabel(node.entry.incident, now) : `Closed · SEV${s.severity} ${s.title}`;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.id;
     const ageMs = (!open && s.closedMs !== undefined ? s.closedMs : now) - (s.declaredMs ?? now);
-    item.description = `SEV${s.severity} · ${s.status} · ${formatDuration(ageMs)}${open ? ` · ${dueText(node.entry.incident, now)}` : ''}`;
+    item.description = open ? incidentDescription(node.entry.incident, now) : `${s.status} · ${formatDuration(ageMs)}`;
     item.iconPath = open ? new vscode.ThemeIcon('flame', new vscode.ThemeColor(LEVEL_COLOURS[s.severity!]!)) : new vscode.ThemeIcon('pass');
     item.contextValue = `incident:${open ? 'open' : 'closed'}:level${s.severity}`;
     item.resourceUri = vscode.Uri.file(s.file);
-    // An open incident's record is held: its tooltip costs nothing. A closed one's waits for resolveTreeItem.
-    if (open) item.tooltip = incidentTooltip(node.entry.incident);
+    if (open) item.tooltip = incidentTooltip(node.entry.incident, now);
     return item;
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: IncidentTreeNode): vscode.TreeItem {
     if (node.kind === 'incident' && !item.tooltip) {
       try {
-        item.tooltip = incidentTooltip(node.entry.incident);
+        item.tooltip = incidentTooltip(node.entry.incident, this.clock());
       } catch {
         // The record changed under us; the watcher's reload redraws the row.
       }
@@ -355,16 +361,6 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   }
 }
 
-function incidentTooltip(incident: Incident): vscode.MarkdownString {
-  const rules = levelRules(incident.severity);
-  const tip = new vscode.MarkdownString();
-  tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**\n\n`);
-  tip.appendMarkdown(`${rules.name} · ${incident.status} · declared ${incident.declared_at}\n\n`);
-  tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], incident.roles.incident_manager))}\n\n`);
-  tip.appendText(incident.impact);
-  return tip;
-}
-
 /** "Closed incidents", "2024", "March 2024". */
 function groupLabel(period: string): string {
   if (period === '') return 'Closed incidents';
@@ -373,11 +369,33 @@ function groupLabel(period: string): string {
   return new Date(Date.UTC(year, month - 1, 1)).toLocaleString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
 
-function dueText(incident: Incident, now: number): string {
+/** Everything the row leaves out: title, level, status, when declared and due, the IM and the impact. */
+function incidentTooltip(incident: Incident, now: number): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${escapeMarkdown(incident.title)}**\n\n`);
+  if (incident.public_title) tip.appendMarkdown(`Public title: ${escapeMarkdown(incident.public_title)}\n\n`);
+  tip.appendMarkdown(`${escapeMarkdown(levelLine(incident))} · ${incident.status}\n\n`);
   try {
-    return countdownText(nextUpdate(incident, now));
+    tip.appendMarkdown(`Declared ${escapeMarkdown(formatTimeRelative(incident.declared_at, undefined, now))}\n\n`);
+    if (isOpen(incident)) {
+      const next = nextUpdate(incident, now);
+      tip.appendMarkdown(`${escapeMarkdown(dueHeadline(next, undefined, now))}: next update due ${escapeMarkdown(formatTime(next.dueAt, undefined, now))}\n\n`);
+    }
   } catch {
-    return 'next update unknown';
+    tip.appendMarkdown(`Declared ${escapeMarkdown(incident.declared_at)}\n\n`);
+  }
+  const im = incident.roles.incident_manager;
+  const imPerson = (incident.people ?? []).find((p) => p.id === im);
+  tip.appendMarkdown(`Incident Manager: ${escapeMarkdown(personLabel(incident.people ?? [], im))}${imPerson ? escapeMarkdown(` (${safeClock(imPerson.timezone, now)})`) : ''}\n\n`);
+  tip.appendText(incident.impact);
+  return tip;
+}
+
+function safeClock(zone: string, now: number): string {
+  try {
+    return personClock(zone, now);
+  } catch {
+    return zone;
   }
 }
 

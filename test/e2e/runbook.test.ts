@@ -1,9 +1,10 @@
 // The runbook's rules as a person meets them in the real workbench: assigning the Incident
-// Manager as a worker from the command palette is refused with the rule quoted in a
-// notification, and the sidebar shows the roles and a ticked checklist step.
+// Manager as a worker from the command palette is refused with the rule quoted in a modal
+// message, and the sidebar shows the roles and a ticked checklist step. The incident selected
+// in the sidebar is the one the palette's commands act on: nobody is asked "Which incident?".
 import * as assert from 'node:assert';
 import type { Page } from 'playwright-core';
-import { openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, treeRows, type Workbench } from './workbench';
+import { openViewContainer, openWorkbench, pickQuickItem, pickQuickItems, runCommand, screenshot, treeRows, type Workbench } from './workbench';
 
 const INCIDENT = 'Checkout returns 500 for EU customers';
 const STEP = 'Post the ticket link in the chat room';
@@ -13,6 +14,14 @@ async function expandRow(page: Page, label: string): Promise<void> {
   const row = page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
   await row.waitFor({ state: 'visible', timeout: 60_000 });
   if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+}
+
+/** Selects a row of the tree (and so its incident) by its label. */
+async function selectRow(page: Page, label: string): Promise<void> {
+  const row = page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  await row.click();
+  await page.locator('.part.sidebar .monaco-list-row.selected', { hasText: label }).first().waitFor({ timeout: 10_000 });
 }
 
 describe('Runbook rules in the workbench (end to end)', function () {
@@ -28,31 +37,34 @@ describe('Runbook rules in the workbench (end to end)', function () {
     await workbench?.close();
   });
 
-  it('refuses the Incident Manager as a worker with the rule quoted in a notification', async () => {
+  it('refuses the Incident Manager as a worker with the rule quoted in a modal message', async () => {
     const { page } = workbench;
     await openViewContainer(page, 'Incident Room');
+    // Expanding the incident selects it: the palette's commands act on it without asking.
     await expandRow(page, INCIDENT);
-    // Update-due notices from the fixture's overdue incidents would stack over the refusal.
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await runCommand(page, 'Incident: Assign Role');
-    await pickQuickItem(page, INCIDENT);
+    // Selecting a row of the incident (Escape in the palette helper clears the tree's selection).
+    await selectRow(page, 'Roles');
+    await runCommand(page, 'Incident: Assign Role', { escapeFirst: false });
     await pickQuickItem(page, 'Worker');
     await pickQuickItem(page, 'Ana Pereira');
-    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Refused:' });
-    await toast.first().waitFor({ state: 'visible', timeout: 30_000 });
-    const text = (await toast.first().innerText()).replace(/\s+/g, ' ');
-    // Toasts slide in; let the animation finish so the screenshot shows the whole message.
-    await page.waitForTimeout(500);
+    const dialog = page.locator('.monaco-dialog-box', { hasText: 'Refused:' });
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await dialog.innerText()).replace(/\s+/g, ' ');
+    await page.waitForTimeout(300);
     await screenshot(page, 'runbook-refused-im-as-worker');
     assert.match(text, /Refused: Ana Pereira is the Incident Manager and cannot be a worker/);
+    // The whole rule, not one line of it.
     assert.match(text, /The Incident Manager is not allowed to be a worker/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
   });
 
   it('shows the roles and the ticked step in the tree after ticking it from the palette', async () => {
     const { page } = workbench;
-    await runCommand(page, 'Incident: Tick Checklist Step');
-    await pickQuickItem(page, INCIDENT);
-    await pickQuickItem(page, STEP);
+    await selectRow(page, 'Start checklist');
+    await runCommand(page, 'Incident: Tick Checklist Step', { escapeFirst: false });
+    await pickQuickItems(page, [STEP]);
     // Expand only once the tree has redrawn with the tick: a click during the redraw can land
     // on a row that is about to be replaced and collapse it instead.
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start checklist' }).filter({ hasText: '6/9' }).first().waitFor({ timeout: 30_000 });
@@ -62,8 +74,9 @@ describe('Runbook rules in the workbench (end to end)', function () {
     await ticked.first().waitFor({ state: 'visible', timeout: 30_000 });
     const rows = await treeRows(page, 'Incidents');
     await screenshot(page, 'runbook-roles-and-checklist');
-    assert.ok(rows.some((r) => /^Ana Pereira Incident Manager$/.test(r)), `rows: ${rows.join(' | ')}`);
-    assert.ok(rows.some((r) => /^Bruno Costa worker for /.test(r)), `rows: ${rows.join(' | ')}`);
+    // Each person with their clock now: the IM covers several zones.
+    assert.ok(rows.some((r) => /^Ana Pereira Lisbon, \d\d:\d\d now(, asleep)? · Incident Manager$/.test(r)), `rows: ${rows.join(' | ')}`);
+    assert.ok(rows.some((r) => /^Bruno Costa Lisbon, .* · worker for /.test(r)), `rows: ${rows.join(' | ')}`);
     assert.ok(rows.some((r) => r.startsWith(`${STEP} done `) && r.endsWith('by Ana Pereira')), `rows: ${rows.join(' | ')}`);
     assert.ok(rows.some((r) => /^Start checklist 6\/9$/.test(r)), `rows: ${rows.join(' | ')}`);
     assert.ok(rows.some((r) => /^Reminders /.test(r)), `rows: ${rows.join(' | ')}`);

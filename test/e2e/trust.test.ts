@@ -32,7 +32,7 @@ describe('Untrusted workspace (end to end)', function () {
   it('refuses to run the linked tests, and records no run', async () => {
     const { page, workspace } = workbench;
     // The countdown shows once the extension has read the records.
-    await page.locator('.statusbar-item', { hasText: 'slow-search' }).waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar-item', { hasText: 'checkout-5xx' }).waitFor({ timeout: 60_000 });
     await runCommand(page, 'Incident: Run Linked Tests');
     await pickQuickItem(page, 'Checkout returns 500 for EU customers');
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'trusted workspace' });

@@ -71,9 +71,10 @@ async function quickInputBox(page: Page) {
 }
 
 /** Runs a command from the palette by its title as shown there, e.g. "Incident: Declare Incident". */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  // Focus back on the workbench, so F1 reaches its keybinding and not an input box.
-  await page.keyboard.press('Escape');
+export async function runCommand(page: Page, title: string, opts: { escapeFirst?: boolean } = {}): Promise<void> {
+  // Focus back on the workbench, so F1 reaches its keybinding and not an input box. Escape also
+  // clears a tree's selection: keep it when the command should act on the selected incident.
+  if (opts.escapeFirst !== false) await page.keyboard.press('Escape');
   await page.keyboard.press('F1');
   const box = await quickInputBox(page);
   await box.fill(`>${title}`);
@@ -96,6 +97,18 @@ export async function pickQuickItem(page: Page, label: string): Promise<void> {
   const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
   await row.first().waitFor({ state: 'visible', timeout: 30_000 });
   await row.first().click();
+}
+
+/** Marks the items with these labels in the extension's open multi-select pick and accepts it. */
+export async function pickQuickItems(page: Page, labels: readonly string[]): Promise<void> {
+  await page.locator(`${QUICK_INPUT} .quick-input-box input`).waitFor({ state: 'visible', timeout: 30_000 });
+  for (const label of labels) {
+    const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+    await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+    // In a multi-select pick a click marks the row's checkbox; Enter accepts the marked ones.
+    await row.first().click();
+  }
+  await page.locator(`${QUICK_INPUT} .quick-input-box input`).press('Enter');
 }
 
 /** Shows a view container of the activity bar (Explorer, Testing, the extension's own), leaving it open if it is. */

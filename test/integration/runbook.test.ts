@@ -62,7 +62,7 @@ describe('The runbook rules in the extension host', () => {
 
     const workerRow = leaves('roles').find((n) => n.kind === 'leaf' && n.item.label === 'Fatima Rahman');
     assert.ok(workerRow && workerRow.kind === 'leaf', 'no row for the new worker');
-    assert.match(String(workerRow.item.description), /^worker for \d+m \(total \d+m\)/);
+    assert.match(String(workerRow.item.description), /^Madrid, \d\d:\d\d now(, asleep)? · worker for \d+m$/);
     assert.equal(workerRow.item.contextValue, 'role:worker');
 
     // From the role node's context menu: the node carries the person and the role.

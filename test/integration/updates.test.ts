@@ -107,13 +107,18 @@ describe('The update cycle in the extension host', () => {
     assert.deepEqual(attempt?.answers, [{ question, answer: 'Since 13:40 CET' }]);
   });
 
-  it('shows the most urgent open incident in the status bar, in error colours when overdue', async () => {
+  it('shows the most severe open incident in the status bar first, even when a lower level is overdue', async () => {
     api.countdown.render();
     const shown = api.countdown.snapshot();
     assert.ok(shown.visible);
-    // The Level 3 fixture was declared days ago with no update since: overdue.
-    assert.match(shown.text, /slow-search · update overdue \d+d \d+h/);
-    assert.equal(shown.background, 'statusBarItem.errorBackground');
+    // The Level 3 fixture was declared days ago with no update since, so it is overdue; the
+    // Level 2 one just had its cycle recorded. Level first: a more severe incident shows, even
+    // one not yet due, and the overdue Level 3 one only counts in "(+N)".
+    const open = api.model.incidents().filter((e) => e.incident.status !== 'closed');
+    const mostSevere = Math.min(...open.map((e) => e.incident.severity));
+    assert.match(shown.text, new RegExp(`SEV${mostSevere} \\S+ · update in \\d+:\\d\\d \\(\\+${open.length - 1}\\)`));
+    assert.doesNotMatch(shown.text, /slow-search/);
+    assert.ok(mostSevere < 3);
   });
 
   it('announces an overdue cycle once, however many ticks pass', () => {

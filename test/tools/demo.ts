@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { renderNewRecord } from '../../src/store/incidentStore';
 import { newIncident } from '../../src/model/declare';
 import { levelRules } from '../../src/model/levels';
 import type { Incident, Level, Person } from '../../src/model/record';
@@ -80,16 +80,17 @@ function recordUpdate(draft: Draft, after: number, workers: { person: string; fo
 
 /** The four incidents of the demo, in the states the product distinguishes. */
 function demoIncidents(now: number): Incident[] {
-  // Level 1, active, declared 40 minutes ago: the next hourly update is due in 20 minutes.
-  const payments = declare('Card payments are charged twice', 1, 'Every card payment since 09:10 is charged twice; support lines are flooded.', 'ana', 40 * MINUTE, now);
+  // Level 1, active, declared 48 minutes ago: the next hourly update is due in 12 minutes, near its
+  // deadline (warning colours) when the demo opens, not yet overdue. The status bar shows it first.
+  const payments = declare('Card payments are charged twice', 1, 'Every card payment since 09:10 is charged twice; support lines are flooded.', 'ana', 48 * MINUTE, now);
   staff(payments, { sme: ['dmitri'], workers: [['dmitri', 8 * MINUTE], ['goran', 12 * MINUTE]], observers: ['erin'], prm: 'carla' });
   tick(payments, 'start', 4, 2 * MINUTE);
 
-  // Level 2, active: the last update was 1 h 55 min ago, so the 2-hourly one is due in 5 minutes.
+  // Level 2, active: the last update was 50 minutes ago, so the 2-hourly one is due in 1 h 10 min: calm.
   const checkout = declare('Checkout returns 500 for EU customers', 2, 'EU customers cannot pay; orders from the EU dropped by 40%.', 'ana', 3 * HOUR + 10 * MINUTE, now);
   staff(checkout, { sme: ['bruno'], workers: [['bruno', 15 * MINUTE], ['dmitri', 30 * MINUTE]], observers: ['erin'], prm: 'carla' });
   tick(checkout, 'start', 6, 5 * MINUTE);
-  recordUpdate(checkout, 3 * HOUR + 10 * MINUTE - (HOUR + 55 * MINUTE), [
+  recordUpdate(checkout, 3 * HOUR + 10 * MINUTE - 50 * MINUTE, [
     { person: 'bruno', found: 'The VAT table has no rate for the new EU countries.', next: 'Add the missing rates behind a test.' },
     { person: 'dmitri', found: 'Errors started with the 13:30 deploy.', next: 'Prepare a rollback in case the fix is late.' },
   ], 'Some EU customers cannot complete checkout. We have found the cause and are preparing a fix.');
@@ -108,7 +109,9 @@ function demoIncidents(now: number): Incident[] {
   tick(search, 'start', levelRules(3).start.length, 10 * MINUTE);
   tick(search, 'end', 2, DAY);
   search.incident.status = 'fix-released-awaiting-tests';
-  search.incident.fix = { branch: 'fix/search-limit', base: 'main' };
+  // The fix was released: it is on main, which exists in the demo repository, so the gate reads
+  // a real branch (a showcase shows a working state, not "branch does not exist").
+  search.incident.fix = { branch: 'main', base: 'main' };
   search.incident.released_without_tests = { at: at(search, DAY), by: 'farah', note: 'Released to stop the timeouts; the test for the limit is still to be written.' };
   search.incident.test_plan = {
     items: [{ id: 'search-under-1s', title: 'Search answers in under a second for 100,000 products', mutates_customer_data: false, results: [{ env: 'staging', outcome: 'pass', by: 'goran', at: at(search, DAY - HOUR) }] }],
@@ -152,7 +155,8 @@ async function makeDemoRepository(dir: string, now: number): Promise<Incident[]>
     // A demo of broken records would be a poor demo: stop if the domain code disagrees.
     const problems = validateIncident(incident);
     if (problems.length > 0) throw new Error(`Demo record ${incident.id} is invalid: ${problems.map((p) => p.message).join('; ')}`);
-    await writeFile(join(dir, '.incidents', `${incident.id}.yaml`), stringify(incident, { lineWidth: 0 }));
+    // Written as the extension writes records: timestamps and ids quoted, the same style everywhere.
+    await writeFile(join(dir, '.incidents', `${incident.id}.yaml`), renderNewRecord(incident));
   }
   await gitCommitAll(dir, 'Incident records', { date: iso(30 * MINUTE) });
   return incidents;

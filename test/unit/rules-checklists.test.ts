@@ -93,7 +93,7 @@ describe('Rule: the announcement names the actual level, the runbook and ticket 
     delete incident.links!.ticket;
     const text = announcementText(incident, PEOPLE.map((p) => ({ ...p, phone: undefined })));
     assert.match(text, /Ticket: not filed yet/);
-    assert.match(text, /no direct phone number recorded/);
+    assert.match(text, /no direct phone number recorded: add it with "Incident: Edit Person"/);
   });
 
   it("prefers the record's own runbook link", () => {

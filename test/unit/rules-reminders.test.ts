@@ -49,10 +49,12 @@ describe('Rule: while everyone is sent home, reminders wait', () => {
   it('one "paused until" entry while the regroup holds; everything back after it', () => {
     let incident = longRunningLevel2();
     incident = apply(incident, regroupUntilMorning(incident, PEOPLE, {}, ctxH(9))); // 23:00 Lisbon → 07:00 next day
-    const paused = remindersFor(incident, PEOPLE, at(12));
+    const paused = remindersFor(incident, PEOPLE, at(12), { zone: 'Europe/Lisbon' });
     assert.equal(paused.length, 1);
     assert.equal(paused[0].id, 'paused');
-    assert.match(paused[0].message, /^Paused until Sat 07:00 \+00:00/);
+    assert.match(paused[0].message, /^Paused until 07:00 WET \(in 5:00\): everyone was sent home/);
+    // Read in Berlin, the same pause is 08:00 there, named.
+    assert.match(remindersFor(incident, PEOPLE, at(12), { zone: 'Europe/Berlin' })[0].message, /^Paused until 08:00 CET \(in 5:00\)/);
     assert.equal(paused[0].action?.kind, 'resume');
     const morning = remindersFor(incident, PEOPLE, at(17.5));
     assert.ok(morning.length > 1);

@@ -102,7 +102,7 @@ describe('update cadence', () => {
       assert.equal(next.pausedUntil, instantOf(regroup.until));
       assert.equal(next.overdueMs, 0);
       assert.equal(next.dueTimestamp, '2026-11-28T10:00:00+01:00');
-      assert.equal(countdownText(next, 'Europe/Berlin'), 'paused until 08:00');
+      assert.equal(countdownText(next, 'Europe/Berlin'), 'paused until 08:00 CET');
     });
 
     it('restarts the cycle from `until` when nobody resumed it', () => {
@@ -127,15 +127,27 @@ describe('update cadence', () => {
   describe('mostUrgent', () => {
     const now = at('2026-11-27T18:00:00+01:00');
 
-    it('picks the earliest due open incident, ignores closed ones and counts the open', () => {
-      const a = incident({ id: 'a', severity: 3, declared_at: '2026-11-27T15:00:00+01:00' }); // due 19:00
-      const b = incident({ id: 'b', severity: 1, declared_at: '2026-11-27T17:30:00+01:00' }); // due 18:30
+    it('picks the earliest due open incident of a level, ignores closed ones and counts the open', () => {
+      const a = incident({ id: 'a', severity: 2, declared_at: '2026-11-27T17:00:00+01:00' }); // due 19:00
       const c = incident({ id: 'c', severity: 2, declared_at: '2026-11-27T16:15:00+01:00' }); // due 18:15
-      const closed = incident({ id: 'z', status: 'closed', declared_at: '2026-11-27T10:00:00+01:00' }); // long overdue, but closed
-      const result = mostUrgent([a, b, closed, c], now);
-      assert.equal(result.openCount, 3);
+      const closed = incident({ id: 'z', status: 'closed', severity: 1, declared_at: '2026-11-27T10:00:00+01:00' }); // long overdue, but closed
+      const result = mostUrgent([a, closed, c], now);
+      assert.equal(result.openCount, 2);
       assert.equal(result.urgent?.incident.id, 'c');
       assert.equal(result.urgent?.next.state, 'near');
+    });
+
+    it('ranks by level first, then urgency: an overdue Level 2 does not hide a Level 1', () => {
+      const l2Overdue = incident({ id: 'a-l2', severity: 2, declared_at: '2026-11-27T15:00:00+01:00' }); // due 17:00, overdue
+      const l1Overdue = incident({ id: 'b-l1', severity: 1, declared_at: '2026-11-27T16:50:00+01:00' }); // due 17:50, overdue
+      const l1Later = incident({ id: 'c-l1', severity: 1, declared_at: '2026-11-27T17:30:00+01:00' }); // due 18:30
+      const l3Overdue = incident({ id: 'd-l3', severity: 3, declared_at: '2026-11-27T08:00:00+01:00' }); // due 12:00, overdue
+      for (const order of [[l2Overdue, l1Overdue, l1Later, l3Overdue], [l3Overdue, l1Later, l1Overdue, l2Overdue]]) {
+        assert.equal(mostUrgent(order, now).urgent?.incident.id, 'b-l1');
+      }
+      // A Level 1 not yet due still comes before a Level 2 that is overdue.
+      assert.equal(mostUrgent([l2Overdue, l1Later], now).urgent?.incident.id, 'c-l1');
+      assert.equal(mostUrgent([l3Overdue, l2Overdue], now).urgent?.incident.id, 'a-l2');
     });
 
     it('lists every open incident that is overdue, once computed, for the due notifications', () => {
@@ -201,7 +213,7 @@ describe('update cadence', () => {
       assert.equal(countdownLabel(inc, nextUpdate(inc, at('2026-11-27T14:18:00+01:00')), 1), '$(flame) SEV2 checkout-5xx · update in 1:42');
       assert.equal(countdownLabel(inc, nextUpdate(inc, at('2026-11-27T16:30:00+01:00')), 3), '$(flame) SEV2 checkout-5xx · update overdue 0:30 (+2)');
       const paused = incident({ id: 'p', regroup: [{ at: '2026-11-27T22:00:00+01:00', by: 'ana', until: '2026-11-28T08:00:00+01:00' }] });
-      assert.equal(countdownLabel(paused, nextUpdate(paused, at('2026-11-27T23:00:00+01:00')), 1, 'Europe/Berlin'), '$(debug-pause) SEV2 p · paused until 08:00');
+      assert.equal(countdownLabel(paused, nextUpdate(paused, at('2026-11-27T23:00:00+01:00')), 1, 'Europe/Berlin'), '$(debug-pause) SEV2 p · paused until Sat 08:00 CET');
     });
   });
 });

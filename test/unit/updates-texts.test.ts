@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import {
   addQuestion,
   customerUpdateText,
+  dropContactOnlySentences,
   nextBusinessWindow,
   prmCallNotes,
   recordCustomerUpdate,
   UNCHANGED_TEXT,
 } from '../../src/model/customerText';
 import { RuleViolation, type ActionContext } from '../../src/model/edits';
-import { renderPublicLog } from '../../src/model/publicLog';
+import { renderPublicLog, peakLevel } from '../../src/model/publicLog';
 import type { Customer, Incident, Person, UpdateCycle } from '../../src/model/record';
 import { observerSummary } from '../../src/model/summaries';
 
@@ -130,11 +131,15 @@ describe('customer update', () => {
     assertClean(text, INTERNAL_LINKS);
     assert.ok(!text.includes('ACME Corp of'), 'uses the public title');
     assert.match(text, /Update on: Checkout errors for EU customers/);
+    // Without a public title, customers never see the internal one.
+    const untitled = customerUpdateText({ ...incident, public_title: undefined }, cycle);
+    assert.match(untitled, /Update on: Service disruption of 2026-11-27\n/);
+    assert.ok(!untitled.includes(incident.title), untitled);
   });
 
   it('keeps the notable discoveries and setbacks', () => {
     assert.match(text, /We found the cause: the tax-rate service times out under load\./);
-    assert.match(text, /A team member \(\[removed\], \[removed\]\) is adding a cache; a first attempt failed in staging/);
+    assert.match(text, /A team member is adding a cache; a first attempt failed in staging/);
     assert.ok(!text.includes(UNCHANGED_TEXT));
   });
 
@@ -147,12 +152,12 @@ describe('customer update', () => {
   it('at Level 2, notes email updates in business hours with each customer\'s next window in their zone', () => {
     assert.match(text, /every two hours during business hours, by your own time zone/);
     // 16:05Z on Friday 27 November is 11:05 in New York (inside hours) and 01:05 Saturday in Tokyo.
-    assert.match(text, /Next business hours for ACME Corp: now until 17:00 \(America\/New_York, UTC-05:00\)/);
-    assert.match(text, /Next business hours for Globex: Monday 30 November 2026, 09:00–17:00 \(Asia\/Tokyo, UTC\+09:00\)/);
+    assert.match(text, /Next business hours for ACME Corp: now until 17:00 New York time \(EST\)/);
+    assert.match(text, /Next business hours for Globex: Monday 30 November 2026, 09:00–17:00 Tokyo time \(JST\)/);
     const single = customerUpdateText(incident, cycle, [], [customers[1] as Customer]);
     assert.match(single, /Your next business hours: Monday 30 November 2026/);
     assert.ok(!single.includes('ACME'), 'one customer\'s email does not mention another customer');
-    assert.match(single, /As of Saturday 28 November 2026, 01:05 \(Asia\/Tokyo\)/);
+    assert.match(single, /As of Saturday 28 November 2026, 01:05 Tokyo time \(JST\)/);
     const level3 = customerUpdateText({ ...incident, severity: 3 }, cycle, [], customers);
     assert.ok(!level3.includes('business hours'));
   });
@@ -227,7 +232,7 @@ describe('questions for affected users', () => {
     assert.match(notes, /1\. Since when do payments fail\?/);
     assert.match(notes, /Give them a number to reach you/);
     assert.match(notes, /email bi-hourly updates during their business hours/);
-    assert.match(notes, /- ACME Corp \(America\/New_York\)\n {2}- Grace Whitfield: phone \+1 212 555 0147/);
+    assert.match(notes, /- ACME Corp: \d\d:\d\d E[SD]T in New York now: [^\n]+\n {2}- Grace Whitfield: phone \+1 212 555 0147/);
     for (const p of people) {
       assert.ok(!notes.includes(p.phone ?? '~'), `${p.phone} leaked`);
       assert.ok(!notes.includes(p.email ?? '~'), `${p.email} leaked`);
@@ -263,13 +268,17 @@ describe('public incident log', () => {
   it('has one entry per incident, newest first, with level, status, times, impact and sent updates', () => {
     const log = renderPublicLog([older, active]);
     const first = log.indexOf('## Checkout errors for EU customers');
-    const second = log.indexOf('## Search slow for a customer (a customer contact called)');
+    const second = log.indexOf('## Service disruption of 2026-10-02');
     assert.ok(first > 0 && second > first, log);
     assert.match(log, /- Severity: Level 2\n- Status: We are actively working on this problem\.\n- Declared: 2026-11-27 14:05 UTC/);
     assert.match(log, /- Declared: 2026-10-02 13:00 UTC\n- Closed: 2026-10-03 15:30 UTC/);
     assert.match(log, /#### 2026-11-27 15:30 UTC\n\n> Update on: Checkout errors for EU customers/);
     assert.match(log, /#### 2026-11-27 18:20 UTC\n\n> Still working\. Questions\? A team member, \[removed\], \[removed\]/);
     assert.ok(!log.includes('DRAFT-ONLY'), 'unsent drafts stay out');
+    // An incident that peaked at Level 1 says so after its de-escalation.
+    const deescalated: Incident = { ...active, severity: 3, timeline: [...active.timeline, { at: '2026-11-27T16:00:00Z', by: 'ana', kind: 'severity-changed', text: 'Level 2 → Level 1: all EU down' }, { at: '2026-11-27T19:00:00Z', by: 'ana', kind: 'severity-changed', text: 'Level 1 → Level 3: workaround holds' }] };
+    assert.equal(peakLevel(deescalated), 1);
+    assert.match(renderPublicLog([deescalated]), /- Severity: Level 1 at its peak; Level 3 now\n/);
     assert.ok(log.includes('&lt;script&gt;'));
   });
 
@@ -285,5 +294,21 @@ describe('public incident log', () => {
     const twin: Incident = { ...older, id: '2026-10-02-a-twin', declared_at: '2026-10-02T13:00:00Z', public_title: 'Twin' };
     assert.equal(renderPublicLog([older, twin, active]), renderPublicLog([active, twin, older]));
     assert.equal(renderPublicLog([]), '# Incident log\n\nNo incidents have been recorded.\n');
+  });
+});
+
+describe('customer drafts drop sentences that only carried contact details', () => {
+  it('drops "call a team member on [removed] or [removed]" and keeps sentences with news', () => {
+    const text = dropContactOnlySentences(
+      'We deployed a fix. Call a team member on [removed] or [removed]. The cache ([removed]) is warm again.\nQuestions? Email [removed].',
+    );
+    assert.equal(text, 'We deployed a fix. The cache is warm again.\nQuestions?');
+  });
+
+  it('drops them from the draft itself', () => {
+    const withContacts: UpdateCycle = { ...cycle, notable: 'A fix is in staging. Call Bruno Silva on +351 913 000 111 or bruno@shop.example.' };
+    const text = customerUpdateText(incident, withContacts, people);
+    assert.match(text, /A fix is in staging\./);
+    assert.doesNotMatch(text, /\[removed\]|Call a team member/);
   });
 });

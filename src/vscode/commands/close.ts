@@ -3,9 +3,10 @@
 import * as vscode from 'vscode';
 import { LEVEL_TABLE } from '../../model/levels';
 import type { Incident } from '../../model/record';
-import { closeIncident, GATE_CONDITION_TITLES, releaseWithoutTests, type GateAction, type GateCondition, type GateVerdict } from '../../testing/gate';
+import { closeIncident, GATE_CONDITION_TITLES, releaseWithoutTests, type GateCondition, type GateVerdict } from '../../testing/gate';
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
+import { GATE_ACTIONS as ACTIONS } from '../gateActions';
 import { runOperation } from '../operations';
 import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
@@ -28,19 +29,6 @@ export interface ReleaseArgs {
   note: string;
 }
 
-const ACTIONS: Record<GateAction, { label: string; command: string; args: (id: string) => unknown[] }> = {
-  'link-branch': { label: 'Link Fix Branch', command: COMMANDS.linkFixBranch, args: (id) => [id] },
-  'checkout-branch': { label: 'Check Out Fix Branch', command: COMMANDS.checkoutFixBranch, args: (id) => [id] },
-  // Committing is the Source Control view's job.
-  'commit-changes': { label: 'Open Source Control', command: 'workbench.view.scm', args: () => [] },
-  'link-test': { label: 'Link Automated Test', command: COMMANDS.linkAutomatedTest, args: (id) => [id] },
-  'run-tests': { label: 'Run Linked Tests', command: COMMANDS.runLinkedTests, args: (id) => [id] },
-  'record-result': { label: 'Record Test Result', command: COMMANDS.recordTestResult, args: (id) => [id] },
-  'sign-off': { label: 'Sign Off', command: COMMANDS.signOff, args: (id) => [id] },
-  'tick-checklist': { label: 'Tick Checklist Step', command: COMMANDS.tickStep, args: (id) => [id] },
-  'open-plan': { label: 'Open Record', command: COMMANDS.openRecord, args: (id) => [id] },
-  'sign-waiver': { label: 'Sign: No Automated Test Possible', command: COMMANDS.signNoAutomatedTest, args: (id) => [id] },
-};
 
 export async function closeIncidentCommand(parts: ExtensionParts, target?: IncidentTarget | CloseArgs): Promise<CloseResult | undefined> {
   const args = argumentsOf<CloseArgs>(target);

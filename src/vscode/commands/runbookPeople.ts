@@ -1,7 +1,9 @@
 // People and roles: adding people, assigning and removing roles, handing over the IM role,
 // handing off and releasing workers, and logging contact attempts with waking-hours advice.
 import * as vscode from 'vscode';
-import { contactAdvice, contactLabel, customerWho, logContactAttempt, nextContactSuggestion, CUSTOMER_PREFIX, type ContactAttemptInput } from '../../model/contacts';
+import { contactAdvice, contactLabel, contactPurposes, customerWho, logContactAttempt, nextContactSuggestion, CUSTOMER_PREFIX, type ContactAttemptInput, type ContactPurpose } from '../../model/contacts';
+import { rolesHeld } from '../../model/corrections';
+import { formatTimeRelative } from '../../model/timeDisplay';
 import { RuleViolation } from '../../model/edits';
 import { addPerson } from '../../model/people';
 import type { Incident, Person, PersonId } from '../../model/record';
@@ -48,14 +50,7 @@ const ROLE_DETAILS: Record<RoleKey, string> = {
 
 /** The roles someone holds now, for descriptions in pickers. */
 export function rolesOf(incident: Incident, id: PersonId): string[] {
-  const r = incident.roles;
-  const out: string[] = [];
-  if (r.incident_manager === id) out.push('Incident Manager');
-  if ((r.sme ?? []).includes(id)) out.push('SME');
-  if (currentWorkers(incident).some((w) => w.person === id)) out.push('worker');
-  if ((r.observers ?? []).includes(id)) out.push('observer');
-  if (r.prm === id) out.push('PR Manager');
-  return out;
+  return rolesHeld(incident, id);
 }
 
 const describeRoles = (incident: Incident) => (p: Person) => {
@@ -73,7 +68,7 @@ export async function addPersonCommand(parts: ExtensionParts, arg: unknown): Pro
   const { target, args } = commandInput<AddPersonArgs>(arg);
   const entry = await pickIncident(parts, target, 'Add Person');
   if (!entry) return CANCELLED;
-  const person = args.person ?? (await askNewPerson('Add Person', (await peopleOf(entry.folder, entry.incident)).map((p) => p.id)));
+  const person = args.person ?? (await askNewPerson('Add Person', (await peopleOf(entry.folder, entry.incident)).map((p) => p.id), entry.folder));
   if (!person) return CANCELLED;
   return runRunbook(parts, entry, ({ incident, ctx }) => addPerson(incident, person, ctx), `${person.name} added to the incident.`);
 }
@@ -212,6 +207,14 @@ export async function handOverImCommand(parts: ExtensionParts, arg: unknown): Pr
 
 // ---- Hand Off Worker / Release Person
 
+function sinceText(ts: string): string {
+  try {
+    return formatTimeRelative(ts);
+  } catch {
+    return ts;
+  }
+}
+
 export interface HandOffArgs extends IncidentArgs {
   from: PersonId;
   to: string | Person;
@@ -228,7 +231,7 @@ export async function handOffWorkerCommand(parts: ExtensionParts, arg: unknown):
     const workers = currentWorkers(entry.incident);
     if (workers.length === 0) return failNow('Nobody is working on the problem: there is no one to hand off.');
     const picked = await vscode.window.showQuickPick(
-      workers.map((w) => ({ label: contactLabel(entry.incident, w.person, people), description: `since ${w.since}`, person: w.person })),
+      workers.map((w) => ({ label: contactLabel(entry.incident, w.person, people), description: `since ${sinceText(w.since)}`, person: w.person })),
       { title: 'Hand Off Worker', placeHolder: 'Who hands off?', ignoreFocusOut: true },
     );
     if (!picked) return CANCELLED;
@@ -278,14 +281,13 @@ export interface LogContactArgs extends IncidentArgs, ContactAttemptInput {
   person?: PersonId;
 }
 
-const PURPOSES: { label: string; purpose?: string }[] = [
-  { label: 'Reaching a SME', purpose: 'sme' },
-  { label: 'Finding a worker', purpose: 'worker' },
-  { label: 'Informing a customer', purpose: 'customer' },
-  { label: 'Informing an observer', purpose: 'observer' },
-  { label: 'Reaching the PR manager', purpose: 'prm' },
-  { label: 'Something else' },
-];
+const PURPOSE_LABELS: Record<ContactPurpose, string> = {
+  sme: 'Reaching them as the SME',
+  worker: 'Finding a worker',
+  customer: 'Informing a customer',
+  observer: 'Informing an observer',
+  prm: 'Reaching the PR manager',
+};
 
 async function pickWho(entry: IncidentEntry, people: readonly Person[]): Promise<string | undefined> {
   const incident = entry.incident;
@@ -359,11 +361,14 @@ export async function logContactCommand(parts: ExtensionParts, arg: unknown): Pr
       )
     )?.reached;
   if (reached === undefined) return CANCELLED;
+  // The purpose follows from whom: asked only when several fit (someone without a role yet).
   let purpose = args.purpose;
+  const purposes = contactPurposes(entry.incident, who);
+  if (purpose === undefined && purposes.length === 1) purpose = purposes[0];
   if (purpose === undefined && interactive) {
     const picked = await vscode.window.showQuickPick(
-      who.startsWith(CUSTOMER_PREFIX) ? [PURPOSES[2], ...PURPOSES.filter((p) => p !== PURPOSES[2])] : PURPOSES,
-      { title: `Log Contact Attempt: ${name}`, placeHolder: 'Why?', ignoreFocusOut: true },
+      [...purposes.map((p) => ({ label: PURPOSE_LABELS[p], purpose: p as string | undefined })), { label: 'Something else', purpose: undefined }],
+      { title: `Log Contact Attempt: ${name}`, placeHolder: `Why was ${name} contacted?`, ignoreFocusOut: true },
     );
     if (!picked) return CANCELLED;
     purpose = picked.purpose;

@@ -4,11 +4,13 @@ import * as vscode from 'vscode';
 import { RuleViolation, type ActionContext, type RecordEdit } from '../../model/edits';
 import { addPerson, findPerson } from '../../model/people';
 import type { Incident, Person } from '../../model/record';
-import { isTimeZone } from '../../model/time';
 import type { ExtensionParts } from '../context';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation, type OperationScope } from '../operations';
+import { showRefusal } from '../refusal';
 import { knownPeople } from '../people';
+import { runSteps } from '../multiStep';
+import { personFromAnswers, personSteps, placeContacts, type ContactsPlace } from '../personSteps';
 import type { IncidentTarget } from '../pick';
 import type { IncidentTreeNode } from '../tree';
 
@@ -92,7 +94,7 @@ export async function runRunbook(
 
 /** Shows a refusal decided before any record is touched, the same way runOperation does. */
 export function refuseNow(rule: string, message: string): RunbookResult {
-  void vscode.window.showErrorMessage(`Refused: ${message}`);
+  showRefusal(message);
   return { outcome: 'refused', rule, message: `Refused: ${message}` };
 }
 
@@ -160,43 +162,18 @@ export async function pickPerson(parts: ExtensionParts, entry: IncidentEntry, op
   }
   const picked = await vscode.window.showQuickPick(items, { title: opts.title, placeHolder: opts.placeHolder, ignoreFocusOut: true, matchOnDescription: true });
   if (!picked) return undefined;
-  return picked.person ?? askNewPerson(opts.title, people.map((p) => p.id));
+  return picked.person ?? askNewPerson(opts.title, people.map((p) => p.id), entry.folder);
 }
 
-function idFromName(name: string, taken: readonly string[]): string {
-  const base = name.trim().split(/\s+/)[0].toLowerCase().normalize('NFKD').replace(/[^a-z0-9._-]/g, '') || 'person';
-  let id = base;
-  for (let n = 2; taken.includes(id); n++) id = `${base}-${n}`;
-  return id;
-}
-
-/** Asks for a person's details; the zone is required because waking hours are theirs. */
-export async function askNewPerson(title: string, takenIds: readonly string[]): Promise<Person | undefined> {
-  const ask = (prompt: string, extra: Partial<vscode.InputBoxOptions> = {}) =>
-    vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, ...extra });
-  const name = await ask('Full name', { placeHolder: 'Bruno Costa', validateInput: (v) => (v.trim() ? undefined : 'A person needs a name.') });
-  if (name === undefined) return undefined;
-  const id = await ask('Person id, as the records refer to them', {
-    value: idFromName(name, takenIds),
-    validateInput: (v) =>
-      !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v.trim()) ? 'Letters, digits, ".", "_" and "-", starting with a letter or digit.' : takenIds.includes(v.trim()) ? 'That id is taken.' : undefined,
-  });
-  if (id === undefined) return undefined;
-  const timezone = await ask(`${name.trim()}'s time zone (IANA name)`, {
-    value: Intl.DateTimeFormat().resolvedOptions().timeZone,
-    validateInput: (v) => (isTimeZone(v.trim()) ? undefined : 'An IANA time zone, e.g. Europe/Lisbon or America/New_York.'),
-  });
-  if (timezone === undefined) return undefined;
-  const phone = await ask('Phone (optional; personal data, kept out of customer texts)', { placeHolder: '+351 912 345 678' });
-  if (phone === undefined) return undefined;
-  const email = await ask('Email (optional)', { placeHolder: 'bruno@example.com' });
-  if (email === undefined) return undefined;
-  const gitEmails = await ask('Emails they commit with (optional, comma-separated)', { value: email.trim() });
-  if (gitEmails === undefined) return undefined;
-  const person: Person = { id: id.trim(), name: name.trim(), timezone: timezone.trim() };
-  if (phone.trim()) person.phone = phone.trim();
-  if (email.trim()) person.email = email.trim();
-  const emails = gitEmails.split(',').map((e) => e.trim()).filter((e) => e);
-  if (emails.length) person.git_emails = emails;
-  return person;
+/**
+ * Asks for a new person's details in one multi-step input (Back, defaults, checks per step);
+ * the zone is required because waking hours are theirs. With a folder, their phone and email
+ * go to the people file unless the person chooses the record.
+ */
+export async function askNewPerson(title: string, takenIds: readonly string[], folder?: vscode.WorkspaceFolder): Promise<Person | undefined> {
+  const target = folder ?? vscode.workspace.workspaceFolders?.[0];
+  if (!target) return undefined;
+  const answers = await runSteps(title, personSteps(target, { takenIds }));
+  if (!answers) return undefined;
+  return placeContacts(target, personFromAnswers(answers), answers.contacts as ContactsPlace | undefined);
 }

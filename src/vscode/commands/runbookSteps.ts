@@ -8,6 +8,8 @@ import { LEVELS, type Incident, type Level, type Timestamp } from '../../model/r
 import { regroupUntilMorning, resume, DEFAULT_MORNING_START } from '../../model/regroup';
 import { changeSeverity } from '../../model/severity';
 import { instantOf, isTimestamp } from '../../model/time';
+import { formatTimeRelative } from '../../model/timeDisplay';
+import { countOf } from '../../model/plural';
 import { nextLocalTime } from '../../model/waking';
 import { peopleOf } from '../actor';
 import type { ExtensionParts } from '../context';
@@ -24,19 +26,35 @@ export interface StepArgs extends IncidentArgs {
   copyAnnouncement?: boolean;
 }
 
-async function pickStep(entry: IncidentEntry, done: boolean, title: string): Promise<{ list: ChecklistName; step: string } | undefined> {
+/** Steps to tick or untick: several at once from a multi-select pick (Space marks, Enter accepts). */
+async function pickSteps(entry: IncidentEntry, done: boolean, title: string): Promise<{ list: ChecklistName; step: string }[] | undefined> {
   const lists: ChecklistName[] = ['start', 'end'];
+  const now = Date.now();
   const items = lists.flatMap((list) =>
     entry.incident.checklists[list]
       .filter((s) => Boolean(s.done_at) === done)
-      .map((s) => ({ label: s.text, description: list === 'start' ? 'Start checklist' : 'End checklist', detail: s.done_at ? `done ${s.done_at}` : undefined, list, step: s.id })),
+      .map((s) => ({ label: s.text, description: list === 'start' ? 'Start checklist' : 'End checklist', detail: s.done_at ? `done ${doneWhen(s.done_at, now)}` : undefined, list, step: s.id })),
   );
   if (items.length === 0) {
     void vscode.window.showInformationMessage(done ? 'No step is ticked.' : 'Every step is ticked.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: done ? 'Which step is not done after all?' : 'Which step is done?', ignoreFocusOut: true, matchOnDescription: true });
-  return picked && { list: picked.list, step: picked.step };
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: done ? 'Which steps are not done after all? (Space marks several)' : 'Which steps are done? (Space marks several)',
+    ignoreFocusOut: true,
+    matchOnDescription: true,
+    canPickMany: true,
+  });
+  return picked && picked.length > 0 ? picked.map((p) => ({ list: p.list, step: p.step })) : undefined;
+}
+
+function doneWhen(ts: string, now: number): string {
+  try {
+    return formatTimeRelative(ts, undefined, now);
+  } catch {
+    return ts;
+  }
 }
 
 export async function tickStepCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
@@ -48,15 +66,23 @@ export async function untickStepCommand(parts: ExtensionParts, arg: unknown): Pr
 }
 
 async function changeStep(parts: ExtensionParts, arg: unknown, tick: boolean): Promise<RunbookResult> {
-  const title = tick ? 'Tick Checklist Step' : 'Untick Checklist Step';
+  const title = tick ? 'Tick Checklist Steps' : 'Untick Checklist Steps';
   const { target, args, interactive } = commandInput<StepArgs>(arg);
   // End-checklist steps go on after close (release the workers, celebrate).
   const entry = await pickIncident(parts, target, title, { openOnly: false });
   if (!entry) return CANCELLED;
-  const chosen = args.list && args.step ? { list: args.list, step: args.step } : await pickStep(entry, !tick, title);
+  const chosen = args.list && args.step ? [{ list: args.list, step: args.step }] : await pickSteps(entry, !tick, title);
   if (!chosen) return CANCELLED;
-  const result = await runRunbook(parts, entry, ({ incident, ctx }) => (tick ? tickStep : untickStep)(incident, chosen.list, chosen.step, ctx));
-  if (result.outcome !== 'done' || !tick || chosen.list !== 'start' || chosen.step !== ANNOUNCE_STEP_ID) return result;
+  const change = tick ? tickStep : untickStep;
+  // Every chosen step in one write, so the timeline and the file change once.
+  const result = await runRunbook(
+    parts,
+    entry,
+    ({ incident, ctx }) => chosen.flatMap((c) => change(incident, c.list, c.step, ctx)),
+    chosen.length > 1 ? `${countOf(chosen.length, 'step')} ${tick ? 'ticked' : 'unticked'}.` : undefined,
+  );
+  const announce = chosen.some((c) => c.list === 'start' && c.step === ANNOUNCE_STEP_ID);
+  if (result.outcome !== 'done' || !tick || !announce) return result;
   // The announce step is the moment the room needs the text: offer it right there.
   if (args.copyAnnouncement) {
     const text = await copyAnnouncementOf(entry, result.incident);
@@ -151,7 +177,7 @@ export async function sendEveryoneHomeCommand(parts: ExtensionParts, arg: unknow
     const morning = zone ? nextLocalTime(new Date(), zone, DEFAULT_MORNING_START) : undefined;
     const other = { label: 'Another time…', until: undefined as Timestamp | undefined };
     const picked = await vscode.window.showQuickPick(
-      [...(morning ? [{ label: `Regroup at ${morning}`, description: "the IM's morning", until: morning as Timestamp | undefined }] : []), other],
+      [...(morning ? [{ label: `Regroup at ${doneWhen(morning, Date.now())}`, description: "the IM's morning", detail: morning, until: morning as Timestamp | undefined }] : []), other],
       { title: 'Send Everyone Home', placeHolder: 'Everyone sleeps; reminders wait until you regroup. When?', ignoreFocusOut: true },
     );
     if (!picked) return CANCELLED;
@@ -172,7 +198,7 @@ export async function sendEveryoneHomeCommand(parts: ExtensionParts, arg: unknow
   const options = until === undefined ? {} : { until };
   return runRunbook(parts, entry, ({ incident, people: known, ctx }) => regroupUntilMorning(incident, known, options, ctx), (incident) => {
     const last = (incident.regroup ?? [])[(incident.regroup ?? []).length - 1];
-    return `Everyone sent home; regroup at ${last?.until ?? 'the morning'}. Reminders wait until then.`;
+    return `Everyone sent home; regroup at ${last?.until ? doneWhen(last.until, Date.now()) : 'the morning'}. Reminders wait until then.`;
   });
 }
 

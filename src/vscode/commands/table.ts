@@ -1,8 +1,11 @@
 // The command table: every command id maps to one handler; registered in a loop.
 import * as vscode from 'vscode';
 import type { ExtensionParts } from '../context';
+import { setUpPeopleFileCommand } from '../peopleFileSetup';
 import { COMMANDS, type CommandId } from '../ids';
 import { closeCommands } from './close';
+import { correctionCommands } from './corrections';
+import { customerCommands } from './customers';
 import { declareIncident } from './declare';
 import { fixCommands } from './fix';
 import { openProblem, openRecord, refresh, revealInTree } from './records';
@@ -25,10 +28,13 @@ export function createCommands(parts: ExtensionParts): CommandTable {
     ...testPlanCommands(parts),
     ...closeCommands(parts),
     ...storyCommands(parts),
+    ...correctionCommands(parts),
+    ...customerCommands(parts),
     [COMMANDS.declare]: (args?) => declareIncident(parts, args),
     [COMMANDS.openRecord]: (target?) => openRecord(parts, target),
     [COMMANDS.revealInTree]: (id?) => revealInTree(parts, id),
     [COMMANDS.refresh]: () => refresh(parts),
+    [COMMANDS.setUpPeopleFile]: (relative?) => setUpPeopleFileCommand(parts, relative),
     [COMMANDS.openProblem]: (file: string, line: number, col: number) => openProblem(file, line, col),
     [COMMANDS.setupGitMergeDriver]: () => setupGitMergeDriver(parts),
     [COMMANDS.openTestPlan]: (target?) => openTestPlan(parts, target),

@@ -1,4 +1,6 @@
 // The update cycle: Record Updates, the observer summary, the customer update, the public log.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { addQuestion, customerUpdateText, prmCallNotes, recordCustomerUpdate } from '../../model/customerText';
 import { personLabel } from '../../model/people';
@@ -11,8 +13,11 @@ import { COMMANDS, CONTEXT } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation } from '../operations';
 import { writePublicLog } from '../publicLog';
+import { showReadOnly } from '../readOnlyDocs';
+import { countOf } from '../../model/plural';
 import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
+import { quietHoursSetting } from './runbookSettings';
 
 /** Arguments that skip the questions (tests, other commands). */
 export interface RecordUpdatesArgs extends Partial<UpdateCycleInput> {
@@ -41,8 +46,8 @@ export async function recordUpdates(parts: ExtensionParts, target?: IncidentTarg
   const summary = observerSummary(updated, cycle, await peopleOf(entry.folder, updated), Date.now());
   await vscode.env.clipboard.writeText(summary);
   if (args?.showSummary !== false) {
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: summary });
-    await vscode.window.showTextDocument(doc, { preview: false });
+    // Read-only: it is regenerated from the record at will, and a copy is on the clipboard.
+    await showReadOnly(`${updated.id} observer summary.md`, summary);
     void vscode.window
       .showInformationMessage('The observer summary is on the clipboard.', 'Draft Customer Update')
       .then((choice) => choice && vscode.commands.executeCommand(COMMANDS.draftCustomerUpdate, updated.id));
@@ -68,7 +73,19 @@ async function askCycle(entry: IncidentEntry): Promise<UpdateCycleInput | undefi
     if (next === undefined) return undefined;
     const help = await vscode.window.showQuickPick(['No help needed', 'Needs help'], { title: step, placeHolder: `Does ${name} need help?`, ignoreFocusOut: true });
     if (!help) return undefined;
-    workers.push({ person: w.person, found: found.trim(), next: next.trim() || NO_UPDATE, needs_help: help === 'Needs help' });
+    const needsHelp = help === 'Needs help';
+    // "Needs help" is only actionable with what help: the IM decides on more people from it.
+    let wanted: string | undefined;
+    if (needsHelp) {
+      wanted = await vscode.window.showInputBox({
+        title: step,
+        prompt: `What help does ${name} need? (Who or what: a database expert, access to production, a second pair of eyes…)`,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Say what help, so the Incident Manager can find it.'),
+      });
+      if (wanted === undefined) return undefined;
+    }
+    workers.push({ person: w.person, found: found.trim(), next: next.trim() || NO_UPDATE, needs_help: needsHelp, ...(wanted ? { help_wanted: wanted.trim() } : {}) });
   }
   const decision = await vscode.window.showQuickPick(
     UPDATE_DECISIONS.map((d) => ({ label: decisionText(d), decision: d as UpdateDecision })),
@@ -105,8 +122,23 @@ export async function copyObserverSummary(parts: ExtensionParts, target?: Incide
   return summary;
 }
 
-/** Untitled customer drafts and the cycle each belongs to, until recorded as sent or closed. */
-const drafts = new Map<string, { incidentId: string; cycleIndex: number }>();
+/**
+ * Customer drafts are files in the records folder's `drafts/` folder, named after the incident
+ * and the cycle, so an edit is saved like any file (no "Save changes?" on close), survives a
+ * reload, and Record Customer Update as Sent knows which cycle it belongs to from the name.
+ */
+const DRAFT_NAME = /^(.+)\.cycle-(\d+)\.customer-update\.txt$/;
+
+function draftFile(entry: IncidentEntry, cycleIndex: number): string {
+  return path.join(entry.store.folderPath, 'drafts', `${entry.incident.id}.cycle-${cycleIndex + 1}.customer-update.txt`);
+}
+
+/** The incident and cycle a draft file belongs to, from its name and place. */
+export function draftOf(uri: vscode.Uri): { incidentId: string; cycleIndex: number } | undefined {
+  if (uri.scheme !== 'file' || path.basename(path.dirname(uri.fsPath)) !== 'drafts') return undefined;
+  const m = DRAFT_NAME.exec(path.basename(uri.fsPath));
+  return m ? { incidentId: m[1], cycleIndex: Number(m[2]) - 1 } : undefined;
+}
 
 export async function draftCustomerUpdate(parts: ExtensionParts, target?: IncidentTarget): Promise<vscode.TextDocument | undefined> {
   const entry = await pickIncident(parts, target, 'Draft Customer Update');
@@ -117,11 +149,23 @@ export async function draftCustomerUpdate(parts: ExtensionParts, target?: Incide
     return undefined;
   }
   const cycleIndex = cycles.length - 1;
-  const text = customerUpdateText(entry.incident, cycles[cycleIndex], await peopleOf(entry.folder, entry.incident));
-  const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: text });
-  drafts.set(doc.uri.toString(), { incidentId: entry.incident.id, cycleIndex });
+  const file = draftFile(entry, cycleIndex);
+  // A draft already started keeps the PRM's edits; a new one starts from the generated text.
+  let existed = true;
+  try {
+    await fs.access(file);
+  } catch {
+    existed = false;
+    const text = customerUpdateText(entry.incident, cycles[cycleIndex], await peopleOf(entry.folder, entry.incident));
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, text, { flag: 'wx' });
+  }
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   await vscode.window.showTextDocument(doc, { preview: false });
-  void vscode.window.showInformationMessage('Edit the customer update, then run "Incident: Record Customer Update as Sent" (the editor title has the button).');
+  const where = path.relative(entry.folder.uri.fsPath, file);
+  void vscode.window.showInformationMessage(
+    `${existed ? 'Your draft' : 'Draft'} saved as ${where}. Edit it, then run "Incident: Record Customer Update as Sent" (the editor title has the button).`,
+  );
   return doc;
 }
 
@@ -130,8 +174,11 @@ export async function sendCustomerUpdate(parts: ExtensionParts, args?: { inciden
   let target = args;
   const editor = vscode.window.activeTextEditor;
   if (!target && editor) {
-    const draft = drafts.get(editor.document.uri.toString());
-    if (draft) target = { incident: draft.incidentId, cycleIndex: draft.cycleIndex, text: editor.document.getText() };
+    const draft = draftOf(editor.document.uri);
+    if (draft) {
+      if (editor.document.isDirty) await editor.document.save();
+      target = { incident: draft.incidentId, cycleIndex: draft.cycleIndex, text: editor.document.getText() };
+    }
   }
   if (!target) {
     void vscode.window.showInformationMessage('Open a customer update draft first ("Incident: Draft Customer Update").');
@@ -142,19 +189,15 @@ export async function sendCustomerUpdate(parts: ExtensionParts, args?: { inciden
   const { cycleIndex, text } = target;
   const updated = await runOperation(parts, entry, ({ incident, ctx, people }) => recordCustomerUpdate(incident, cycleIndex, text, ctx, people), 'Customer update recorded as sent.');
   if (!updated) return false;
-  if (editor) drafts.delete(editor.document.uri.toString());
   await writePublicLog(parts, entry.folder);
   return true;
 }
 
 export function trackDraftContext(): vscode.Disposable {
   const update = (editor: vscode.TextEditor | undefined) =>
-    void vscode.commands.executeCommand('setContext', CONTEXT.customerDraftActive, Boolean(editor && drafts.has(editor.document.uri.toString())));
+    void vscode.commands.executeCommand('setContext', CONTEXT.customerDraftActive, Boolean(editor && draftOf(editor.document.uri)));
   update(vscode.window.activeTextEditor);
-  return vscode.Disposable.from(
-    vscode.window.onDidChangeActiveTextEditor(update),
-    vscode.workspace.onDidCloseTextDocument((doc) => drafts.delete(doc.uri.toString())),
-  );
+  return vscode.window.onDidChangeActiveTextEditor(update);
 }
 
 /** The IM's questions for affected users, which the PR manager asks on each call. */
@@ -179,10 +222,11 @@ export async function addCustomerQuestion(parts: ExtensionParts, target?: Incide
 export async function copyPrmCallNotes(parts: ExtensionParts, target?: IncidentTarget): Promise<string | undefined> {
   const entry = await pickIncident(parts, target, 'Copy PR Manager Call Notes');
   if (!entry) return undefined;
-  const notes = prmCallNotes(entry.incident, entry.incident.customers ?? [], await peopleOf(entry.folder, entry.incident));
+  const notes = prmCallNotes(entry.incident, entry.incident.customers ?? [], await peopleOf(entry.folder, entry.incident), Date.now(), quietHoursSetting(entry.folder));
   await vscode.env.clipboard.writeText(notes);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: notes });
-  await vscode.window.showTextDocument(doc, { preview: false });
+  await showReadOnly(`${entry.incident.id} call notes.md`, notes);
+  const customers = entry.incident.customers?.length ?? 0;
+  void vscode.window.showInformationMessage(`PR Manager call notes copied: ${countOf(customers, 'customer')} with their local time now, ${countOf(entry.incident.questions?.length ?? 0, 'question')}.`);
   return notes;
 }
 

@@ -1,6 +1,7 @@
 // The Fix branch section: what git says about the branch, read in the background and cached,
 // so the tree shows "reading git…" rather than waiting.
 import * as vscode from 'vscode';
+import { countOf } from '../../model/plural';
 import { COMMANDS } from '../ids';
 import { isOpen } from '../../model/lifecycle';
 import type { LeafItem, TreeSection } from './section';
@@ -63,7 +64,7 @@ export const fixSection: TreeSection = {
     if (b.imCommits.length > 0) {
       items.push({
         key: 'im-commits',
-        label: `${b.imCommits.length} commit(s) by the IM`,
+        label: `IM authored ${countOf(b.imCommits.length, 'commit')}`,
         description: 'the IM must not fix the problem',
         tooltip: b.imCommits.map((c) => `${c.sha.slice(0, 7)} ${c.subject}`).join('\n'),
         icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),

@@ -4,9 +4,19 @@ import * as vscode from 'vscode';
 import type { PlanResult } from '../../model/record';
 import { planStatus } from '../../model/testPlan';
 import { formatTestRef, testKey } from '../../model/testId';
+import { countOf } from '../../model/plural';
+import { formatTime } from '../../model/timeDisplay';
 import { COMMANDS } from '../ids';
 import { isOpen } from '../../model/lifecycle';
 import type { LeafItem, TreeSection } from './section';
+
+function signedWhen(ts: string): string {
+  try {
+    return formatTime(ts);
+  } catch {
+    return ts;
+  }
+}
 
 const resultText = (r: PlanResult | null) => (r ? r.outcome : '—');
 
@@ -26,7 +36,7 @@ export const testPlanSection: TreeSection = {
     const verdict = parts.testing.factsFor(incident.id)?.verdict;
     const unmet = verdict?.conditions.filter((c) => !c.met).length;
     const gate = !isOpen(incident) ? '' : verdict === undefined ? ' · checking the gate…' : unmet ? ` · Close: ${unmet} unmet` : ' · may close';
-    return { label: 'Test plan', description: `${count} item${count === 1 ? '' : 's'}${gate}`, icon: new vscode.ThemeIcon('beaker') };
+    return { label: 'Test plan', description: `${countOf(count, 'item')}${gate}`, icon: new vscode.ThemeIcon('beaker') };
   },
   children: (entry, parts) => {
     const incident = entry.incident;
@@ -64,7 +74,7 @@ export const testPlanSection: TreeSection = {
         children: plan.signoffs.map((s, i) => ({
           key: `signoff-${i}`,
           label: `${s.person} (${s.currentRole.replace('_', ' ')})`,
-          description: `${s.at}${s.stale ? ' · stale: results recorded since' : ''}`,
+          description: `${signedWhen(s.at)}${s.stale ? ' · stale: results recorded since' : ''}`,
           icon: new vscode.ThemeIcon(s.stale || s.future ? 'warning' : 'check'),
         })),
       });
@@ -73,11 +83,12 @@ export const testPlanSection: TreeSection = {
       const unmet = facts?.verdict?.conditions.filter((c) => !c.met) ?? [];
       items.push({
         key: 'close',
-        label: facts?.verdict ? (unmet.length ? `Close: ${unmet.length} condition${unmet.length === 1 ? '' : 's'} unmet` : 'Close: every condition met') : 'Close: checking…',
+        label: facts?.verdict ? (unmet.length ? `Close: ${countOf(unmet.length, 'condition')} unmet` : 'Close: every condition met') : 'Close: checking…',
         icon: new vscode.ThemeIcon(unmet.length ? 'lock' : 'unlock'),
         contextValue: 'plan:close',
         command: { command: COMMANDS.closeIncident, title: 'Close Incident', arguments: [incident.id] },
-        children: unmet.map((c) => ({ key: c.id, label: c.message, icon: new vscode.ThemeIcon('error') })),
+        // The reasons are sentences: the full text is in the tooltip when the row is cut off.
+        children: unmet.map((c) => ({ key: c.id, label: c.message, tooltip: c.message, icon: new vscode.ThemeIcon('error') })),
       });
       items.push({ key: 'add', label: 'Add test-plan item…', icon: new vscode.ThemeIcon('add'), command: { command: COMMANDS.addPlanItem, title: 'Add Test Plan Item', arguments: [incident.id] } });
     }
