@@ -30,6 +30,8 @@ interface Patch {
   text: string;
   /** Order among patches at the same offset. */
   seq: number;
+  /** Depth of the collection an insertion goes into: at one offset, the deeper one comes first (it belongs to the item that ends there). */
+  depth: number;
 }
 
 /** Asks the caller to apply what is pending, re-parse, and try this edit again. */
@@ -78,7 +80,9 @@ function reparse(text: string): Document {
 }
 
 function applyPatches(text: string, patches: Patch[]): string {
-  const sorted = [...patches].sort((a, b) => a.start - b.start || a.seq - b.seq);
+  const sorted = [...patches].sort(
+    (a, b) => a.start - b.start || Number(a.end > a.start) - Number(b.end > b.start) || b.depth - a.depth || a.seq - b.seq,
+  );
   let out = '';
   let at = 0;
   for (const p of sorted) {
@@ -95,8 +99,6 @@ interface Context {
   eol: string;
   options: ToStringOptions;
   patches: Patch[];
-  /** How many patches the edits before the one being planned made. */
-  editStart: number;
   /** Source ranges already replaced or removed by this batch. */
   touched: [number, number][];
   /** Keys added to a map by this batch (a second add must see the first). */
@@ -124,7 +126,6 @@ class Planner {
       eol: text.includes('\r\n') ? '\r\n' : '\n',
       options: formatOptionsFor(text),
       patches: [],
-      editStart: 0,
       touched: [],
       added: new Map(),
       aliased,
@@ -145,7 +146,6 @@ class Planner {
 
   plan(edit: RecordEdit): void {
     const ctx = this.ctx;
-    ctx.editStart = ctx.patches.length;
     if (edit.path.length === 0) throw new RecordEditError(edit.path, 'cannot replace the whole record in place');
     if (edit.op === 'delete' || (edit.op === 'set' && edit.value === undefined)) planDelete(ctx, edit.path);
     else if (edit.op === 'append') planAppend(ctx, edit.path, edit.value);
@@ -157,17 +157,13 @@ class Planner {
   }
 }
 
-function patch(ctx: Context, start: number, end: number, text: string): void {
-  // Two insertions at one offset from different edits (a new key after the map's last entry, and
-  // an item appended to that entry's list) have no order the offsets can tell: settle the
-  // earlier edit first and plan this one on the result.
-  if (start === end && ctx.patches.some((p, i) => i < ctx.editStart && p.start === start && p.end === start)) throw new NeedsReparse();
+function patch(ctx: Context, start: number, end: number, text: string, depth = 0): void {
   for (const [s, e] of ctx.touched) {
     if (start < e && end > s) throw new NeedsReparse();
     if (start === end && start > s && start < e) throw new NeedsReparse();
   }
   if (end > start) ctx.touched.push([start, end]);
-  ctx.patches.push({ start, end, text: text.replace(/\r?\n/g, ctx.eol), seq: ctx.patches.length });
+  ctx.patches.push({ start, end, text: text.replace(/\r?\n/g, ctx.eol), seq: ctx.patches.length, depth });
 }
 
 function within(ctx: Context, node: Node): void {
@@ -340,7 +336,7 @@ function planSet(ctx: Context, path: RecordPath, value: unknown): void {
   // The path leaves the document at depth: build the rest as new maps.
   const rest = path.slice(found.depth);
   if (found.node === undefined && isMap(found.parent)) {
-    insertPair(ctx, path, found.parent, String(rest[0]), nest(rest.slice(1), value));
+    insertPair(ctx, path, found.parent, String(rest[0]), nest(rest.slice(1), value), found.depth);
   } else {
     // An empty value on the way: it becomes a map.
     refuseAnchored(ctx, path, found.node);
@@ -400,7 +396,7 @@ function replaceValue(ctx: Context, path: RecordPath, found: { node: unknown; pa
   const valueEnd = oldNode?.range && oldNode.range[1] > oldNode.range[0] ? oldNode.range[1] : valueStart;
   if (valueEnd > valueStart) patch(ctx, valueStart, valueEnd, '');
   const at = lineEnd(ctx.text, Math.max(valueEnd, afterColon(ctx, pair)));
-  patch(ctx, at, at, (ctx.text[at - 1] === '\n' ? '' : '\n') + lines);
+  patch(ctx, at, at, (ctx.text[at - 1] === '\n' ? '' : '\n') + lines, path.length);
 }
 
 function replaceItem(ctx: Context, path: RecordPath, seq: YAMLSeq, old: Node, value: unknown): void {
@@ -417,7 +413,7 @@ function replaceItem(ctx: Context, path: RecordPath, seq: YAMLSeq, old: Node, va
   patch(ctx, dash + 1, end, rendered);
 }
 
-function insertPair(ctx: Context, path: RecordPath, map: YAMLMap, key: string, value: unknown): void {
+function insertPair(ctx: Context, path: RecordPath, map: YAMLMap, key: string, value: unknown, containerDepth: number): void {
   if (!map.range) throw new NeedsReparse();
   ctx.added.set(map, (ctx.added.get(map) ?? new Set()).add(key));
   if (map.flow) {
@@ -443,7 +439,7 @@ function insertPair(ctx: Context, path: RecordPath, map: YAMLMap, key: string, v
   // After the map's last line (its value end includes that line's newline for a block map).
   let at = map.range[1];
   if (at > 0 && ctx.text[at - 1] !== '\n') at = lineEnd(ctx.text, at);
-  patch(ctx, at, at, (at > 0 && ctx.text[at - 1] !== '\n' ? '\n' : '') + lines);
+  patch(ctx, at, at, (at > 0 && ctx.text[at - 1] !== '\n' ? '\n' : '') + lines, containerDepth);
 }
 
 // ---- append ----------------------------------------------------------------------------
@@ -481,7 +477,7 @@ function planAppend(ctx: Context, path: RecordPath, value: unknown): void {
   const lines = ' '.repeat(col) + '-' + indentLines(itemLike(ctx, node, dash, renderAfterDash(ctx, value)), col);
   let at = node.range[1];
   if (at > 0 && ctx.text[at - 1] !== '\n') at = lineEnd(ctx.text, at);
-  patch(ctx, at, at, (at > 0 && ctx.text[at - 1] !== '\n' ? '\n' : '') + lines);
+  patch(ctx, at, at, (at > 0 && ctx.text[at - 1] !== '\n' ? '\n' : '') + lines, path.length);
 }
 
 /** A rendered item (" a: 1\n  b: 2\n") laid out like the list's first item, e.g. "-   a: 1" with its keys 4 columns in. */

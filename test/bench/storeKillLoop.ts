@@ -39,7 +39,9 @@ async function main(): Promise<void> {
     writeFileSync(file, text);
     const storeModule = resolve(__dirname, '../../src/store/incidentStore.js');
     let torn = 0;
-    let maxTemp = 0;
+    let orphaned = 0;
+    let swept = 0;
+    let maxLeft = 0;
     const start = Date.now();
     for (let k = 0; k < KILLS; k++) {
       const child = spawn(process.execPath, ['-e', WRITER, storeModule, folder, file], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -47,10 +49,13 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, Math.random() * 200));
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
+      // What the killed writer left, before the next start sweeps it.
+      const work = join(folder, WORK_DIR_NAME);
+      orphaned += existsSync(work) ? readdirSync(work).filter((n) => n.endsWith('.tmp')).length : 0;
       const loaded = await new IncidentStore(folder).loadAll();
       if (loaded.length !== 1 || loaded[0]!.kind !== 'ok') torn++;
-      const work = join(folder, WORK_DIR_NAME);
-      maxTemp = Math.max(maxTemp, existsSync(work) ? readdirSync(work).filter((n) => n.endsWith('.tmp')).length : 0);
+      swept = existsSync(work) ? readdirSync(work).filter((n) => n.endsWith('.tmp')).length : 0;
+      maxLeft = Math.max(maxLeft, swept);
     }
     const strays = readdirSync(folder).filter((n) => n !== 'kill.yaml' && n !== WORK_DIR_NAME);
     const gitSees = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8' }).stdout.trim().split('\n');
@@ -61,7 +66,8 @@ async function main(): Promise<void> {
     console.log(`kill loop: ${KILLS} writers killed mid-update of a ${(readFileSync(file).length / 1024).toFixed(0)} KB record, ${((Date.now() - start) / 1000).toFixed(1)} s`);
     console.log(`  torn records                         ${torn}`);
     console.log(`  files in the records folder besides the record  ${strays.length}`);
-    console.log(`  temp files in the ignored work folder (most at once)  ${maxTemp}`);
+    console.log(`  temp files killed writers left in the ignored work folder (total)  ${orphaned}`);
+    console.log(`  of those, still there after the next start (most at once)  ${maxLeft}`);
     console.log(`  left after the next write            ${leftAfter}`);
     console.log(`  git status                           ${gitSees.join(', ')}`);
     if (torn > 0 || strays.length > 0 || leftAfter > 0 || gitSees.length !== 1) process.exitCode = 1;

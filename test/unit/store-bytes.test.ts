@@ -62,6 +62,17 @@ describe('store: edits keep the file byte for byte', () => {
     assert.deepEqual(changedLines(text, out), ['    - {id: a,   done_at: "2026-11-27T15:00:00Z"}']);
   });
 
+  it('new keys and new items meeting at the end of the file each land in their own collection', () => {
+    const text = 'id: a\ntimeline:\n  - { kind: declared }\n';
+    const out = edited(text, [
+      { op: 'append', path: ['questions'], value: 'Since when?' },
+      { op: 'append', path: ['timeline'], value: { kind: 'note' } },
+      { op: 'set', path: ['fix', 'branch'], value: 'fix/x' },
+    ]);
+    assert.deepEqual(parseDocument(out).toJS(), { id: 'a', timeline: [{ kind: 'declared' }, { kind: 'note' }], questions: ['Since when?'], fix: { branch: 'fix/x' } });
+    assert.ok(out.startsWith(text), 'what was there is untouched');
+  });
+
   it('keeps Windows line endings on new lines too', () => {
     const text = 'id: a\r\ntimeline:\r\n  - kind: declared\r\n';
     const out = edited(text, [{ op: 'append', path: ['timeline'], value: { kind: 'note', text: 'two' } }]);
