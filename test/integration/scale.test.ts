@@ -57,7 +57,7 @@ describe('Many records in the extension host', function () {
     // Listed from its summary: not held in full until someone expands it.
     assert.equal(api.model.incidents().some((e) => e.record.file === node.summary.summary.file), false);
     const item = api.tree.getTreeItem(node);
-    assert.equal(item.label, node.summary.summary.title);
+    assert.equal(item.label, `Closed · SEV${node.summary.summary.severity} ${node.summary.summary.title}`);
     assert.match(String(item.description), /closed/);
     const sections = api.tree.getChildren(node);
     assert.ok(sections.some((s) => s.kind === 'section'), 'an expanded closed incident shows its sections');

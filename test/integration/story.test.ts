@@ -136,7 +136,7 @@ describe('After close in the extension host: the meeting and the post-post-morte
     );
     await config().update('actor', 'carla', vscode.ConfigurationTarget.Workspace);
     await api.model.reload();
-    await waitFor('the closed incident', () => api.model.findIncident(CLOSED));
+    await waitFor('the closed incident', () => api.model.findSummary(CLOSED));
   });
 
   after(async () => {

@@ -209,7 +209,8 @@ export class TestPlanPanel implements vscode.Disposable {
       case 'removeItem':
         return this.runbook(m.type, entry, (s) => removePlanItem(s.incident, m.item, s.ctx), 'Item removed.');
       case 'signOff':
-        return changed(await signOffCommand(parts, { incident: id }), 'Signed off.');
+        // The page asked for the confirmation itself, showing who signs.
+        return changed(await signOffCommand(parts, { incident: id, confirmed: true }), 'Signed off.');
       case 'close':
         return this.close();
       case 'runTests':
