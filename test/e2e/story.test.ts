@@ -32,9 +32,16 @@ async function row(page: Page, text: string | RegExp) {
   return found;
 }
 
-async function expand(page: Page, label: string): Promise<void> {
+async function expand(page: Page, label: string | RegExp): Promise<void> {
   const r = await row(page, label);
   if ((await r.getAttribute('aria-expanded')) === 'false') await r.click();
+}
+
+/** Closed incidents sit under one collapsed node, by year, then by month. */
+async function expandClosed(page: Page): Promise<void> {
+  await expand(page, 'Closed incidents');
+  await expand(page, /^\s*\d{4}/);
+  await expand(page, /^\s*[A-Z][a-z]+ \d{4}/);
 }
 
 const WRITTEN = `## Root cause and contributing factors
@@ -76,6 +83,7 @@ describe('The post-mortem in the workbench (end to end)', function () {
     const { page, workspace } = workbench;
     await openViewContainer(page, 'Incident Room');
     await runCommand(page, 'Notifications: Clear All Notifications');
+    await expandClosed(page);
     await expand(page, TITLE);
     await row(page, 'The post-mortem is not written yet');
     await screenshot(page, 'story-reminder-before');

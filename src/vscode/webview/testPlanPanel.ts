@@ -109,8 +109,9 @@ export class TestPlanPanel implements vscode.Disposable {
     this.disposables.add(panel.onDidDispose(() => this.dispose()));
   }
 
-  private entry(): IncidentEntry | undefined {
-    return this.parts().model.findIncident(this.incidentId);
+  /** The incident's record: held when open, read from disk once it is closed. */
+  private entry(): Promise<IncidentEntry | undefined> {
+    return this.parts().model.loadIncident(this.incidentId);
   }
 
   scheduleRedraw(): void {
@@ -120,7 +121,7 @@ export class TestPlanPanel implements vscode.Disposable {
 
   /** Builds the view from the record and the cached gate facts and sends it when it changed. */
   async redraw(force = false): Promise<TestPlanView | undefined> {
-    const entry = this.entry();
+    const entry = await this.entry();
     if (!entry) {
       this.panel.title = `Test plan: ${this.incidentId} (record not found)`;
       return undefined;
@@ -181,7 +182,7 @@ export class TestPlanPanel implements vscode.Disposable {
   private async handle(m: PageMessage): Promise<void> {
     const parts = this.parts();
     const id = this.incidentId;
-    const entry = this.entry();
+    const entry = await this.entry();
     if (m.type === 'ready') {
       await this.redraw(true);
       return;
