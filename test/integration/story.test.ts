@@ -125,7 +125,8 @@ describe('After close in the extension host: the meeting and the post-post-morte
   before(async () => {
     api = await activateExtension();
     publicLog = await fs.readFile(logFile(), 'utf8').catch(() => undefined);
-    const source = await fs.readFile(path.join(workspaceRoot(), '.incidents', `${ID}.yaml`), 'utf8');
+    // From the fixture as committed: earlier suites edit the workspace's copy (a public title, say).
+    const source = await fs.readFile(path.join(api.extension.extensionPath, 'test', 'fixtures', 'workspace', '.incidents', `${ID}.yaml`), 'utf8');
     closedFile = path.join(workspaceRoot(), '.incidents', `${CLOSED}.yaml`);
     await fs.writeFile(
       closedFile,
