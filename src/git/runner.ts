@@ -22,6 +22,35 @@ async function inSlot<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Variables for programs git would start interactively or for remotes; this code runs neither. */
+const UNUSED_PROGRAM_VARIABLES = new Set([
+  'editor', 'git_editor', 'git_sequence_editor', 'pager', 'git_pager', 'git_askpass', 'ssh_askpass',
+  'git_ssh', 'git_ssh_command', 'git_proxy_command', 'git_external_diff', 'git_template_dir',
+]);
+const CONFIG_PATH_VARIABLES = new Set(['git_config_global', 'git_config_system', 'git_config', 'git_exec_path', 'prefix']);
+
+/**
+ * The environment of every git this runner starts: the process's own, with
+ * GIT_OPTIONAL_LOCKS=0 so a background `git status` never takes index.lock to refresh the index
+ * (the user's own `git commit` would then fail with "index.lock: File exists"). simple-git
+ * refuses an explicit environment that names an editor, pager or askpass program; those are
+ * left out, and the configuration variables the user set are kept and allowed.
+ */
+export function gitEnvironment(source: NodeJS.ProcessEnv): { vars: Record<string, string>; unsafe: { allowUnsafeConfigPaths?: true; allowUnsafeConfigEnvCount?: true } } {
+  const vars: Record<string, string> = {};
+  const unsafe: { allowUnsafeConfigPaths?: true; allowUnsafeConfigEnvCount?: true } = {};
+  for (const [name, value] of Object.entries(source)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase().trim();
+    if (UNUSED_PROGRAM_VARIABLES.has(key)) continue;
+    if (CONFIG_PATH_VARIABLES.has(key)) unsafe.allowUnsafeConfigPaths = true;
+    if (key === 'git_config_count') unsafe.allowUnsafeConfigEnvCount = true;
+    vars[name] = value;
+  }
+  vars.GIT_OPTIONAL_LOCKS = '0';
+  return { vars, unsafe };
+}
+
 /** Instances per repository; a few repositories at most in practice, bounded so tests' temp repos do not pile up. */
 const instances = new Map<string, SimpleGit>();
 const MAX_INSTANCES = 32;
@@ -33,7 +62,8 @@ const MAX_INSTANCES = 32;
 export function sharedGit(repoDir: string): SimpleGit {
   let g = instances.get(repoDir);
   if (!g) {
-    const real = simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY });
+    const env = gitEnvironment(process.env);
+    const real = simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: env.unsafe }).env(env.vars);
     g = new Proxy(real, {
       get(target, prop, receiver) {
         const value = Reflect.get(target, prop, receiver) as unknown;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fixBranchStatus } from '../../src/git/fixBranch';
-import { GIT_CONCURRENCY } from '../../src/git/runner';
+import { GIT_CONCURRENCY, sharedGit } from '../../src/git/runner';
 
 describe('The shared git runner', () => {
   let dir: string;
@@ -58,5 +58,23 @@ describe('The shared git runner', () => {
     assert.ok(started >= 30 * 4, `each status runs several git commands (${started})`);
     assert.ok(peak <= GIT_CONCURRENCY, `at most ${GIT_CONCURRENCY} at once, saw ${peak}`);
     assert.ok(peak >= 2, 'commands do run side by side');
+  });
+  it("reads a repository's status without taking index.lock, so the user's own commit never meets a lock it did not make", async function () {
+    this.timeout(60_000);
+    const repo = fs.mkdtempSync(path.join(dir, 'locks-'));
+    const run = (...args: string[]) => execFileSync('git', args, { cwd: repo });
+    run('init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'a\n');
+    run('add', 'a.txt');
+    run('-c', 'user.email=a@example.com', '-c', 'user.name=A', 'commit', '-q', '-m', 'base');
+    // A file touched after the commit: a plain `git status` refreshes the index's stat data and
+    // rewrites .git/index under index.lock; one without optional locks leaves it alone.
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(path.join(repo, 'a.txt'), later, later);
+    const index = path.join(repo, '.git', 'index');
+    const before = fs.readFileSync(index);
+    const status = await sharedGit(repo).status();
+    assert.equal(status.files.length, 0);
+    assert.deepEqual(fs.readFileSync(index), before, 'the index was rewritten by a background status');
   });
 });
