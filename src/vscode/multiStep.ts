@@ -70,10 +70,17 @@ export async function runSteps(title: string, steps: readonly Step[], initial: A
   return answers;
 }
 
-function askInput(title: string, step: InputStep, answers: Answers, position: number, total: number, canGoBack: boolean): Promise<Outcome> {
+/**
+ * Shows one quick input and settles once, with the first of answer, Back or hide; the input and
+ * its listeners are disposed then. `wire` sets it up and returns its listeners.
+ */
+function askOnce<Q extends vscode.QuickInput & { buttons: readonly vscode.QuickInputButton[]; onDidTriggerButton: vscode.Event<vscode.QuickInputButton> }>(
+  input: Q,
+  canGoBack: boolean,
+  wire: (finish: (outcome: Outcome) => void) => vscode.Disposable[],
+): Promise<Outcome> {
   return new Promise((done) => {
-    const box = vscode.window.createInputBox();
-    const disposables: vscode.Disposable[] = [box];
+    const disposables: vscode.Disposable[] = [input];
     let settled = false;
     const finish = (outcome: Outcome) => {
       if (settled) return;
@@ -81,70 +88,60 @@ function askInput(title: string, step: InputStep, answers: Answers, position: nu
       done(outcome);
       disposables.forEach((d) => d.dispose());
     };
-    box.title = title;
-    box.step = position;
-    box.totalSteps = total;
-    box.prompt = resolve(step.prompt, answers);
-    box.placeholder = step.placeHolder;
-    box.value = answers[step.key] ?? resolve(step.value ?? '', answers);
-    box.ignoreFocusOut = true;
-    box.buttons = canGoBack ? [vscode.QuickInputButtons.Back] : [];
-    const check = (value: string) => (box.validationMessage = step.validate?.(value.trim(), answers));
-    check(box.value);
+    input.ignoreFocusOut = true;
+    input.buttons = canGoBack ? [vscode.QuickInputButtons.Back] : [];
     disposables.push(
-      box.onDidChangeValue(check),
-      box.onDidTriggerButton((b) => {
+      ...wire(finish),
+      input.onDidTriggerButton((b) => {
         if (b === vscode.QuickInputButtons.Back) finish({ kind: 'back' });
       }),
-      box.onDidAccept(() => {
-        const value = box.value.trim();
-        const error = step.validate?.(value, answers);
-        if (error) {
-          box.validationMessage = error;
-          return;
-        }
-        finish({ kind: 'answer', value });
-      }),
-      box.onDidHide(() => finish({ kind: 'cancel' })),
+      input.onDidHide(() => finish({ kind: 'cancel' })),
     );
-    box.show();
+    input.show();
   });
 }
 
+function askInput(title: string, step: InputStep, answers: Answers, position: number, total: number, canGoBack: boolean): Promise<Outcome> {
+  const box = vscode.window.createInputBox();
+  box.title = title;
+  box.step = position;
+  box.totalSteps = total;
+  box.prompt = resolve(step.prompt, answers);
+  box.placeholder = step.placeHolder;
+  box.value = answers[step.key] ?? resolve(step.value ?? '', answers);
+  const check = (value: string) => (box.validationMessage = step.validate?.(value.trim(), answers));
+  check(box.value);
+  return askOnce(box, canGoBack, (finish) => [
+    box.onDidChangeValue(check),
+    box.onDidAccept(() => {
+      const value = box.value.trim();
+      const error = step.validate?.(value, answers);
+      if (error) {
+        box.validationMessage = error;
+        return;
+      }
+      finish({ kind: 'answer', value });
+    }),
+  ]);
+}
+
 function askPick(title: string, step: PickStep, answers: Answers, position: number, total: number, canGoBack: boolean): Promise<Outcome> {
-  return new Promise((done) => {
-    type Item = vscode.QuickPickItem & { value: string };
-    const pick = vscode.window.createQuickPick<Item>();
-    const disposables: vscode.Disposable[] = [pick];
-    let settled = false;
-    const finish = (outcome: Outcome) => {
-      if (settled) return;
-      settled = true;
-      done(outcome);
-      disposables.forEach((d) => d.dispose());
-    };
-    pick.title = title;
-    pick.step = position;
-    pick.totalSteps = total;
-    pick.placeholder = resolve(step.placeHolder, answers);
-    pick.ignoreFocusOut = true;
-    pick.matchOnDescription = true;
-    pick.buttons = canGoBack ? [vscode.QuickInputButtons.Back] : [];
-    const items: Item[] = step.options(answers).map((o) => ({ label: o.label, description: o.description, detail: o.detail, value: o.value }));
-    pick.items = items;
-    // Going back lands on the earlier choice.
-    const earlier = items.find((i) => i.value === answers[step.key]);
-    if (earlier) pick.activeItems = [earlier];
-    disposables.push(
-      pick.onDidTriggerButton((b) => {
-        if (b === vscode.QuickInputButtons.Back) finish({ kind: 'back' });
-      }),
-      pick.onDidAccept(() => {
-        const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
-        if (chosen) finish({ kind: 'answer', value: chosen.value });
-      }),
-      pick.onDidHide(() => finish({ kind: 'cancel' })),
-    );
-    pick.show();
-  });
+  type Item = vscode.QuickPickItem & { value: string };
+  const pick = vscode.window.createQuickPick<Item>();
+  pick.title = title;
+  pick.step = position;
+  pick.totalSteps = total;
+  pick.placeholder = resolve(step.placeHolder, answers);
+  pick.matchOnDescription = true;
+  const items: Item[] = step.options(answers).map((o) => ({ label: o.label, description: o.description, detail: o.detail, value: o.value }));
+  pick.items = items;
+  // Going back lands on the earlier choice.
+  const earlier = items.find((i) => i.value === answers[step.key]);
+  if (earlier) pick.activeItems = [earlier];
+  return askOnce(pick, canGoBack, (finish) => [
+    pick.onDidAccept(() => {
+      const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+      if (chosen) finish({ kind: 'answer', value: chosen.value });
+    }),
+  ]);
 }

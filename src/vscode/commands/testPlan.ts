@@ -202,18 +202,33 @@ async function confirmSigner(entry: IncidentEntry, person: string, gitEmail: str
   return choice === 'Sign Off';
 }
 
+/**
+ * The signer's git email, after they confirmed who they sign as (skipped when the caller, such
+ * as the test-plan page, has confirmed already); undefined when they cancel.
+ */
+async function confirmedSigning(
+  parts: ExtensionParts,
+  entry: IncidentEntry,
+  target: unknown,
+  describe: (actor: string) => { question: string; role: string },
+): Promise<{ gitEmail: string | undefined } | undefined> {
+  const gitEmail = await gitUserEmail(entry.folder.uri.fsPath);
+  if (argumentsOf<SignOffArgs>(target)?.confirmed === true) return { gitEmail };
+  const me = await actionContext(parts, entry.folder, entry.incident);
+  if (!me) return undefined;
+  const { question, role } = describe(me.actor);
+  return (await confirmSigner(entry, me.actor, gitEmail, question, role)) ? { gitEmail } : undefined;
+}
+
 export async function signOffCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
   const entry = await pickIncident(parts, target, 'Sign Off Test Plan');
   if (!entry) return undefined;
-  const args = argumentsOf<SignOffArgs>(target);
-  const gitEmail = await gitUserEmail(entry.folder.uri.fsPath);
-  if (args?.confirmed !== true) {
-    const me = await actionContext(parts, entry.folder, entry.incident);
-    if (!me) return undefined;
-    const role = signoffRole(entry.incident, me.actor);
-    if (!(await confirmSigner(entry, me.actor, gitEmail, 'Sign off the test plan', role === 'incident_manager' ? 'the IM' : role === 'worker' ? 'a worker' : 'a reviewer'))) return undefined;
-  }
-  return runOperation(parts, entry, ({ incident, ctx }) => signOff(incident, ctx.actor, ctx, gitEmail), (updated) => `Test plan signed off by ${updated.test_plan?.signoffs?.at(-1)?.person ?? 'you'}.`);
+  const signing = await confirmedSigning(parts, entry, target, (actor) => {
+    const role = signoffRole(entry.incident, actor);
+    return { question: 'Sign off the test plan', role: role === 'incident_manager' ? 'the IM' : role === 'worker' ? 'a worker' : 'a reviewer' };
+  });
+  if (!signing) return undefined;
+  return runOperation(parts, entry, ({ incident, ctx }) => signOff(incident, ctx.actor, ctx, signing.gitEmail), (updated) => `Test plan signed off by ${updated.test_plan?.signoffs?.at(-1)?.person ?? 'you'}.`);
 }
 
 export async function unlinkAutomatedTestCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
@@ -278,16 +293,12 @@ export async function recordNoAutomatedTestCommand(parts: ExtensionParts, target
 export async function signNoAutomatedTestCommand(parts: ExtensionParts, target?: unknown): Promise<Incident | undefined> {
   const entry = await pickIncident(parts, target, 'Sign: No Automated Test Possible');
   if (!entry) return undefined;
-  const args = argumentsOf<SignOffArgs>(target);
-  const gitEmail = await gitUserEmail(entry.folder.uri.fsPath);
-  if (args?.confirmed !== true) {
-    const me = await actionContext(parts, entry.folder, entry.incident);
-    if (!me) return undefined;
-    const role = entry.incident.roles.incident_manager === me.actor ? 'the IM' : 'a SME';
-    const reason = entry.incident.test_plan?.no_automated_test?.reason ?? '';
-    if (!(await confirmSigner(entry, me.actor, gitEmail, `Sign that no automated test is possible ("${reason}")`, role))) return undefined;
-  }
-  return runOperation(parts, entry, ({ incident, ctx }) => signNoAutomatedTest(incident, ctx.actor, ctx, gitEmail), 'Signed that no automated test is possible.');
+  const signing = await confirmedSigning(parts, entry, target, (actor) => ({
+    question: `Sign that no automated test is possible ("${entry.incident.test_plan?.no_automated_test?.reason ?? ''}")`,
+    role: entry.incident.roles.incident_manager === actor ? 'the IM' : 'a SME',
+  }));
+  if (!signing) return undefined;
+  return runOperation(parts, entry, ({ incident, ctx }) => signNoAutomatedTest(incident, ctx.actor, ctx, signing.gitEmail), 'Signed that no automated test is possible.');
 }
 
 /** Runs through the Test Explorer so the output and outcomes show in Test Results. */
