@@ -13,6 +13,7 @@ import { validateIncident, validatePeopleFile } from '../model/validate';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
 import { withRecordLock } from './recordLock';
+import { forEachInSlices } from './slices';
 import { sweepTempFiles } from './workDir';
 import {
   locateProblems,
@@ -114,6 +115,10 @@ const WORKER_BATCH = 50;
 const SLICE_MS = 12;
 /** Stats in flight at once: enough to keep the I/O threads busy. */
 const STAT_CONCURRENCY = 64;
+/** While files are parsed, progress (with the summaries so far) is reported this often. */
+const PROGRESS_MS = 250;
+/** Records parsed in full while summarising (every open one among them), kept for readRecord. */
+const RECENT_RECORDS = 256;
 /** A cache write waits this long for more changes (a burst of saves writes it once). */
 const CACHE_WRITE_DELAY_MS = 1000;
 
@@ -302,6 +307,7 @@ export class IncidentStore {
     if (total > 0) {
       stale.sort();
       let done = 0;
+      // Cheap bookkeeping per batch; the list is rebuilt (a pass over every summary) only for progress reports.
       const accept = (results: SummarizedFile[]) => {
         for (const r of results) {
           const name = path.basename(r.file);
@@ -309,26 +315,44 @@ export class IncidentStore {
           else this.summaryEntries.set(name, r.cached);
           if (r.record && r.cached) {
             this.recentRecords.set(r.file, { stamp: r.cached.stamp, record: r.record });
-            if (this.recentRecords.size > 64) this.recentRecords.delete(this.recentRecords.keys().next().value!);
+            if (this.recentRecords.size > RECENT_RECORDS) this.recentRecords.delete(this.recentRecords.keys().next().value!);
           }
         }
         done += results.length;
         this.cacheDirty = true;
-        if (onProgress) {
-          this.rebuildList();
-          onProgress({ done, total }, this.summaryList);
-        }
       };
       const files = stale.map((n) => path.join(this.folderPath, n));
-      if (this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)) await parseInWorkers(files, this.maxRecordBytes, accept);
-      else await parseInSlices(files, accept, total <= WORKER_THRESHOLD, this.maxRecordBytes);
+      let finished = false;
+      const parsing = (
+        this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)
+          ? parseInWorkers(files, this.maxRecordBytes, accept)
+          : parseInSlices(files, accept, total <= WORKER_THRESHOLD ? true : 'open', this.maxRecordBytes)
+      ).finally(() => (finished = true));
+      if (onProgress) {
+        // Progress at a steady pace, not per batch: each report walks every summary.
+        while (!finished) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([parsing.catch(() => undefined), new Promise((r) => (timer = setTimeout(r, PROGRESS_MS)))]);
+          clearTimeout(timer);
+          if (finished) break;
+          await this.rebuildList();
+          onProgress({ done, total }, this.summaryList);
+        }
+      }
+      await parsing;
+      await this.rebuildList();
+      onProgress?.({ done, total }, this.summaryList);
+      return;
     }
-    this.rebuildList();
+    await this.rebuildList();
   }
 
-  private rebuildList(): void {
+  /** The summaries in file-name order, duplicates marked; a pass over every summary, in slices. */
+  private async rebuildList(): Promise<void> {
     const names = [...this.summaryEntries.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-    this.summaryList = markDuplicateSummaries(names.map((n) => this.summaryEntries.get(n)!.summary));
+    const list: RecordSummary[] = new Array(names.length);
+    await forEachInSlices(names, (n, i) => (list[i] = this.summaryEntries.get(n)!.summary));
+    this.summaryList = await markDuplicateSummaries(list);
   }
 
   /** Reads every *.yaml / *.yml directly in the folder, sorted by file name. A missing folder holds no records. */
@@ -617,7 +641,7 @@ function parseInWorker(files: string[], maxBytes: number, accept: (results: Summ
 }
 
 /** Parses files on this thread in slices of a few milliseconds, yielding to the event loop between them. */
-async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean, maxBytes: number): Promise<void> {
+async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean | 'open', maxBytes: number): Promise<void> {
   let i = 0;
   while (i < files.length) {
     const start = performance.now();

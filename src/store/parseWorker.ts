@@ -16,7 +16,8 @@ export type ParseReply = { kind: 'batch'; results: SummarizedFile[] } | { kind: 
 parentPort?.on('message', (request: ParseRequest) => {
   let results: SummarizedFile[] = [];
   for (const file of request.files) {
-    results.push(summarizeFileSync(file, false, request.maxBytes));
+    // Open incidents come back in full: the editor holds them, and would otherwise parse them again.
+    results.push(summarizeFileSync(file, 'open', request.maxBytes));
     if (results.length >= request.batch) {
       parentPort!.postMessage({ kind: 'batch', results } satisfies ParseReply);
       results = [];

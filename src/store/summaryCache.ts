@@ -7,13 +7,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, statSync, promises as fs, type Stats } from 'node:fs';
 import { DEFAULT_MAX_RECORD_BYTES, RECORD_OPEN_FLAGS, unreadableRecord } from './recordIo';
 import * as path from 'node:path';
+import { forEachInSlices, slicePacer } from './slices';
 import type { IncidentStatus, Level, Timestamp } from '../model/record';
 import { isTimestamp } from '../model/time';
 import { parseRecordDetailed, positionOfPath, type BrokenReason, type LoadedRecord, type ParsedYaml, type RecordProblem } from './recordFile';
 
 import schemaJson from '../model/incident-room-v1.schema.json';
 
-export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/1';
+export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/2';
 /** Bump when the checks in validate.ts or recordFile.ts change: summaries made by other rules are not reused. */
 const RULES_REVISION = 1;
 
@@ -126,8 +127,12 @@ export interface SummarizedFile {
   missing?: boolean;
 }
 
-/** Reads and parses one file; the stamp comes from the open descriptor, so it matches the bytes read. */
-export function summarizeFileSync(file: string, keepRecord = false, maxBytes: number = DEFAULT_MAX_RECORD_BYTES): SummarizedFile {
+/**
+ * Reads and parses one file; the stamp comes from the open descriptor, so it matches the bytes read.
+ * `keepRecord`: hand back the record itself too, always, or only for an open incident (the
+ * editor holds those in full, so they need not be parsed a second time).
+ */
+export function summarizeFileSync(file: string, keepRecord: boolean | 'open' = false, maxBytes: number = DEFAULT_MAX_RECORD_BYTES): SummarizedFile {
   let fd: number;
   try {
     fd = openSync(file, RECORD_OPEN_FLAGS);
@@ -147,7 +152,9 @@ export function summarizeFileSync(file: string, keepRecord = false, maxBytes: nu
     }
     const bytes = readFileSync(fd);
     const { loaded, parsed } = parseRecordDetailed(file, bytes);
-    return { file, cached: { stamp: stampOf(st), hash: hashBytes(bytes), summary: summarize(loaded, parsed) }, ...(keepRecord ? { record: loaded } : {}) };
+    const summary = summarize(loaded, parsed);
+    const keep = keepRecord === 'open' ? isOpenSummary(summary) : keepRecord;
+    return { file, cached: { stamp: stampOf(st), hash: hashBytes(bytes), summary }, ...(keep ? { record: loaded } : {}) };
   } catch (err) {
     const record = ioBroken(file, err);
     return { file, cached: { stamp: { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 }, hash: '', summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
@@ -164,18 +171,24 @@ function isErrno(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
-/** Every file sharing an id with another is broken, pointing at the others' `id:` lines. */
-export function markDuplicateSummaries(summaries: RecordSummary[]): RecordSummary[] {
-  const byId = new Map<string, number[]>();
-  summaries.forEach((s, i) => {
+/** Every file sharing an id with another is broken, pointing at the others' `id:` lines. In slices: one pass over every summary. */
+export async function markDuplicateSummaries(summaries: RecordSummary[]): Promise<RecordSummary[]> {
+  const byId = new Map<string, number | number[]>();
+  let shared = false;
+  await forEachInSlices(summaries, (s, i) => {
     if (s.id === undefined) return;
-    const list = byId.get(s.id);
-    if (list) list.push(i);
-    else byId.set(s.id, [i]);
+    const seen = byId.get(s.id);
+    if (seen === undefined) byId.set(s.id, i);
+    else {
+      shared = true;
+      if (typeof seen === 'number') byId.set(s.id, [seen, i]);
+      else seen.push(i);
+    }
   });
+  if (!shared) return summaries;
   const out = summaries.slice();
   for (const [id, indexes] of byId) {
-    if (indexes.length < 2) continue;
+    if (typeof indexes === 'number') continue;
     for (const i of indexes) {
       const others = indexes.filter((j) => j !== i).map((j) => `${path.basename(summaries[j]!.file)}:${summaries[j]!.idLine ?? 1}`);
       const problem: RecordProblem = { line: summaries[i]!.idLine ?? 1, col: 1, message: `id "${id}" is also used by ${others.join(', ')}` };
@@ -190,17 +203,18 @@ export function markDuplicateSummaries(summaries: RecordSummary[]): RecordSummar
 
 // ---- the cache file ----
 
-interface CacheFile {
+// JSON Lines: a header line, then one `[name, entry]` line per record. Thousands of entries are
+// read and written a slice at a time, so the cache never holds the event loop for long (one
+// JSON.parse or JSON.stringify of 10,000 entries blocks for hundreds of milliseconds).
+interface CacheHeader {
   format: string;
   rules: string;
   folder: string;
   /** When the cache was written; entries changed within the timestamp granularity of it are checked by hash. */
   writtenAt: number;
-  entries: Record<string, CachedSummary>;
+  /** Entry lines that follow: a cache cut short is not trusted. */
+  count: number;
 }
-
-/** Cache entries checked between two yields to the event loop. */
-const CHECK_SLICE = 500;
 
 /** How coarse a file system's mtime may be (FAT: 2 s); entries this close to the write are checked by content. */
 const RACY_WINDOW_MS = 2000;
@@ -222,9 +236,14 @@ function isSummary(v: unknown): v is RecordSummary {
   return typeof s.reason === 'string' && Array.isArray(s.problems);
 }
 
+/** A name that is not a plain record file name is not something this code wrote. */
+function isRecordName(name: unknown): name is string {
+  return typeof name === 'string' && !name.includes('/') && !name.includes('\\') && /\.ya?ml$/i.test(name);
+}
+
 /**
  * Reads the cache of `folder`; undefined when there is none or it cannot be trusted as a whole
- * (not JSON, another format, written for another folder, an entry of the wrong shape).
+ * (not JSON, another format, written for another folder, cut short, an entry of the wrong shape).
  */
 export async function readSummaryCache(cacheFile: string, folder: string): Promise<LoadedCache | undefined> {
   let text: string;
@@ -233,25 +252,34 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   } catch {
     return undefined;
   }
-  let data: CacheFile;
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  let header: CacheHeader;
   try {
-    data = JSON.parse(text) as CacheFile;
+    header = JSON.parse(lines[0] ?? '') as CacheHeader;
   } catch {
     return undefined;
   }
-  if (typeof data !== 'object' || data === null || data.format !== SUMMARY_CACHE_FORMAT || data.rules !== rules() || data.folder !== path.resolve(folder)) return undefined;
-  if (typeof data.writtenAt !== 'number' || typeof data.entries !== 'object' || data.entries === null) return undefined;
+  if (typeof header !== 'object' || header === null || header.format !== SUMMARY_CACHE_FORMAT || header.rules !== rules() || header.folder !== path.resolve(folder)) return undefined;
+  if (typeof header.writtenAt !== 'number' || header.count !== lines.length - 1) return undefined;
   const entries = new Map<string, CachedSummary>();
-  let checked = 0;
-  for (const [name, entry] of Object.entries(data.entries)) {
-    // Thousands of entries: let the event loop breathe between slices.
-    if (++checked % CHECK_SLICE === 0) await new Promise((r) => setImmediate(r));
-    if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || !isSummary(entry.summary)) return undefined;
-    // A name that is not a plain record file name is not something this code wrote.
-    if (name.includes('/') || name.includes('\\') || !/\.ya?ml$/i.test(name)) return undefined;
-    entries.set(name, { stamp: entry.stamp, hash: entry.hash, summary: { ...entry.summary, file: path.join(folder, name) } });
+  const pace = slicePacer();
+  for (let i = 1; i < lines.length; i++) {
+    let item: unknown;
+    try {
+      item = JSON.parse(lines[i]!);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(item) || item.length !== 2 || !isRecordName(item[0])) return undefined;
+    const entry = item[1] as CachedSummary;
+    if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || !isSummary(entry.summary) || entries.has(item[0])) return undefined;
+    entry.summary.file = path.join(folder, item[0]);
+    entries.set(item[0], entry);
+    const pause = pace();
+    if (pause) await pause;
   }
-  return { entries, writtenAt: data.writtenAt };
+  return { entries, writtenAt: header.writtenAt };
 }
 
 /** Whether a cached entry may be trusted for a file with this stamp without reading it. */
@@ -261,16 +289,20 @@ export function trustByStamp(entry: CachedSummary, stamp: FileStamp, writtenAt: 
 
 /** Writes the cache atomically (temp file, then rename); a failure leaves no cache rather than a bad one. */
 export async function writeSummaryCache(cacheFile: string, folder: string, entries: Map<string, CachedSummary>): Promise<void> {
-  const data: CacheFile = { format: SUMMARY_CACHE_FORMAT, rules: rules(), folder: path.resolve(folder), writtenAt: Date.now(), entries: {} };
+  const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: rules(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size };
+  const lines = [JSON.stringify(header)];
+  const pace = slicePacer();
   for (const [name, entry] of entries) {
     // The file's path is implied by the folder; the cache stays valid if the folder is the same.
     const { file: _file, ...summary } = entry.summary;
-    data.entries[name] = { stamp: entry.stamp, hash: entry.hash, summary: summary as RecordSummary };
+    lines.push(JSON.stringify([name, { stamp: entry.stamp, hash: entry.hash, summary }]));
+    const pause = pace();
+    if (pause) await pause;
   }
   const temp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await fs.mkdir(path.dirname(cacheFile), { recursive: true });
-    await fs.writeFile(temp, JSON.stringify(data));
+    await fs.writeFile(temp, `${lines.join('\n')}\n`);
     await fs.rename(temp, cacheFile);
   } catch {
     await fs.rm(temp, { force: true }).catch(() => undefined);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { instantOf, isTimestamp } from '../../src/model/time';
 import { IncidentStore } from '../../src/store/incidentStore';
 import { parseRecord } from '../../src/store/recordFile';
-import { cacheFileInGitDir, findGitDir, summarize, type RecordSummary } from '../../src/store/summaryCache';
+import { cacheFileInGitDir, findGitDir, summarize, SUMMARY_CACHE_FORMAT, type RecordSummary } from '../../src/store/summaryCache';
 import { recordText } from '../bench/generateRecords';
 import { DateTime } from 'luxon';
 
@@ -75,11 +75,12 @@ describe('Record summaries and their cache', () => {
 
   for (const [what, corrupt] of [
     ['not JSON', (text: string) => text.slice(0, text.length / 2)],
-    ['another format', (text: string) => text.replace('incident-room-summaries/1', 'incident-room-summaries/0')],
+    ['another format', (text: string) => text.replace(SUMMARY_CACHE_FORMAT, 'incident-room-summaries/0')],
     ['made by other rules (another schema)', (text: string) => text.replace(/"rules":"[^"]*"/, '"rules":"0:feedface"')],
     ['written for another folder', (text: string) => text.replace(JSON.stringify(path.resolve(folder)), JSON.stringify('/elsewhere/.incidents'))],
     ['an entry of the wrong shape', (text: string) => text.replace(/"severity":\d/, '"severity":"high"')],
-    ['an entry naming a path outside the folder', (text: string) => text.replace(/"([^"/]+\.yaml)":/, '"../$1":')],
+    ['an entry naming a path outside the folder', (text: string) => text.replace(/\["([^"/]+\.yaml)",/, '["../$1",')],
+    ['cut short (a line lost)', (text: string) => text.replace(/\n[^\n]*\n$/, '\n')],
   ] as const) {
     it(`discards a cache that is ${what} and rebuilds it from the files`, async () => {
       await load();

@@ -1,0 +1,39 @@
+// Work over thousands of records on the caller's thread without holding its event loop: the
+// loop yields after a few milliseconds of work, or after a fixed number of items, whichever
+// comes first (the count makes the yields certain on a fast machine too).
+
+/** How long one slice of work may run before it yields. */
+export const SLICE_MS = 8;
+/** Items per slice at most, however fast they go. */
+export const SLICE_ITEMS = 1000;
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * A pacer for a loop: call it once per item; it returns a promise to await when the slice is
+ * used up, and undefined otherwise (so the common case costs a clock read, not a promise).
+ */
+export function slicePacer(sliceMs: number = SLICE_MS, sliceItems: number = SLICE_ITEMS): () => Promise<void> | undefined {
+  let start = performance.now();
+  let items = 0;
+  return () => {
+    if (++items < sliceItems && performance.now() - start < sliceMs) return undefined;
+    return yieldToEventLoop().then(() => {
+      start = performance.now();
+      items = 0;
+    });
+  };
+}
+
+/** Runs `fn` over the items in slices, yielding to the event loop between them. */
+export async function forEachInSlices<T>(items: Iterable<T>, fn: (item: T, index: number) => void): Promise<void> {
+  const pace = slicePacer();
+  let i = 0;
+  for (const item of items) {
+    fn(item, i++);
+    const pause = pace();
+    if (pause) await pause;
+  }
+}
