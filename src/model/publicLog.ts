@@ -58,50 +58,66 @@ function severityLine(incident: Incident): string {
   return peak === incident.severity ? now : `${LEVEL_TABLE[peak].name} at its peak; ${now} now`;
 }
 
+/** One incident's part of the public log; it depends on that record alone, so it can be kept per record. */
+export interface PublicLogSection {
+  id: string;
+  /** The declared instant, for the order of the log. */
+  declaredMs: number;
+  text: string;
+}
+
 export function renderPublicLog(incidents: readonly Incident[]): string {
-  // Newest first by declared instant; the id breaks ties so equal times cannot reorder.
-  const ordered = [...incidents].sort((a, b) => instantOf(b.declared_at) - instantOf(a.declared_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return joinPublicLog(incidents.map(publicLogSection));
+}
+
+/** The log from its sections: newest first by declared instant; the id breaks ties so equal times cannot reorder. */
+export function joinPublicLog(sections: readonly PublicLogSection[]): string {
+  const ordered = [...sections].sort((a, b) => b.declaredMs - a.declaredMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const out: string[] = ['# Incident log', ''];
   if (ordered.length === 0) out.push('No incidents have been recorded.', '');
-  for (const incident of ordered) {
-    const facts = privateFacts(incident);
-    const clean = (text: string): string => escapeMarkdown(block(scrubForOutsiders(text, facts, true)));
-    out.push(`## ${escapeMarkdown(publicTitle(incident, facts, true))}`);
+  for (const section of ordered) out.push(section.text);
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+export function publicLogSection(incident: Incident): PublicLogSection {
+  const out: string[] = [];
+  const facts = privateFacts(incident);
+  const clean = (text: string): string => escapeMarkdown(block(scrubForOutsiders(text, facts, true)));
+  out.push(`## ${escapeMarkdown(publicTitle(incident, facts, true))}`);
+  out.push('');
+  out.push(`- Severity: ${severityLine(incident)}`);
+  out.push(`- Status: ${publicStatusText(incident.status)}`);
+  out.push(`- Declared: ${utc(incident.declared_at)}`);
+  if (incident.closed_at) out.push(`- Closed: ${utc(incident.closed_at)}`);
+  // The runbook's fix that is not code: said openly, since no automated test guards against a repeat.
+  const noTest = incident.test_plan?.no_automated_test;
+  if (noTest) out.push(`- Verification: no automated test is possible for this fix (${clean(noTest.reason)}); it was verified by a manual test plan`);
+  out.push('');
+  out.push('### Impact');
+  out.push('');
+  out.push(clean(incident.impact));
+  out.push('');
+  const sent = (incident.updates ?? [])
+    .filter((u) => u.customer_update?.sent_at && u.customer_update.text.trim())
+    .map((u) => ({ at: u.customer_update!.sent_at as string, text: u.customer_update!.text }))
+    .sort((a, b) => instantOf(a.at) - instantOf(b.at));
+  if (sent.length > 0) {
+    out.push('### Updates');
     out.push('');
-    out.push(`- Severity: ${severityLine(incident)}`);
-    out.push(`- Status: ${publicStatusText(incident.status)}`);
-    out.push(`- Declared: ${utc(incident.declared_at)}`);
-    if (incident.closed_at) out.push(`- Closed: ${utc(incident.closed_at)}`);
-    // The runbook's fix that is not code: said openly, since no automated test guards against a repeat.
-    const noTest = incident.test_plan?.no_automated_test;
-    if (noTest) out.push(`- Verification: no automated test is possible for this fix (${clean(noTest.reason)}); it was verified by a manual test plan`);
-    out.push('');
-    out.push('### Impact');
-    out.push('');
-    out.push(clean(incident.impact));
-    out.push('');
-    const sent = (incident.updates ?? [])
-      .filter((u) => u.customer_update?.sent_at && u.customer_update.text.trim())
-      .map((u) => ({ at: u.customer_update!.sent_at as string, text: u.customer_update!.text }))
-      .sort((a, b) => instantOf(a.at) - instantOf(b.at));
-    if (sent.length > 0) {
-      out.push('### Updates');
+    for (const u of sent) {
+      out.push(`#### ${utc(u.at)}`);
       out.push('');
-      for (const u of sent) {
-        out.push(`#### ${utc(u.at)}`);
-        out.push('');
-        out.push(quoted(clean(u.text)));
-        out.push('');
-      }
-    }
-    // The PR manager's post-post-mortem, once sent: what happened and what will stop it recurring.
-    const summary = incident.post_post_mortem;
-    if (summary?.sent_at && summary.text.trim()) {
-      out.push(`### What happened and what we are changing (${utc(summary.sent_at)})`);
-      out.push('');
-      out.push(quoted(clean(summary.text)));
+      out.push(quoted(clean(u.text)));
       out.push('');
     }
   }
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  // The PR manager's post-post-mortem, once sent: what happened and what will stop it recurring.
+  const summary = incident.post_post_mortem;
+  if (summary?.sent_at && summary.text.trim()) {
+    out.push(`### What happened and what we are changing (${utc(summary.sent_at)})`);
+    out.push('');
+    out.push(quoted(clean(summary.text)));
+    out.push('');
+  }
+  return { id: incident.id, declaredMs: instantOf(incident.declared_at), text: out.join('\n') };
 }

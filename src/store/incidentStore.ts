@@ -196,6 +196,23 @@ export class IncidentStore {
     return this.summaryList;
   }
 
+  /**
+   * Every record's summary with the hash of the bytes it was made from, brought up to date first
+   * (files are stat-ed; only changed ones are parsed): for what is derived from every record.
+   */
+  async syncedEntries(): Promise<{ name: string; hash: string; summary: RecordSummary }[]> {
+    const list = await this.syncSummaries();
+    return list.map((summary) => {
+      const name = path.basename(summary.file);
+      return { name, hash: this.summaryEntries.get(name)?.hash ?? '', summary };
+    });
+  }
+
+  /** Where this folder's summaries are cached, if anywhere; what else is derived from the records is kept beside it. */
+  get cacheFile(): string | undefined {
+    return this.options.cacheFile;
+  }
+
   /** The summaries from the last loadSummaries or refreshFiles. */
   summaries(): readonly RecordSummary[] {
     return this.summaryList;

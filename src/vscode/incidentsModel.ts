@@ -55,6 +55,7 @@ export class IncidentsModel implements vscode.Disposable {
   private folderDisposables = new DisposableStore();
   private folders: FolderRecords[] = [];
   private summaryEntries: SummaryEntry[] = [];
+  private readonly folderSummaries = new Map<IncidentStore, SummaryEntry[]>();
   private readonly held = new Map<string, Held>();
   private heldList: IncidentEntry[] = [];
   private brokenList: RecordEntry[] = [];
@@ -123,25 +124,6 @@ export class IncidentsModel implements vscode.Disposable {
     const entry: IncidentEntry = { folder: s.folder, store: s.store, record, incident: record.incident };
     this.hold(s.summary, entry);
     return entry;
-  }
-
-  /**
-   * Every valid incident of a workspace folder in full, for what covers them all (the public log).
-   * Held ones are used as they are; the others are read one by one, yielding between, and not kept.
-   */
-  async readFolderIncidents(folder: vscode.WorkspaceFolder): Promise<Incident[]> {
-    const out: Incident[] = [];
-    for (const e of this.summaryEntries) {
-      if (e.folder !== folder || e.summary.kind !== 'ok') continue;
-      const held = this.held.get(e.summary.file);
-      if (held) out.push(held.entry.incident);
-      else {
-        const record = await e.store.readRecord(e.summary.file);
-        if (record.kind === 'ok') out.push(record.incident);
-        await new Promise((r) => setImmediate(r));
-      }
-    }
-    return out;
   }
 
   findByFile(file: string): RecordEntry | undefined {
@@ -225,15 +207,19 @@ export class IncidentsModel implements vscode.Disposable {
     this.changeEmitter.fire();
   }
 
-  /** Replaces one folder's summaries, keeping the folders' order. */
+  /** Replaces one folder's summaries, keeping the folders' order (one pass, no sorting: thousands of records). */
   private setSummaries(target: FolderRecords, summaries: readonly RecordSummary[]): void {
-    const others = this.summaryEntries.filter((e) => e.store !== target.store);
-    const mine = summaries.map((summary) => ({ folder: target.folder, store: target.store, summary }));
-    const order = new Map(this.folders.map((f, i) => [f.store, i]));
-    this.summaryEntries = [...others, ...mine].sort((a, b) => (order.get(a.store) ?? 0) - (order.get(b.store) ?? 0));
-    this.brokenList = this.summaryEntries
-      .filter((e) => e.summary.kind === 'broken')
-      .map((e) => ({ folder: e.folder, store: e.store, record: brokenRecord(e.summary) }));
+    this.folderSummaries.set(target.store, summaries.map((summary) => ({ folder: target.folder, store: target.store, summary })));
+    this.joinSummaries();
+  }
+
+  private joinSummaries(): void {
+    for (const store of [...this.folderSummaries.keys()]) if (!this.folders.some((f) => f.store === store)) this.folderSummaries.delete(store);
+    this.summaryEntries = this.folders.flatMap((f) => this.folderSummaries.get(f.store) ?? []);
+    this.brokenList = [];
+    for (const e of this.summaryEntries) {
+      if (e.summary.kind === 'broken') this.brokenList.push({ folder: e.folder, store: e.store, record: brokenRecord(e.summary) });
+    }
   }
 
   /** Reads every open incident in full (and drops held records whose files changed or went). */
@@ -293,7 +279,7 @@ export class IncidentsModel implements vscode.Disposable {
       return target;
     });
     for (const gone of previous.filter((f) => !this.folders.includes(f))) void gone.store.flushCache();
-    this.summaryEntries = this.summaryEntries.filter((e) => this.folders.some((f) => f.store === e.store));
+    this.joinSummaries();
     void this.reload();
   }
 

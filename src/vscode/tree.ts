@@ -70,7 +70,12 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   private openNodes: IncidentTreeNode[] = [];
   /** Closed incidents by group id ("closed", "closed:2024", "closed:2024-03"), built when the model changes. */
   private groups = new Map<string, IncidentTreeNode[]>();
+  /** Closed incidents by month group id; their nodes are made when the month is expanded. */
+  private monthEntries = new Map<string, SummaryEntry[]>();
   private closedByFile = new Map<string, SummaryEntry>();
+  /** Closed incidents as the model listed them; sorted and grouped only once someone looks inside the group. */
+  private closedList: SummaryEntry[] = [];
+  private grouped = false;
   /** Closed incident nodes made so far, so a node keeps its identity (and its loaded record) across calls. */
   private closedNodes = new Map<string, IncidentTreeNode>();
   private groupNodes = new Map<string, IncidentTreeNode>();
@@ -106,14 +111,25 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
       else if (held.has(e.summary.file)) open.push(e);
     }
     open.sort((a, b) => compareOpenSummaries(a.summary, b.summary));
-    closed.sort((a, b) => compareClosedSummaries(a.summary, b.summary));
     this.openNodes = open.map((s) => ({ kind: 'incident', id: `incident:${s.summary.file}`, entry: held.get(s.summary.file)!, summary: s }));
-    this.groupClosed(closed);
-    const closedRoot = closed.length > 0 ? [this.groupNodes.get('closed')!] : [];
+    // The closed group starts collapsed: thousands of closed incidents cost a count until it is opened.
+    this.closedList = closed;
+    this.grouped = false;
+    this.groups = new Map();
+    this.groupNodes = new Map();
+    this.monthEntries = new Map();
+    const closedRoot = closed.length > 0 ? [this.groupNode('closed', '', undefined, closed.length)] : [];
     this.roots = [...this.openNodes, ...broken, ...closedRoot];
     void vscode.commands.executeCommand('setContext', CONTEXT.hasIncidents, this.model.summaries().length > 0);
     void vscode.commands.executeCommand('setContext', CONTEXT.hasBrokenRecords, broken.length > 0);
     this.changeEmitter.fire(undefined);
+  }
+
+  /** Sorts and groups the closed incidents, the first time since the model changed that they are needed. */
+  private ensureGrouped(): void {
+    if (this.grouped) return;
+    this.grouped = true;
+    this.groupClosed(this.closedList.slice().sort((a, b) => compareClosedSummaries(a.summary, b.summary)));
   }
 
   /** Files the closed incidents (newest first) under years and months; nodes are made when shown. */
@@ -134,9 +150,6 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     for (const [file, node] of this.closedNodes) {
       if (node.kind !== 'incident' || this.closedByFile.get(file)?.summary !== node.summary.summary) this.closedNodes.delete(file);
     }
-    this.groups = new Map();
-    this.groupNodes = new Map();
-    this.groupNode('closed', '', undefined, closed.length);
     const years = new Map<string, string[]>();
     for (const key of byGroup.keys()) {
       const year = key.slice('closed:'.length, 'closed:'.length + 4);
@@ -148,9 +161,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     for (const [year, months] of years) {
       this.groups.set(`closed:${year}`, months.map((k) => this.groupNode(k, k.slice('closed:'.length), `closed:${year}`, byGroup.get(k)!.length)));
     }
-    for (const [key, entries] of byGroup) {
-      this.groups.set(key, entries.map((e) => this.closedNode(e, key)));
-    }
+    this.monthEntries = byGroup;
   }
 
   private groupNode(id: string, period: string, parentId: string | undefined, count: number): IncidentTreeNode {
@@ -197,6 +208,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   incidentNode(id: string): IncidentTreeNode | undefined {
     const open = this.openNodes.find((n) => n.kind === 'incident' && n.summary.summary.id === id);
     if (open) return open;
+    this.ensureGrouped();
     const closed = [...this.closedByFile.values()].find((e) => e.summary.id === id);
     return closed && this.closedNodeFor(closed);
   }
@@ -205,6 +217,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     const wanted = path.resolve(file);
     const root = this.roots.find((n) => (n.kind === 'incident' ? path.resolve(n.summary.summary.file) : n.kind === 'broken' ? path.resolve(n.entry.record.file) : '') === wanted);
     if (root) return root;
+    this.ensureGrouped();
     const closed = this.closedByFile.get(wanted);
     return closed && this.closedNodeFor(closed);
   }
@@ -223,8 +236,11 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     if (!node) return this.roots;
     const now = this.clock();
     switch (node.kind) {
-      case 'closedGroup':
-        return this.groups.get(node.id) ?? [];
+      case 'closedGroup': {
+        this.ensureGrouped();
+        const month = this.monthEntries.get(node.id);
+        return month ? month.map((e) => this.closedNode(e, node.id)) : (this.groups.get(node.id) ?? []);
+      }
       case 'incident':
         return this.sectionsOf(node, now);
       case 'broken':
