@@ -130,7 +130,6 @@ export class IncidentStore {
   private summaryEntries = new Map<string, CachedSummary>();
   private summaryList: RecordSummary[] = [];
   private cacheRead = false;
-  private cacheWrittenAt = 0;
   private cacheDirty = false;
   private cacheTimer: NodeJS.Timeout | undefined;
   /** Records parsed in full while summarising (the few changed on the main thread), for readRecord. */
@@ -280,7 +279,6 @@ export class IncidentStore {
     const cache = await readSummaryCache(this.options.cacheFile, this.folderPath);
     if (cache) {
       this.summaryEntries = cache.entries;
-      this.cacheWrittenAt = cache.writtenAt;
     } else {
       // Nothing to trust: every file is parsed, and the cache is written anew.
       this.cacheDirty = true;
@@ -309,11 +307,17 @@ export class IncidentStore {
       }
       const entry = this.summaryEntries.get(name);
       const stamp = stampOf(st);
-      if (entry && trustByStamp(entry, stamp, this.cacheWrittenAt)) return;
+      if (entry && trustByStamp(entry, stamp)) return;
       if (entry && sameStamp(entry.stamp, stamp)) {
-        // Changed within the timestamp granularity of the cache: the bytes decide, not the stamp.
+        // Changed within the timestamp granularity of when it was read: the bytes decide, not the stamp.
+        const checkedAt = Date.now();
         try {
-          if (hashBytes(await fs.readFile(file)) === entry.hash) return;
+          if (hashBytes(await fs.readFile(file)) === entry.hash) {
+            // The same bytes now: from this check on, the stamp is enough once the granularity has passed.
+            this.summaryEntries.set(name, { ...entry, checkedAt });
+            this.cacheDirty = true;
+            return;
+          }
         } catch {
           // read it again below
         }

@@ -56,6 +56,11 @@ export interface CachedSummary {
   stamp: FileStamp;
   /** sha1 of the bytes the summary was made from. */
   hash: string;
+  /**
+   * When the stamp was taken (ms since the epoch). A file whose mtime or ctime is this close to
+   * it may have changed since within the file system's timestamp granularity: its bytes decide.
+   */
+  checkedAt: number;
   summary: RecordSummary;
 }
 
@@ -133,13 +138,14 @@ export interface SummarizedFile {
  * editor holds those in full, so they need not be parsed a second time).
  */
 export function summarizeFileSync(file: string, keepRecord: boolean | 'open' = false, maxBytes: number = DEFAULT_MAX_RECORD_BYTES): SummarizedFile {
+  const checkedAt = Date.now();
   let fd: number;
   try {
     fd = openSync(file, RECORD_OPEN_FLAGS);
   } catch (err) {
     if (isErrno(err, 'ENOENT')) return { file, missing: true };
     const record = ioBroken(file, err);
-    return { file, cached: { stamp: { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 }, hash: '', summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
+    return { file, cached: { stamp: { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 }, hash: '', checkedAt, summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
   }
   try {
     const st = fstatSync(fd);
@@ -148,16 +154,16 @@ export function summarizeFileSync(file: string, keepRecord: boolean | 'open' = f
     if (refusal) {
       // Refused from its size, unread; the stamp still lets a warm start skip it.
       const record = ioBroken(file, refusal);
-      return { file, cached: { stamp: stampOf(st), hash: '', summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
+      return { file, cached: { stamp: stampOf(st), hash: '', checkedAt, summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
     }
     const bytes = readFileSync(fd);
     const { loaded, parsed } = parseRecordDetailed(file, bytes);
     const summary = summarize(loaded, parsed);
     const keep = keepRecord === 'open' ? isOpenSummary(summary) : keepRecord;
-    return { file, cached: { stamp: stampOf(st), hash: hashBytes(bytes), summary }, ...(keep ? { record: loaded } : {}) };
+    return { file, cached: { stamp: stampOf(st), hash: hashBytes(bytes), checkedAt, summary }, ...(keep ? { record: loaded } : {}) };
   } catch (err) {
     const record = ioBroken(file, err);
-    return { file, cached: { stamp: { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 }, hash: '', summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
+    return { file, cached: { stamp: { size: -1, mtimeMs: -1, ctimeMs: -1, ino: -1 }, hash: '', checkedAt, summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
   } finally {
     closeSync(fd);
   }
@@ -210,7 +216,7 @@ interface CacheHeader {
   format: string;
   rules: string;
   folder: string;
-  /** When the cache was written; entries changed within the timestamp granularity of it are checked by hash. */
+  /** When the cache was written (for people reading it; each entry says when its stamp was taken). */
   writtenAt: number;
   /** Entry lines that follow: a cache cut short is not trusted. */
   count: number;
@@ -221,7 +227,6 @@ const RACY_WINDOW_MS = 2000;
 
 export interface LoadedCache {
   entries: Map<string, CachedSummary>;
-  writtenAt: number;
 }
 
 function isStamp(v: unknown): v is FileStamp {
@@ -273,18 +278,18 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
     }
     if (!Array.isArray(item) || item.length !== 2 || !isRecordName(item[0])) return undefined;
     const entry = item[1] as CachedSummary;
-    if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || !isSummary(entry.summary) || entries.has(item[0])) return undefined;
+    if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || typeof entry.checkedAt !== 'number' || !isSummary(entry.summary) || entries.has(item[0])) return undefined;
     entry.summary.file = path.join(folder, item[0]);
     entries.set(item[0], entry);
     const pause = pace();
     if (pause) await pause;
   }
-  return { entries, writtenAt: header.writtenAt };
+  return { entries };
 }
 
 /** Whether a cached entry may be trusted for a file with this stamp without reading it. */
-export function trustByStamp(entry: CachedSummary, stamp: FileStamp, writtenAt: number): boolean {
-  return sameStamp(entry.stamp, stamp) && stamp.mtimeMs < writtenAt - RACY_WINDOW_MS && stamp.ctimeMs < writtenAt - RACY_WINDOW_MS;
+export function trustByStamp(entry: CachedSummary, stamp: FileStamp): boolean {
+  return sameStamp(entry.stamp, stamp) && stamp.mtimeMs < entry.checkedAt - RACY_WINDOW_MS && stamp.ctimeMs < entry.checkedAt - RACY_WINDOW_MS;
 }
 
 /** Writes the cache atomically (temp file, then rename); a failure leaves no cache rather than a bad one. */
@@ -295,7 +300,7 @@ export async function writeSummaryCache(cacheFile: string, folder: string, entri
   for (const [name, entry] of entries) {
     // The file's path is implied by the folder; the cache stays valid if the folder is the same.
     const { file: _file, ...summary } = entry.summary;
-    lines.push(JSON.stringify([name, { stamp: entry.stamp, hash: entry.hash, summary }]));
+    lines.push(JSON.stringify([name, { stamp: entry.stamp, hash: entry.hash, checkedAt: entry.checkedAt, summary }]));
     const pause = pace();
     if (pause) await pause;
   }
