@@ -61,7 +61,7 @@ describe('The public log without reading every record', () => {
     assert.equal(fs.readFileSync(logFile, 'utf8'), truth());
 
     const changed = path.join(folder, fs.readdirSync(folder).sort()[7]!);
-    fs.writeFileSync(changed, fs.readFileSync(changed, 'utf8').replace(/^title: .*$/m, 'title: Search was down for everyone'));
+    fs.writeFileSync(changed, fs.readFileSync(changed, 'utf8').replace(/^impact: \|\n {2}/m, 'impact: |\n  Search was down for everyone. '));
     const second = await write(store);
     assert.deepEqual(second.files, [changed], 'only the changed record is read');
     assert.equal(second.read, 1);
