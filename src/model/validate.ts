@@ -33,7 +33,7 @@ export function formatPath(path: readonly (string | number)[]): string {
 export function validateIncident(value: unknown): ValidationProblem[] {
   const problems = schemaProblems(validateRecord, value);
   if (isObject(value)) {
-    walkTimestamps(schemaJson as unknown as SchemaNode, value, [], problems);
+    walkTimestamps(schemaJson as unknown as SchemaNode, value, undefined, problems);
     problems.push(...semanticProblems(value));
   }
   return problems;
@@ -195,22 +195,62 @@ function resolve(node: SchemaNode): SchemaNode {
   return (schemaJson.definitions as Record<string, SchemaNode>)[name] ?? node;
 }
 
-// The pattern only checks the shape; this catches "2026-02-30T25:00:00Z" too.
-function walkTimestamps(node: SchemaNode, value: unknown, path: ProblemPath, out: ValidationProblem[]): void {
+const TIMESTAMP_SHAPE = new RegExp(TIMESTAMP_PATTERN);
+
+/** A path built only when a problem needs it: each step points at its parent. */
+interface PathStep {
+  parent: PathStep | undefined;
+  seg: string | number;
+}
+
+function pathOf(step: PathStep | undefined): ProblemPath {
+  const out: ProblemPath = [];
+  for (let s = step; s; s = s.parent) out.unshift(s.seg);
+  return out;
+}
+
+/** Each schema node's timestamp-bearing children, resolved once: the walk visits only these. */
+const timestampChildren = new Map<SchemaNode, { properties: [string, SchemaNode][]; items: SchemaNode | undefined; isTimestamp: boolean }>();
+
+function walkPlan(node: SchemaNode): { properties: [string, SchemaNode][]; items: SchemaNode | undefined; isTimestamp: boolean } {
+  let plan = timestampChildren.get(node);
+  if (!plan) {
+    const s = resolve(node);
+    plan = {
+      isTimestamp: s.pattern === TIMESTAMP_PATTERN,
+      properties: s.properties ? Object.entries(s.properties).filter(([, child]) => holdsTimestamp(child, new Set())) : [],
+      items: s.items && holdsTimestamp(s.items, new Set()) ? s.items : undefined,
+    };
+    timestampChildren.set(node, plan);
+  }
+  return plan;
+}
+
+function holdsTimestamp(node: SchemaNode, seen: Set<SchemaNode>): boolean {
   const s = resolve(node);
-  if (s.pattern === TIMESTAMP_PATTERN) {
-    if (typeof value === 'string' && new RegExp(TIMESTAMP_PATTERN).test(value) && !isTimestamp(value)) {
-      out.push({ path, message: `${formatPath(path)} is not a real date and time: "${value}" (e.g. ${TIMESTAMP_EXAMPLE})` });
+  if (seen.has(s)) return false;
+  seen.add(s);
+  if (s.pattern === TIMESTAMP_PATTERN) return true;
+  return Object.values(s.properties ?? {}).some((child) => holdsTimestamp(child, seen)) || (s.items !== undefined && holdsTimestamp(s.items, seen));
+}
+
+// The pattern only checks the shape; this catches "2026-02-30T25:00:00Z" too.
+function walkTimestamps(node: SchemaNode, value: unknown, path: PathStep | undefined, out: ValidationProblem[]): void {
+  const plan = walkPlan(node);
+  if (plan.isTimestamp) {
+    if (typeof value === 'string' && TIMESTAMP_SHAPE.test(value) && !isTimestamp(value)) {
+      const at = pathOf(path);
+      out.push({ path: at, message: `${formatPath(at)} is not a real date and time: "${value}" (e.g. ${TIMESTAMP_EXAMPLE})` });
     }
     return;
   }
-  if (s.properties && isObject(value)) {
-    for (const [key, child] of Object.entries(s.properties)) {
-      if (key in value) walkTimestamps(child, value[key], [...path, key], out);
+  if (plan.properties.length > 0 && isObject(value)) {
+    for (const [key, child] of plan.properties) {
+      if (key in value) walkTimestamps(child, value[key], { parent: path, seg: key }, out);
     }
   }
-  if (s.items && Array.isArray(value)) {
-    value.forEach((item, i) => walkTimestamps(s.items!, item, [...path, i], out));
+  if (plan.items && Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walkTimestamps(plan.items, value[i], { parent: path, seg: i }, out);
   }
 }
 

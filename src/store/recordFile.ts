@@ -33,13 +33,25 @@ export type YamlOutcome =
 // Core schema (YAML 1.2): timestamps stay strings, quoted "0123" stays a string.
 const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
 
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text, or undefined when the bytes are not UTF-8 (the slow scan then finds where). */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return STRICT_UTF8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes UTF-8 strictly, refuses empty files and conflict markers, and parses YAML. */
 export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
   let text: string;
   if (typeof bytes === 'string') {
     text = bytes;
   } else {
-    const bad = firstInvalidUtf8(bytes);
+    const decoded = decodeUtf8(bytes);
+    const bad = decoded === undefined ? firstInvalidUtf8(bytes) : -1;
     if (bad >= 0) {
       const before = new TextDecoder('utf-8').decode(bytes.subarray(0, bad));
       const pos = positionInText(before, before.length);
@@ -50,7 +62,7 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
         problems: [{ ...pos, message: `the file is not valid UTF-8: byte 0x${hex} cannot start or continue a character here` }],
       };
     }
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = decoded ?? new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   }
 
   const nul = text.indexOf('\0');
@@ -118,7 +130,7 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
       }),
     };
   }
-  const tagged = unknownTags(doc);
+  const tagged = unknownTags(doc, text);
   if (tagged.length > 0) {
     return {
       ok: false,
@@ -135,11 +147,49 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 });
+    value = plainValue(doc.contents);
+    if (value === NOT_PLAIN) value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
     return { ok: false, reason: 'parse', text, problems: [{ line: 1, col: 1, message: (err as Error).message }] };
   }
   return { ok: true, parsed: { text, doc, lineCounter, value } };
+}
+
+const NOT_PLAIN = Symbol('not plain');
+
+/**
+ * The value of a tree of plain maps, lists and scalars, as `doc.toJS()` makes it, in one walk
+ * without its general machinery (a record is parsed often, and is nearly always this simple).
+ * Anything else (an alias, a key that is not a scalar) is NOT_PLAIN, and toJS does it.
+ */
+function plainValue(node: unknown): unknown {
+  if (node === null || node === undefined) return null;
+  if (isScalar(node)) return node.value;
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (!isScalar(key)) return NOT_PLAIN;
+      const k = key.value === null ? '' : typeof key.value === 'object' ? undefined : String(key.value);
+      if (k === undefined) return NOT_PLAIN;
+      const v = plainValue(pair.value);
+      if (v === NOT_PLAIN) return NOT_PLAIN;
+      // As toJS does: a key the object already answers to ("__proto__", "toString") is defined, not assigned.
+      if (k in out) Object.defineProperty(out, k, { value: v, writable: true, enumerable: true, configurable: true });
+      else out[k] = v;
+    }
+    return out;
+  }
+  if (isSeq(node)) {
+    const out: unknown[] = new Array(node.items.length);
+    for (let i = 0; i < node.items.length; i++) {
+      const v = plainValue(node.items[i]);
+      if (v === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = v;
+    }
+    return out;
+  }
+  return NOT_PLAIN;
 }
 
 /** Parses and validates one incident record. Never throws for bad content. */
@@ -281,24 +331,32 @@ function openingQuote(text: string, offset: number): number | undefined {
 
 const CORE_TAGS = new Set(['tag:yaml.org,2002:str', 'tag:yaml.org,2002:int', 'tag:yaml.org,2002:float', 'tag:yaml.org,2002:bool', 'tag:yaml.org,2002:null', 'tag:yaml.org,2002:map', 'tag:yaml.org,2002:seq']);
 
+/** Where a node's tag could start: "!" at a line start or after a blank, a flow indicator, or a key's colon. */
+const MAYBE_TAG = /(?:^|[\s[{,:])!/m;
+
 /** Nodes with an explicit tag outside YAML's core schema (`!vault`, `!!js/function`). */
-function unknownTags(doc: Document.Parsed): { offset: number; tag: string }[] {
+function unknownTags(doc: Document.Parsed, text: string): { offset: number; tag: string }[] {
   const out: { offset: number; tag: string }[] = [];
   for (const w of doc.warnings) if (w.code === 'TAG_RESOLVE_FAILED') out.push({ offset: w.pos[0], tag: w.message.replace(/^Unresolved tag: /, '').replace(/^tag:yaml\.org,2002:/, '!!') });
   if (out.length > 0) return out;
+  // A tag starts with "!" at the start of a node: after a line start, a space or a flow or block indicator.
+  if (!MAYBE_TAG.test(text)) return out;
   visit(doc, (_key, node) => {
     if (isNode(node) && node.tag && !CORE_TAGS.has(node.tag)) out.push({ offset: node.range?.[0] ?? 0, tag: node.tag });
   });
   return out;
 }
 
+/** No line holds anything but blanks or a comment (found without splitting the text into lines). */
 function isBlankOrComments(text: string): boolean {
-  return text.split(/\r?\n/).every((line) => /^\s*(#.*)?$/.test(line));
+  return !/^\s*[^\s#]/m.test(text);
 }
 
 const CONFLICT_LINE = /^(<{7}|={7}|\|{7}|>{7})(?: .*)?\r?$/;
 
 function conflictMarkers(text: string): RecordProblem[] {
+  // Reported only with an outer marker, which no ordinary record holds: no need to look at each line.
+  if (!text.includes('<<<<<<<') && !text.includes('>>>>>>>')) return [];
   const lines = text.split('\n');
   const markers: { line: number; kind: string }[] = [];
   lines.forEach((l, i) => {
