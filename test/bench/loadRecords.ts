@@ -40,28 +40,34 @@ function stats(values: number[]): Stats {
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 const line = (label: string, s: Stats) => console.log(`${label.padEnd(46)} ${fmt(s.median).padStart(10)}   (min ${fmt(s.min)}, max ${fmt(s.max)})`);
 
-/** Wall time of `fn` and the longest event-loop block while it ran. */
-async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; blockMs: number }> {
+/**
+ * Wall time of `fn`, the CPU time of the whole process meanwhile (every thread: the parsing
+ * worker's too; steadier than wall time on a busy machine), and the longest event-loop block.
+ */
+async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number; blockMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
   const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
   h.disable();
-  // The histogram counts the delay beyond its resolution; add it back for the whole block.
-  return { ms, blockMs: h.count > 0 ? h.max / 1e6 : 0 };
+  return { ms, cpuMs: (c.user + c.system) / 1000, blockMs: h.count > 0 ? h.max / 1e6 : 0 };
 }
 
-async function repeat(runs: number, setup: () => Promise<void> | void, fn: () => Promise<unknown>): Promise<{ time: Stats; block: Stats }> {
+async function repeat(runs: number, setup: () => Promise<void> | void, fn: () => Promise<unknown>): Promise<{ time: Stats; cpu: Stats; block: Stats }> {
   const times: number[] = [];
+  const cpus: number[] = [];
   const blocks: number[] = [];
   for (let i = 0; i < runs; i++) {
     await setup();
     const r = await timed(fn);
     times.push(r.ms);
+    cpus.push(r.cpuMs);
     blocks.push(r.blockMs);
   }
-  return { time: stats(times), block: stats(blocks) };
+  return { time: stats(times), cpu: stats(cpus), block: stats(blocks) };
 }
 
 function names(): string[] {
@@ -80,7 +86,7 @@ async function bareParse(): Promise<void> {
 
 type AnyStore = Omit<storeModule.IncidentStore, 'loadSummaries' | 'refreshFiles' | 'readRecord'> & {
   readRecord(file: string): Promise<import('../../src/store/recordFile').LoadedRecord>;
-  loadSummaries?: () => Promise<unknown[]>;
+  loadSummaries?: (opts?: { onProgress?(progress: unknown, summaries: readonly unknown[]): void }) => Promise<unknown[]>;
   refreshFiles?: (files: string[]) => Promise<unknown>;
 };
 
@@ -90,9 +96,12 @@ function newStore(): AnyStore {
   return new Store(FOLDER, { cacheFile: CACHE, offThread: true });
 }
 
-/** What the tree and the status bar wait for: summaries when the store has them, every record parsed before. */
+/**
+ * What the tree and the status bar wait for: summaries when the store has them (with progress
+ * reports, as the editor asks for them: each walks the summaries so far), every record parsed before.
+ */
 async function load(store: AnyStore): Promise<number> {
-  if (store.loadSummaries) return (await store.loadSummaries()).length;
+  if (store.loadSummaries) return (await store.loadSummaries({ onProgress: () => undefined })).length;
   return (await store.loadAll()).length;
 }
 
@@ -110,12 +119,6 @@ function runCli(args: string[]): Promise<number> {
     child.on('error', reject);
     child.on('close', () => resolve(performance.now() - t0));
   });
-}
-
-async function cliStats(args: string[], runs: number): Promise<Stats> {
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) out.push(await runCli(args));
-  return stats(out);
 }
 
 /** The status bar's tick with the records in memory: the way it is done now, or over precomputed deadlines when the model offers them. */
@@ -183,12 +186,30 @@ async function main(): Promise<void> {
   const bytes = await repeat(RUNS, () => undefined, readBytes);
   line('read every file\'s bytes', bytes.time);
   if (!warmOnly) {
-    const bare = await repeat(coldRuns, () => undefined, bareParse);
-    line('bare yaml parseDocument of every file', bare.time);
-    line('  longest event-loop block', bare.block);
-    const cold = await repeat(coldRuns, () => rmSync(CACHE, { force: true }), () => load(newStore()));
-    line('cold: data for the tree ready', cold.time);
-    line('  longest event-loop block', cold.block);
+    // Interleaved, so both see the same machine (others' load comes and goes).
+    const bares: { time: number[]; cpu: number[]; block: number[] } = { time: [], cpu: [], block: [] };
+    const colds: { time: number[]; cpu: number[]; block: number[] } = { time: [], cpu: [], block: [] };
+    for (let i = 0; i < coldRuns; i++) {
+      const b = await timed(bareParse);
+      bares.time.push(b.ms);
+      bares.cpu.push(b.cpuMs);
+      bares.block.push(b.blockMs);
+      rmSync(CACHE, { force: true });
+      const c = await timed(() => load(newStore()));
+      colds.time.push(c.ms);
+      colds.cpu.push(c.cpuMs);
+      colds.block.push(c.blockMs);
+    }
+    line('bare yaml parseDocument of every file', stats(bares.time));
+    line('  CPU time', stats(bares.cpu));
+    line('  longest event-loop block', stats(bares.block));
+    line('cold: data for the tree ready', stats(colds.time));
+    line('  CPU time (every thread)', stats(colds.cpu));
+    line('  longest event-loop block', stats(colds.block));
+    const ratio = (a: number[], b: number[]) => stats(a.map((x, i) => x / b[i]!));
+    const r = ratio(colds.time, bares.time);
+    const rc = ratio(colds.cpu, bares.cpu);
+    console.log(`${'  cold / bare parse, wall (CPU)'.padEnd(46)} ${r.median.toFixed(2).padStart(9)}×   (min ${r.min.toFixed(2)}, max ${r.max.toFixed(2)}; CPU ${rc.median.toFixed(2)}×, min ${rc.min.toFixed(2)}, max ${rc.max.toFixed(2)})`);
   }
   const warm = await repeat(RUNS, () => undefined, () => load(newStore()));
   line('warm (files unchanged): data for the tree ready', warm.time);
@@ -213,6 +234,29 @@ async function main(): Promise<void> {
     writeFileSync(f, text.replace(/# touched \d+\n$/, ''));
   }
 
+  // The public log after one record changed: only that record is read (the others' sections are kept).
+  const publicLog = (() => {
+    try {
+      return require('../../src/store/publicLogFile') as typeof import('../../src/store/publicLogFile');
+    } catch {
+      return undefined;
+    }
+  })();
+  if (publicLog) {
+    const logFile = path.join(ROOT, 'INCIDENT-LOG.md');
+    const sections = publicLog.sectionsFileFor(CACHE);
+    const logStore = new storeModule.IncidentStore(FOLDER, { cacheFile: CACHE });
+    const first = await timed(() => publicLog.writePublicLogFile(logStore, logFile, sections));
+    const middle = files[Math.floor(files.length / 2)]!;
+    let read = 0;
+    const again = await repeat(RUNS, () => touch([middle], ++round), async () => (read = (await publicLog.writePublicLogFile(logStore, logFile, sections)).read));
+    console.log(`${'public log, first write (every record read)'.padEnd(46)} ${fmt(first.ms).padStart(10)}`);
+    line(`public log after one record changed (${read} read)`, again.time);
+    line('  longest event-loop block', again.block);
+    const text = await fs.readFile(middle, 'utf8');
+    writeFileSync(middle, text.replace(/# touched \d+\n$/, ''));
+  }
+
   (globalThis as { gc?: () => void }).gc?.();
   console.log(`${'RSS after loading'.padEnd(46)} ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(7)} MB   (heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB)`);
 
@@ -227,9 +271,23 @@ async function main(): Promise<void> {
   if (existsSync(CLI)) {
     const cliRuns = COUNT >= 10_000 ? Math.min(RUNS, 3) : RUNS;
     const readAll = `const fs=require('fs'),p=require('path');const d=${JSON.stringify(FOLDER)};let n=0;for(const f of fs.readdirSync(d))n+=fs.readFileSync(p.join(d,f)).length;`;
-    line('node -e reading the files', await cliStats(['-e', readAll], cliRuns));
-    line('incident-room status (warm cache)', await cliStats([CLI, 'status', FOLDER], cliRuns));
-    line('incident-room validate', await cliStats([CLI, 'validate', FOLDER], cliRuns));
+    // Interleaved, so each command sees the same machine as the files' bytes it is held against.
+    const reads: number[] = [];
+    const startups: number[] = [];
+    const statuses: number[] = [];
+    const validates: number[] = [];
+    for (let i = 0; i < cliRuns; i++) {
+      reads.push(await runCli(['-e', readAll]));
+      startups.push(await runCli([CLI, '--help']));
+      statuses.push(await runCli([CLI, 'status', FOLDER]));
+      validates.push(await runCli([CLI, 'validate', FOLDER]));
+    }
+    line('node -e reading the files', stats(reads));
+    line('incident-room --help (start-up alone)', stats(startups));
+    line('incident-room status (warm cache)', stats(statuses));
+    line('incident-room validate (warm cache)', stats(validates));
+    const over = (xs: number[]) => stats(xs.map((x, k) => x / reads[k]!));
+    console.log(`${'  status / reading, validate / reading'.padEnd(46)} ${over(statuses).median.toFixed(2).padStart(9)}×   ${over(validates).median.toFixed(2)}× (start-up alone ${over(startups).median.toFixed(2)}×)`);
   }
 }
 
