@@ -1,7 +1,7 @@
 // A folder of incident records: loading them all, creating one, and updating one safely
 // (one writer at a time through a lock, re-read first, never write a broken or invalid record,
 // never clobber a change on disk, never leave a temp file where it could be committed).
-import { existsSync, promises as fs } from 'node:fs';
+import { existsSync, promises as fs, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -13,7 +13,7 @@ import { validateIncident, validatePeopleFile } from '../model/validate';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
 import { withRecordLock } from './recordLock';
-import { forEachInSlices } from './slices';
+import { forEachInSlices, slicePacer } from './slices';
 import { sweepTempFiles } from './workDir';
 import {
   locateProblems,
@@ -113,7 +113,7 @@ const WORKER_THRESHOLD = 16;
 const WORKER_BATCH = 50;
 /** Main-thread parsing yields after this much work, so a burst cannot block the event loop for long. */
 const SLICE_MS = 12;
-/** Stats in flight at once: enough to keep the I/O threads busy. */
+/** Content checks in flight at once: enough to keep the I/O threads busy. */
 const STAT_CONCURRENCY = 64;
 /** While files are parsed, progress (with the summaries so far) is reported this often. */
 const PROGRESS_MS = 250;
@@ -288,39 +288,43 @@ export class IncidentStore {
   /** Stats the named files and parses those whose stamp (or, when racy, content) changed. */
   private async refreshNames(names: string[], onProgress?: (progress: LoadProgress, summaries: readonly RecordSummary[]) => void): Promise<void> {
     const stale: string[] = [];
-    await forEachLimited(names, STAT_CONCURRENCY, async (name) => {
+    const racy: { name: string; entry: CachedSummary }[] = [];
+    // Synchronous stats, a slice at a time: several times cheaper than a promise per file (10,000
+    // files), and a slice still yields after a few milliseconds.
+    const pace = slicePacer();
+    for (const name of names) {
+      const pause = pace();
+      if (pause) await pause;
       const file = path.join(this.folderPath, name);
-      let st;
+      let st: Stats | undefined;
       try {
-        st = await fs.stat(file);
-      } catch (err) {
-        if (isErrno(err, 'ENOENT')) {
-          if (this.summaryEntries.delete(name)) this.cacheDirty = true;
-        } else {
-          stale.push(name);
-        }
-        return;
+        st = statSync(file, { throwIfNoEntry: false });
+      } catch {
+        stale.push(name);
+        continue;
       }
-      if (!st.isFile()) {
+      if (!st || !st.isFile()) {
         if (this.summaryEntries.delete(name)) this.cacheDirty = true;
-        return;
+        continue;
       }
       const entry = this.summaryEntries.get(name);
       const stamp = stampOf(st);
-      if (entry && trustByStamp(entry, stamp)) return;
-      if (entry && sameStamp(entry.stamp, stamp)) {
-        // Changed within the timestamp granularity of when it was read: the bytes decide, not the stamp.
-        const checkedAt = Date.now();
-        try {
-          if (hashBytes(await fs.readFile(file)) === entry.hash) {
-            // The same bytes now: from this check on, the stamp is enough once the granularity has passed.
-            this.summaryEntries.set(name, { ...entry, checkedAt });
-            this.cacheDirty = true;
-            return;
-          }
-        } catch {
-          // read it again below
+      if (entry && trustByStamp(entry, stamp)) continue;
+      // Changed within the timestamp granularity of when it was read: the bytes decide, not the stamp.
+      if (entry && sameStamp(entry.stamp, stamp)) racy.push({ name, entry });
+      else stale.push(name);
+    }
+    await forEachLimited(racy, STAT_CONCURRENCY, async ({ name, entry }) => {
+      const checkedAt = Date.now();
+      try {
+        if (hashBytes(await fs.readFile(path.join(this.folderPath, name))) === entry.hash) {
+          // The same bytes now: from this check on, the stamp is enough once the granularity has passed.
+          this.summaryEntries.set(name, { ...entry, checkedAt });
+          this.cacheDirty = true;
+          return;
         }
+      } catch {
+        // read it again below
       }
       stale.push(name);
     });
@@ -629,10 +633,11 @@ const MAX_WORKERS = 4;
 
 /**
  * Parses files in worker threads, handing back summaries in batches; the workers end with the
- * job. One core is left to the caller's thread (the editor's event loop), so it is never starved.
+ * job. One per core: the caller's thread only takes the batches in (and the system shares the
+ * cores between threads), so its event loop stays free while a cold load takes half the time on two cores.
  */
 async function parseInWorkers(files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
-  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism() - 1, Math.floor(files.length / FILES_PER_WORKER)));
+  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files.length / FILES_PER_WORKER)));
   const share = Math.ceil(files.length / count);
   await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(files.slice(k * share, (k + 1) * share), maxBytes, accept)));
 }
