@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
@@ -180,7 +180,8 @@ async function main(): Promise<void> {
   const files = names().map((n) => path.join(FOLDER, n));
   // A cold parse of 10,000 records takes minutes on a small machine: once is enough there.
   const coldRuns = COUNT >= 10_000 ? 1 : RUNS;
-  console.log(`\n== ${COUNT} records (${OPEN} open), ${RUNS} runs (${coldRuns} for cold parses), ${process.version} ==`);
+  // Wall times and event-loop blocks include waiting for a core: the load says how busy the machine was.
+  console.log(`\n== ${COUNT} records (${OPEN} open), ${RUNS} runs (${coldRuns} for cold parses), ${process.version}, ${availableParallelism()} cores, load ${loadavg().map((x) => x.toFixed(1)).join(' ')} ==`);
   // WARM_ONLY=1 leaves out the cold parses (minutes at 10,000), e.g. to re-measure the rest.
   const warmOnly = process.env.WARM_ONLY === '1';
   const bytes = await repeat(RUNS, () => undefined, readBytes);
