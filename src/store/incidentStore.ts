@@ -114,7 +114,7 @@ const WORKER_BATCH = 50;
 /** Main-thread parsing yields after this much work, so a burst cannot block the event loop for long. */
 const SLICE_MS = 12;
 /** Content checks in flight at once: enough to keep the I/O threads busy. */
-const STAT_CONCURRENCY = 64;
+const CHECK_CONCURRENCY = 64;
 /** While files are parsed, progress (with the summaries so far) is reported this often. */
 const PROGRESS_MS = 250;
 /** Records parsed in full while summarising (every open one among them), kept for readRecord. */
@@ -314,7 +314,7 @@ export class IncidentStore {
       if (entry && sameStamp(entry.stamp, stamp)) racy.push({ name, entry });
       else stale.push(name);
     }
-    await forEachLimited(racy, STAT_CONCURRENCY, async ({ name, entry }) => {
+    await forEachLimited(racy, CHECK_CONCURRENCY, async ({ name, entry }) => {
       const checkedAt = Date.now();
       try {
         if (hashBytes(await fs.readFile(path.join(this.folderPath, name))) === entry.hash) {
