@@ -106,6 +106,7 @@ async function status(folder: string, json: boolean, io: CliIo): Promise<number>
   const ok = records.filter((r) => r.kind === 'ok');
   const broken = records.filter((r) => r.kind === 'broken');
   const now = io.now();
+  const relative = relativeToCwd(io.cwd, folder);
   const rows: StatusRow[] = ok
     .sort(compareSummariesForStatus)
     .map((s) => {
@@ -113,7 +114,7 @@ async function status(folder: string, json: boolean, io: CliIo): Promise<number>
       const ms = end - (s.declaredMs ?? end);
       return {
         id: s.id!,
-        file: path.relative(io.cwd, s.file) || s.file,
+        file: relative(s.file),
         level: s.severity!,
         status: s.status!,
         declared_at: s.declaredAt!,
@@ -132,6 +133,14 @@ async function status(folder: string, json: boolean, io: CliIo): Promise<number>
   else io.out(table([['ID', 'LEVEL', 'STATUS', 'AGE', 'TITLE'], ...rows.map((r) => [r.id, `L${r.level}`, r.status, r.age, r.title])]));
   for (const b of brokenRows) io.err(`${b.file}: broken (${b.reason}); run "incident-room validate" for details`);
   return 0;
+}
+
+/** Paths of the folder's files relative to the working directory, without a path.relative per file (thousands). */
+function relativeToCwd(cwd: string, folder: string): (file: string) => string {
+  const prefix = path.join(folder, 'x').slice(0, -1);
+  const base = path.relative(cwd, folder);
+  const basePrefix = base ? base + path.sep : '';
+  return (file) => (file.startsWith(prefix) && !file.includes(path.sep, prefix.length) ? basePrefix + file.slice(prefix.length) : path.relative(cwd, file) || file);
 }
 
 function table(rows: string[][]): string {

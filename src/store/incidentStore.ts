@@ -292,10 +292,12 @@ export class IncidentStore {
     // Synchronous stats, a slice at a time: several times cheaper than a promise per file (10,000
     // files), and a slice still yields after a few milliseconds.
     const pace = slicePacer();
+    // A plain file name under the folder: joined by hand, as path.join costs more than the stat here.
+    const prefix = folderPrefix(this.folderPath);
     for (const name of names) {
       const pause = pace();
       if (pause) await pause;
-      const file = path.join(this.folderPath, name);
+      const file = prefix + name;
       let st: Stats | undefined;
       try {
         st = statSync(file, { throwIfNoEntry: false });
@@ -685,6 +687,11 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
     while (next < items.length) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** The folder's path with its separator, ready to have a file name appended. */
+export function folderPrefix(folder: string): string {
+  return path.join(folder, 'x').slice(0, -1);
 }
 
 function ioBroken(file: string, err: unknown): LoadedRecord {

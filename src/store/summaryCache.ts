@@ -269,6 +269,8 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   if (typeof header.writtenAt !== 'number' || header.count !== lines.length - 1) return undefined;
   const entries = new Map<string, CachedSummary>();
   const pace = slicePacer();
+  // The folder with its separator: the names are plain file names (checked below).
+  const prefix = path.join(folder, 'x').slice(0, -1);
   for (let i = 1; i < lines.length; i++) {
     let item: unknown;
     try {
@@ -279,7 +281,7 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
     if (!Array.isArray(item) || item.length !== 2 || !isRecordName(item[0])) return undefined;
     const entry = item[1] as CachedSummary;
     if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || typeof entry.checkedAt !== 'number' || !isSummary(entry.summary) || entries.has(item[0])) return undefined;
-    entry.summary.file = path.join(folder, item[0]);
+    entry.summary.file = prefix + item[0];
     entries.set(item[0], entry);
     const pause = pace();
     if (pause) await pause;
