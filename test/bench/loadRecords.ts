@@ -239,6 +239,9 @@ async function main(): Promise<void> {
     writeFileSync(f, text.replace(/# touched \d+\n$/, ''));
   }
 
+  (globalThis as { gc?: () => void }).gc?.();
+  console.log(`${'RSS after loading'.padEnd(46)} ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(7)} MB   (heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB)`);
+
   // The public log after one record changed: only that record is read (the others' sections are kept).
   const publicLog = (() => {
     try {
@@ -258,12 +261,12 @@ async function main(): Promise<void> {
     console.log(`${'public log, first write (every record read)'.padEnd(46)} ${fmt(first.ms).padStart(10)}`);
     line(`public log after one record changed (${read} read)`, again.time);
     line('  longest event-loop block', again.block);
+    (globalThis as { gc?: () => void }).gc?.();
+    console.log(`${'  RSS after the public log'.padEnd(46)} ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(7)} MB   (heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB)`);
     const text = await fs.readFile(middle, 'utf8');
     writeFileSync(middle, text.replace(/# touched \d+\n$/, ''));
   }
 
-  (globalThis as { gc?: () => void }).gc?.();
-  console.log(`${'RSS after loading'.padEnd(46)} ${(process.memoryUsage().rss / 1048576).toFixed(0).padStart(7)} MB   (heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(0)} MB)`);
 
   // The open incidents in full (and, before summaries existed, every record: that is what the tick walked).
   const store2 = newStore();
