@@ -65,6 +65,8 @@ export interface GateInput {
   ignorePaths?: readonly string[];
   /** The command that counts (CI's --command, the base branch's configuration); a run of another is refused. */
   command?: TestCommand;
+  /** The fix branch's facts, when the caller started reading them already (gateBranchStatus, same repository and ignorePaths). */
+  branchStatus?: Promise<FixBranchStatus>;
 }
 
 export const RULE_CLOSE_GATE = 'close-gate';
@@ -95,6 +97,15 @@ const short = (sha: string) => sha.slice(0, 7);
 function imEmails(incident: Incident): string[] {
   const im = (incident.people ?? []).find((p) => p.id === incident.roles.incident_manager);
   return im ? [im.email ?? '', ...(im.git_emails ?? [])].filter(Boolean) : [];
+}
+
+/**
+ * The fix branch's facts as the gate reads them (the IM's commits, the tree outside the checked
+ * exclusions), for a caller that starts reading them early and passes them in as branchStatus.
+ */
+export function gateBranchStatus(incident: Incident, repoDir: string, ignorePaths: readonly string[] = DEFAULT_IGNORED_PATHS): Promise<FixBranchStatus> | undefined {
+  if (!incident.fix?.branch) return undefined;
+  return fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: checkExclusions(repoDir, ignorePaths).paths });
 }
 
 /** Whether a YAML audit entry says the same as signed evidence. */
@@ -225,7 +236,7 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
         : { id: 'fix-branch', met: false, message: 'no fix branch is linked', action: 'link-branch' },
     );
   } else {
-    branch = await fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: exclusions.paths });
+    branch = await (input.branchStatus ?? fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: exclusions.paths }));
     conditions.push(
       branch.exists
         ? { id: 'fix-branch', met: true, message: `fix branch ${branch.branch} at ${branch.shortHead}` }
