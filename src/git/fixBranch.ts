@@ -140,6 +140,8 @@ export interface FixBranchStatusOptions {
   imEmails: string[];
   /** Repository-relative prefixes whose changes do not make the tree dirty; default the records folder. */
   ignorePaths?: readonly string[];
+  /** The checked-out branch and the tree's changes (outside the same ignorePaths) as just read, e.g. right after a run: not asked of git again. */
+  known?: { currentBranch: string | null; dirtyFiles: string[]; untrackedFiles: string[] };
 }
 
 /** Commits since the branch left its base authored by any of the emails (the IM's). */
@@ -166,14 +168,15 @@ async function branchTips(g: SimpleGit, branches: readonly string[]): Promise<Ma
 
 export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: FixBranchStatusOptions): Promise<FixBranchStatus> {
   const g = git(repoDir);
-  const [tips, currentBranch] = await Promise.all([branchTips(g, [fix.branch, fix.base]), currentBranchOf(repoDir)]);
+  const known = opts.known;
+  const [tips, currentBranch] = await Promise.all([branchTips(g, [fix.branch, fix.base]), known ? known.currentBranch : currentBranchOf(repoDir)]);
   const head = tips.get(fix.branch)?.sha ?? null;
   const baseHead = tips.get(fix.base)?.sha ?? null;
   const checkedOut = currentBranch === fix.branch;
   // Independent reads run together: a verdict waits on the slowest, not on their sum.
   const [shortHead, changes, counts, imCommits] = await Promise.all([
     Promise.resolve(tips.get(fix.branch)?.short ?? ''),
-    checkedOut ? g.status(['--untracked-files=all']).then((s) => codeChanges(s, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS)) : Promise.resolve(null),
+    !checkedOut ? Promise.resolve(null) : known ? Promise.resolve(known) : g.status(['--untracked-files=all']).then((s) => codeChanges(s, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS)),
     head && baseHead ? g.raw(['rev-list', '--left-right', '--count', `${baseHead}...${head}`]) : Promise.resolve(null),
     head && baseHead ? commitsBy(g, baseHead, head, opts.imEmails) : Promise.resolve([]),
   ]);

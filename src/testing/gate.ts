@@ -3,7 +3,7 @@
 // executed in staging and production and signed off, and the checklist is done. Every unmet
 // condition is listed, each with the action that would meet it.
 import { checkExclusions, codeChangedBetween } from '../git/codeState';
-import { DEFAULT_IGNORED_PATHS, fixBranchStatus, personForEmail, type FixBranchStatus } from '../git/fixBranch';
+import { DEFAULT_IGNORED_PATHS, fixBranchStatus, personForEmail, type FixBranchStatus, type FixBranchStatusOptions } from '../git/fixBranch';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from '../model/edits';
 import { LEVEL_TABLE } from '../model/levels';
 import type { Incident, TestRunRecord } from '../model/record';
@@ -103,9 +103,14 @@ function imEmails(incident: Incident): string[] {
  * The fix branch's facts as the gate reads them (the IM's commits, the tree outside the checked
  * exclusions), for a caller that starts reading them early and passes them in as branchStatus.
  */
-export function gateBranchStatus(incident: Incident, repoDir: string, ignorePaths: readonly string[] = DEFAULT_IGNORED_PATHS): Promise<FixBranchStatus> | undefined {
+export function gateBranchStatus(
+  incident: Incident,
+  repoDir: string,
+  ignorePaths: readonly string[] = DEFAULT_IGNORED_PATHS,
+  known?: FixBranchStatusOptions['known'],
+): Promise<FixBranchStatus> | undefined {
   if (!incident.fix?.branch) return undefined;
-  return fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: checkExclusions(repoDir, ignorePaths).paths });
+  return fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: checkExclusions(repoDir, ignorePaths).paths, ...(known ? { known } : {}) });
 }
 
 /** Whether a YAML audit entry says the same as signed evidence. */

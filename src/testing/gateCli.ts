@@ -2,7 +2,8 @@
 // incident may close). The options and their help are declared once in GATE_OPTIONS.
 import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { currentBranchOf, repositoryOf, type FixBranchStatus } from '../git/fixBranch';
+import { checkExclusions, codeState } from '../git/codeState';
+import { repositoryOf, type FixBranchStatus } from '../git/fixBranch';
 import type { Incident } from '../model/record';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
@@ -152,9 +153,10 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
     branchStatus = gateBranchStatus(incident, repoDir, ignorePaths);
     branchStatus?.catch(() => undefined);
   } else {
-    const [command, current] = await Promise.all([commandRead, currentBranchOf(repoDir)]);
-    if (incident.fix && current !== incident.fix.branch) {
-      io.err(`not running the tests: the fix branch ${incident.fix.branch} is not checked out (HEAD is on ${current ?? 'a detached commit'}); check it out and run again`);
+    // The code state before the run names the checked-out branch too.
+    const [command, before] = await Promise.all([commandRead, codeState(repoDir, checkExclusions(repoDir, ignorePaths).paths)]);
+    if (incident.fix && before.branch !== incident.fix.branch) {
+      io.err(`not running the tests: the fix branch ${incident.fix.branch} is not checked out (HEAD is on ${before.branch ?? 'a detached commit'}); check it out and run again`);
     } else {
       if (!command) {
         throw new UsageError(
@@ -173,6 +175,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
           ctx: { actor: parsed.actor, now: new Date() },
           onOutput: (chunk) => runOutput.write(chunk),
           ignorePaths,
+          before,
         });
       } catch (e) {
         if (!(e instanceof CommandRefused)) throw e;
@@ -182,7 +185,9 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
         runOutput.end();
       }
       // The verdict's git reads run while the audit entry goes into the record (the gate itself reads the signed evidence).
-      branchStatus = gateBranchStatus(incident, repoDir, ignorePaths);
+      // The branch and the tree were read just after the run; only the branches' tips are asked again.
+      const { after } = result;
+      branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, { currentBranch: after.branch, dirtyFiles: after.dirtyFiles, untrackedFiles: after.untrackedFiles });
       branchStatus?.catch(() => undefined);
       incident = await store.update(loaded.file, () => result.edits);
     }

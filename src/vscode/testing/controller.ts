@@ -147,7 +147,8 @@ export class IncidentTestController implements vscode.Disposable {
   }
 
   private async announce(entry: IncidentEntry, result: IncidentRunResult): Promise<void> {
-    const verdict = await this.testing.verdict(entry);
+    // The run has just read the facts again (IncidentTesting.run invalidates them): no second verdict.
+    const verdict = this.testing.factsFor(entry.incident.id)?.verdict ?? (await this.testing.verdict(entry));
     const message = `Incident ${entry.incident.id}: ${runSummary(result.run.linked, verdict)}`;
     this.announced.push(message);
     const choice = await vscode.window.showInformationMessage(message, 'Close Incident', 'Show Test Results');
