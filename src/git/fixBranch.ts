@@ -148,8 +148,8 @@ export interface FixBranchStatusOptions {
 async function commitsBy(g: SimpleGit, baseHead: string, head: string, authorEmails: readonly string[]): Promise<ImCommit[]> {
   const emails = new Set(authorEmails.map((e) => e.trim().toLowerCase()).filter(Boolean));
   if (emails.size === 0) return [];
-  const mergeBase = (await g.raw(['merge-base', baseHead, head])).trim();
-  const log = await g.log({ from: mergeBase, to: head, symmetric: false });
+  // base..head: the commits on the branch that the base does not have, in one git process (no merge-base first).
+  const log = await g.log({ from: baseHead, to: head, symmetric: false });
   return log.all.filter((c) => emails.has(c.author_email.toLowerCase())).map((c) => ({ sha: c.hash, subject: c.message, authorEmail: c.author_email }));
 }
 

@@ -11,6 +11,8 @@
 // /proc where there is one) is printed beside it, steadier on a busy machine. Numbers only, no
 // asserts: machines differ.
 // Run after `npm run build && npm run build:tests` as `node out/test/bench/gateCost.js [runs]`.
+// GATE_BENCH_BASELINE_CLI=<another build's dist/cli.js> adds that build's gate, interleaved with
+// this one's, to compare a change before and after in one run.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,7 @@ import { baseBranchCommand } from '../../src/testing/testCommandSource';
 const RUNS = Math.max(3, Number(process.argv[2]) || 5);
 const root = process.cwd();
 const CLI = join(root, 'dist', 'cli.js');
+const BASELINE_CLI = process.env.GATE_BENCH_BASELINE_CLI;
 const MOCHA_BIN = require.resolve('mocha/bin/mocha.js', { paths: [root] });
 const JEST_BIN = require.resolve('jest/bin/jest', { paths: [root] });
 const FILES = 10;
@@ -227,9 +230,15 @@ async function main(): Promise<void> {
       const raw: Timing[] = [];
       const via: Timing[] = [];
       const editor: Timing[] = [];
+      const baseline: Timing[] = [];
       for (let i = 0; i < RUNS; i++) {
         raw.push(await timed(dir, suite.command, (c) => c === 0));
         via.push(await timed(dir, gate, (c) => c === 0));
+        if (BASELINE_CLI) {
+          await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('run'));
+          baseline.push(await timed(dir, [process.execPath, BASELINE_CLI, ...gate.slice(2)], (c) => c === 0));
+          await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('run'));
+        }
         editor.push(await editorRun(dir));
         // Each run edits the record; commit it, as a team would, so the next starts from the same state.
         await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('run'));
@@ -242,6 +251,10 @@ async function main(): Promise<void> {
         `${suite.name.padEnd(12)}${cell(raw).padStart(18)}${cpuCell(raw).padStart(6)}${cell(via).padStart(18)}${cpuCell(via).padStart(6)}${`${(v / r).toFixed(2)}x`.padStart(7)}${goal(150, v).padStart(17)}` +
           `${cell(editor).padStart(18)}${cpuCell(editor).padStart(6)}${`${(e / r).toFixed(2)}x`.padStart(7)}${goal(300, e).padStart(17)}`,
       );
+      if (BASELINE_CLI) {
+        const b = median(wall(baseline));
+        console.log(`${'  baseline'.padEnd(12)}${''.padStart(24)}${cell(baseline).padStart(18)}${cpuCell(baseline).padStart(6)}${`${(b / r).toFixed(2)}x`.padStart(7)}${goal(150, b).padStart(17)}`);
+      }
     }
     const dir = await project(SUITES[0]!);
     dirs.push(dir);
@@ -250,11 +263,14 @@ async function main(): Promise<void> {
     const plain: Timing[] = [];
     const node: Timing[] = [];
     const help: Timing[] = [];
+    const basePlain: Timing[] = [];
     for (let i = 0; i < RUNS * 2; i++) {
       node.push(await timed(dir, [process.execPath, '-e', ''], (c) => c === 0));
       help.push(await timed(dir, [process.execPath, CLI, '--help'], (c) => c === 0));
       plain.push(await timed(dir, [process.execPath, CLI, 'gate', '2025-01-01-bench'], (c) => c === 0));
+      if (BASELINE_CLI) basePlain.push(await timed(dir, [process.execPath, BASELINE_CLI, 'gate', '2025-01-01-bench'], (c) => c === 0));
     }
+    if (BASELINE_CLI) console.log(`baseline plain gate: ${cell(basePlain)} ms, CPU ${cpuCell(basePlain)} ms`);
     console.log(`plain gate, record and evidence with 50 runs: ${cell(plain)} ms, CPU ${cpuCell(plain)} ms; goal ≤ 200 ms`);
     console.log(`  of which start-up: node alone ${cell(node)} ms (CPU ${cpuCell(node)}), the CLI bundle's start-up (incident-room --help) ${cell(help)} ms (CPU ${cpuCell(help)});`);
     console.log(`  the gate's own work, above --help: ${(median(wall(plain)) - median(wall(help))).toFixed(0)} ms (CPU ${cpuOf(plain) !== undefined && cpuOf(help) !== undefined ? (cpuOf(plain)! - cpuOf(help)!).toFixed(0) : 'n/a'})`);
