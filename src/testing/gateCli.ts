@@ -131,9 +131,18 @@ function recordsStore(folder: string): IncidentStore {
 }
 
 async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
-  // git starts while the records are read: parsing the record is the slowest part of a plain gate.
+  // git starts while the records are read: parsing the record is the slowest part of the gate's own work.
   const repository = repositoryOf(io.cwd);
   repository.catch(() => undefined);
+  // Recording a run edits the record, and the public log follows the records: neither is a change to the code.
+  const ignorePathsIn = (repoDir: string) => {
+    const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
+    return [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
+  };
+  // The code state before a run is read meanwhile too; it also names the checked-out branch. Read
+  // early it only widens the window in which a change shows as one made during the run.
+  const beforeRead = parsed.run ? repository.then(({ repoDir }) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths)) : undefined;
+  beforeRead?.catch(() => undefined);
   const store = recordsStore(resolve(io.cwd, parsed.folder));
   // The summaries find the record by id without parsing unchanged records; only this one is read in full.
   const matches = (await store.loadSummaries()).filter((s) => s.id === parsed.id);
@@ -144,17 +153,14 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   let incident = loaded.incident;
   const { repoDir } = await repository;
   const evidence = new EvidenceStore(repoDir);
-  // Recording a run edits the record, and the public log follows the records: neither is a change to the code.
-  const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
-  const ignorePaths = [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
+  const ignorePaths = ignorePathsIn(repoDir);
   const commandRead = trustedCommand(incident, parsed, repoDir, io.cwd);
   let branchStatus: Promise<FixBranchStatus> | undefined;
   if (!parsed.run) {
     branchStatus = gateBranchStatus(incident, repoDir, ignorePaths);
     branchStatus?.catch(() => undefined);
   } else {
-    // The code state before the run names the checked-out branch too.
-    const [command, before] = await Promise.all([commandRead, codeState(repoDir, checkExclusions(repoDir, ignorePaths).paths)]);
+    const [command, before] = await Promise.all([commandRead, beforeRead!]);
     if (incident.fix && before.branch !== incident.fix.branch) {
       io.err(`not running the tests: the fix branch ${incident.fix.branch} is not checked out (HEAD is on ${before.branch ?? 'a detached commit'}); check it out and run again`);
     } else {

@@ -208,8 +208,8 @@ async function fiftyRuns(dir: string): Promise<void> {
 
 const wall = (xs: Timing[]) => xs.map((x) => x.wallMs);
 const cpuOf = (xs: Timing[]) => (xs.every((x) => x.cpuMs !== undefined) ? median(xs.map((x) => x.cpuMs!)) : undefined);
-const cell = (xs: Timing[]) => `${median(wall(xs)).toFixed(0)} (${Math.min(...wall(xs)).toFixed(0)}-${Math.max(...wall(xs)).toFixed(0)})`;
-const cpuCell = (xs: Timing[]) => (cpuOf(xs) === undefined ? 'n/a' : `${cpuOf(xs)!.toFixed(0)}`);
+const cell = (xs: Timing[]) => ` ${median(wall(xs)).toFixed(0)} (${Math.min(...wall(xs)).toFixed(0)}-${Math.max(...wall(xs)).toFixed(0)})`;
+const cpuCell = (xs: Timing[]) => (cpuOf(xs) === undefined ? ' n/a' : ` ${cpuOf(xs)!.toFixed(0)}`);
 
 async function main(): Promise<void> {
   process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'ir-bench-state-'));
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
       const r = median(wall(raw));
       const v = median(wall(via));
       const e = median(wall(editor));
-      const goal = (extra: number, x: number) => (x <= 1.1 * r + extra ? 'met' : `missed (${(1.1 * r + extra).toFixed(0)})`);
+      const goal = (extra: number, x: number) => (x <= 1.1 * r + extra ? ' met' : ` missed (${(1.1 * r + extra).toFixed(0)})`);
       console.log(
         `${suite.name.padEnd(12)}${cell(raw).padStart(18)}${cpuCell(raw).padStart(6)}${cell(via).padStart(18)}${cpuCell(via).padStart(6)}${`${(v / r).toFixed(2)}x`.padStart(7)}${goal(150, v).padStart(17)}` +
           `${cell(editor).padStart(18)}${cpuCell(editor).padStart(6)}${`${(e / r).toFixed(2)}x`.padStart(7)}${goal(300, e).padStart(17)}`,
