@@ -112,6 +112,8 @@ async function render(page: Page, view: TestPlanView): Promise<number> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** "median 41.2 ms (min 30.5, max 88.0)". */
+const spread = (xs: number[]) => `median ${median(xs).toFixed(1)} ms (min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)})`;
 
 async function main(): Promise<void> {
   const root = projectRoot();
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
     ];
     // The figures scale with how busy the machine is; say how busy it was.
     let largest = 0;
-    console.log(`test-plan page render (Chromium, in-page timer, median and max of ${REPEATS}; load average ${loadavg()[0]!.toFixed(1)}):`);
+    console.log(`test-plan page render (Chromium, in-page timer, ${REPEATS} runs each; load average ${loadavg()[0]!.toFixed(1)}):`);
     for (const [name, first, changed] of cases) {
       const full: number[] = [];
       const redraw: number[] = [];
@@ -151,8 +153,7 @@ async function main(): Promise<void> {
       const bytes = JSON.stringify({ type: 'view', view: first }).length;
       const nodes = await page.evaluate(() => document.getElementById('app')!.getElementsByTagName('*').length);
       console.log(
-        `  ${name.padEnd(38)} first render ${median(full).toFixed(1)} ms (max ${Math.max(...full).toFixed(1)}), ` +
-          `redraw after one change ${median(redraw).toFixed(1)} ms (max ${Math.max(...redraw).toFixed(1)}), message ${(bytes / 1024).toFixed(0)} KiB, ${nodes} elements`,
+        `  ${name.padEnd(38)} first render ${spread(full)}, redraw after one result changed ${spread(redraw)}; message ${(bytes / 1024).toFixed(0)} KiB, ${nodes} elements`,
       );
       largest = nodes;
     }
@@ -177,7 +178,7 @@ async function main(): Promise<void> {
         }, largest),
       );
     }
-    console.log(`  ${`reference: ${largest} bare <div>s`.padEnd(38)} ${median(floor).toFixed(1)} ms (max ${Math.max(...floor).toFixed(1)})`);
+    console.log(`  ${`reference: ${largest} bare <div>s`.padEnd(38)} ${spread(floor)}`);
   } finally {
     await browser.close();
     rmSync(dir, { recursive: true, force: true });

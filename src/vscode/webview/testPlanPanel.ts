@@ -15,7 +15,14 @@ import { VIEW_TYPE_TEST_PLAN, type ActionOutcome, type HostMessage, type PageMes
 import { knownActor } from '../actor';
 import { closeIncidentCommand } from '../commands/close';
 import { runRunbook } from '../commands/runbookShared';
-import { addPlanItemCommand, linkAutomatedTestCommand, recordTestResultCommand, signOffCommand } from '../commands/testPlan';
+import {
+  addPlanItemCommand,
+  linkAutomatedTestCommand,
+  recordNoAutomatedTestCommand,
+  recordTestResultCommand,
+  signNoAutomatedTestCommand,
+  signOffCommand,
+} from '../commands/testPlan';
 import type { ExtensionParts } from '../context';
 import { DisposableStore } from '../disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../ids';
@@ -212,6 +219,11 @@ export class TestPlanPanel implements vscode.Disposable {
       case 'signOff':
         // The page asked for the confirmation itself, showing who signs.
         return changed(await signOffCommand(parts, { incident: id, confirmed: true }), 'Signed off.');
+      case 'recordNoAutomatedTest':
+        return changed(await recordNoAutomatedTestCommand(parts, { incident: id, reason: m.reason }), 'Recorded that no automated test is possible; it needs the IM\'s and a SME\'s signatures.');
+      case 'signNoAutomatedTest':
+        // The page asked for the confirmation itself, showing who signs and as what.
+        return changed(await signNoAutomatedTestCommand(parts, { incident: id, confirmed: true }), 'Signed that no automated test is possible.');
       case 'close':
         return this.close();
       case 'runTests':
