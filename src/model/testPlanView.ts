@@ -91,6 +91,8 @@ export interface EnvCellView {
   by?: string;
   at?: string;
   note?: string;
+  /** Why production is skipped for an item that changes customer data. */
+  reason?: string;
   summary: string;
 }
 
@@ -124,6 +126,8 @@ export interface RunView {
   shortSha: string;
   branch: string;
   command: string;
+  /** Where the command came from: the base branch's package.json, a setting, CI. */
+  commandSource: string;
   totals: { passed: number; failed: number; skipped: number; missing: number };
   /** Exit code, or why the run ended otherwise. */
   ended: string;
@@ -350,13 +354,15 @@ function envCell(env: PlanEnvironment, result: PlanResult | null, done: boolean,
   const protectedEnv = env === 'production' && mutates;
   if (!result) {
     return protectedEnv
-      ? { env, state: 'protected', done, note: CUSTOMER_DATA_NOTE, summary: `to be recorded as skipped: ${CUSTOMER_DATA_NOTE}` }
+      ? { env, state: 'protected', done, reason: CUSTOMER_DATA_NOTE, summary: `to be recorded as skipped: ${CUSTOMER_DATA_NOTE}` }
       : { env, state: 'none', done, summary: 'no result' };
   }
   const by = personName(people, result.by);
   const base = { env, done, by, at: result.at, ...(result.note ? { note: result.note } : {}) };
   if (protectedEnv && result.outcome === 'skipped') {
-    return { ...base, state: 'protected-skipped', note: result.note ?? CUSTOMER_DATA_NOTE, summary: `skipped (${CUSTOMER_DATA_NOTE}) by ${by} at ${result.at}` };
+    // The record's note often repeats the reason; said once.
+    const note = result.note && result.note !== CUSTOMER_DATA_NOTE ? { note: result.note } : {};
+    return { env, done, by, at: result.at, ...note, state: 'protected-skipped', reason: CUSTOMER_DATA_NOTE, summary: `skipped (${CUSTOMER_DATA_NOTE}) by ${by} at ${result.at}` };
   }
   return { ...base, state: result.outcome, summary: `${result.outcome} by ${by} at ${result.at}${result.note ? ` (${result.note})` : ''}` };
 }
@@ -395,6 +401,7 @@ function runView(run: EvidenceRun, head: string | undefined, judged: EvidenceRun
     shortSha: short(run.sha),
     branch: run.branch ?? 'detached HEAD',
     command: run.command.join(' '),
+    commandSource: run.commandSource,
     totals,
     ended,
     current: run === judged && head !== undefined && run.sha === head,

@@ -119,6 +119,7 @@ describe('test-plan view model', () => {
     assert.deepEqual([item!.production.state, item!.production.done], ['pass', true]);
     assert.deepEqual([order!.staging.state, order!.production.state, order!.production.done], ['none', 'protected', false]);
     assert.match(order!.production.summary, /to be recorded as skipped: mutates customer data/);
+    assert.equal(order!.production.reason, 'mutates customer data: never run in production');
     assert.equal(order!.mutatesCustomerData, true);
     assert.equal(order!.manualSteps, 'Place an order');
 
@@ -128,6 +129,8 @@ describe('test-plan view model', () => {
     ]);
     v = view(inc, { verdict, branch: branch(), evidence: evidence() });
     assert.deepEqual([v.items[1]!.production.state, v.items[1]!.production.done, v.items[1]!.production.by], ['protected-skipped', true, 'Ana Pereira']);
+    // The reason is said once, not again as the note that repeats it.
+    assert.deepEqual([v.items[1]!.production.reason, v.items[1]!.production.note], ['mutates customer data: never run in production', undefined]);
     assert.deepEqual([v.items[1]!.staging.state, v.items[1]!.staging.done], ['skipped', false]);
   });
 
@@ -188,7 +191,7 @@ describe('test-plan view model', () => {
     const v = view(incident(), { verdict, branch: branch(), evidence: evidence(older, newer) });
     assert.deepEqual(v.runs.map((r) => [r.id, r.shortSha, r.ended, r.current]), [['newer', 'aaaaaaa', 'exit 1', true], ['older', 'bbbbbbb', 'timed out', false]]);
     assert.deepEqual(v.runs[0]!.totals, { passed: 1, failed: 1, skipped: 1, missing: 1 });
-    assert.equal(v.runs[0]!.command, 'node --test');
+    assert.deepEqual([v.runs[0]!.command, v.runs[0]!.commandSource], ['node --test', 'test']);
     const killed = view(incident(), { branch: branch(), evidence: evidence(run(HEAD, { exitCode: null, signal: 'SIGKILL' })) });
     assert.equal(killed.runs[0]!.ended, 'killed by SIGKILL');
     const cancelled = view(incident(), { branch: branch(), evidence: evidence(run(HEAD, { endedBy: 'cancelled' })) });

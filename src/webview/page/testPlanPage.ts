@@ -232,6 +232,7 @@ function envCell(item: PlanItemView, c: EnvCellView, open: boolean): HTMLElement
   state.firstElementChild!.className = `codicon codicon-${ENV_ICONS[c.state]}`;
   state.lastChild!.textContent = label;
   if (c.by) cell.append(h('div', { class: 'who' }, `${c.by} · ${c.at}`));
+  if (c.reason) cell.append(h('div', { class: 'env-reason' }, icon('shield'), ' ', c.reason));
   if (c.note) cell.append(h('div', { class: 'note' }, c.note));
   if (open) {
     recordPrototype ??= smallButton('Record…', 'openResult', {}, 'edit');
@@ -525,9 +526,9 @@ function runRow(r: RunView): HTMLElement {
     'tr',
     { class: r.current ? 'current' : undefined },
     h('td', {}, r.at),
-    h('td', {}, h('code', {}, r.shortSha), r.current ? ' (current)' : ''),
+    h('td', {}, h('code', {}, r.shortSha), r.current ? ' (counts for the verdict)' : ''),
     h('td', {}, r.branch),
-    h('td', {}, h('code', {}, r.command)),
+    h('td', {}, h('code', {}, r.command), h('div', { class: 'who' }, r.commandSource)),
     h('td', {}, `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped, ${t.missing} missing`),
     h('td', {}, r.ended),
   );
@@ -541,7 +542,7 @@ function runsSection(v: TestPlanView): HTMLElement {
     v.runs.length
       ? h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Ended', 'Commit', 'Branch', 'Command', 'Linked tests', 'Ended by'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...v.runs.map(runRow)))
       : h('p', { class: 'none' }, 'No signed run of the linked tests on this machine yet.'),
-    v.runs.length ? smallButton('Open test output', 'openOutput', {}, 'output') : null,
+    v.runs.length ? smallButton('Open test output', 'openOutput', {}, 'output', 'Open test output: the most recent run, in Test Results') : null,
   );
 }
 
