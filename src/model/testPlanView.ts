@@ -456,15 +456,17 @@ export function waiverView(incident: Incident, people: readonly Person[], facts:
       at: s.at,
       why: `no longer ${s.role === 'sme' ? 'a SME' : 'the Incident Manager'}`,
     }));
-  const facet = facts.verdict?.waiver;
+  // As the gate decides it, from the same branch facts, so the page need not wait for the verdict.
+  const branch = facts.branch;
+  const codeCommits = incident.fix && branch?.exists ? (branch.ahead ?? 0) : 0;
+  const applies = facts.verdict?.waiver?.applies !== false && codeCommits === 0;
   const missing = required.filter((r) => r.state === 'missing');
   let state: WaiverState = missing.length ? 'awaiting' : 'signed';
   let headline = missing.length ? `Awaiting the signature of ${missing.map((r) => (r.role === 'sme' ? 'a SME' : 'the Incident Manager')).join(' and ')}` : 'Signed by the Incident Manager and a SME: the manual plan decides';
   let notApplicable: string | undefined;
-  if (facet && !facet.applies) {
+  if (!applies) {
     state = 'does-not-apply';
     headline = 'Does not apply: the fix branch carries code commits, and code needs its tests';
-    const branch = facts.branch;
     notApplicable = branch?.exists
       ? `the fix branch ${branch.branch} has ${branch.ahead ?? 0} commit(s) since ${branch.base}; link and run automated tests, or take the commits off the branch`
       : 'the fix branch carries code commits; link and run automated tests';

@@ -1,9 +1,10 @@
 // How fast the test-plan page draws a large plan: 50 items × 5 linked tests × 2 environments,
 // every test with an outcome (failures with their first lines), beside a one-item plan as the
-// baseline, and a redraw after one result changed. The page's own bundle (dist/webview) runs in
-// Debian's Chromium, given the same messages the extension sends; the time is the page's
-// in-page timer (document.body.dataset.renderMs): from the message's arrival to the DOM built,
-// the components updated and layout done. Numbers only, no asserts: machines differ.
+// baseline, and a redraw after one result changed. The page the panel serves (its HTML, CSP,
+// bundle and stylesheet) runs in Debian's Chromium, given the same messages the extension sends;
+// the time is the page's in-page timer (document.body.dataset.renderMs): from the message's
+// arrival to the DOM built, the components updated and layout done, in a 1400×900 viewport (rows
+// below it skip layout until scrolled to, as in the editor). Numbers only, no asserts: machines differ.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { buildTestPlanView, type TestPlanView } from '../../src/model/testPlanVi
 import type { EvidenceRun } from '../../src/testing/evidence';
 import type { ParsedReport } from '../../src/testing/reports/report';
 import type { GateVerdict } from '../../src/testing/gate';
+import { testPlanPageHtml } from '../../src/webview/testPlanHtml';
 import { launchChromium, projectRoot } from '../tools/codeServer';
 
 const REPEATS = 15;
@@ -121,11 +123,8 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'incident-room-bench-'));
   const file = (p: string) => pathToFileURL(join(root, p)).toString();
-  writeFileSync(
-    join(dir, 'page.html'),
-    `<!DOCTYPE html><html><head><link rel="stylesheet" href="${file('dist/codicons/codicon.css')}" id="vscode-codicon-stylesheet"><link rel="stylesheet" href="${file('media/webview/testPlan.css')}"></head>` +
-      `<body><main id="app"></main><script src="${file('dist/webview/testPlan.js')}"></script></body></html>`,
-  );
+  // The page exactly as the panel serves it (its CSP included), its files loaded from the project.
+  writeFileSync(join(dir, 'page.html'), testPlanPageHtml({ cspSource: 'file:', nonce: 'bench-nonce-0123456789', resource: (...p) => file(join(...p)) }));
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

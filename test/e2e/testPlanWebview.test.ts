@@ -107,7 +107,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
   it('records a staging result by clicking, and reaches the Record button by keyboard', async () => {
     await recordResult(f, 'eu-checkout-200', 'staging', 'Passed');
     await itemRow(f, 'eu-checkout-200').locator('.env-pass[data-env="staging"]').waitFor({ timeout: 30_000 });
-    assert.match(await itemRow(f, 'eu-checkout-200').locator('[data-env="staging"]').innerText(), /Ana Pereira/);
+    assert.match(await itemRow(f, 'eu-checkout-200').locator('[role="cell"][data-env="staging"]').innerText(), /Ana Pereira/);
     // Tab to a Record button and press Enter: the form opens; Escape closes it.
     const record = itemRow(f, 'eu-order-created').locator('[data-env="staging"] button[data-action="openResult"]');
     await record.focus();
@@ -208,7 +208,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
     assert.match(await section.locator('[data-test="waiver-reason"]').innerText(), /the rate table is configuration outside the repository/);
     assert.match(await section.innerText(), /Recorded by Ana Pereira at /);
     // The fix branch carries a code commit: the waiver is shown, and said not to apply.
-    assert.match(await section.locator('[data-test="waiver-state"]').innerText(), /Does not apply: the fix branch carries code commits/);
+    await section.locator('[data-test="waiver-state"]', { hasText: 'Does not apply: the fix branch carries code commits' }).waitFor({ timeout: 30_000 });
     assert.match(await section.locator('tr[data-waiver-role="incident_manager"]').innerText(), /missing: the Incident Manager \(Ana Pereira\) has not signed/);
     assert.match(await section.locator('tr[data-waiver-role="sme"]').innerText(), /missing: the SME \(Bruno Costa\) has not signed/);
 

@@ -319,6 +319,9 @@ describe('test-plan view model: the waiver (no automated test possible)', () => 
     assert.equal(w.state, 'does-not-apply');
     assert.match(w.headline, /Does not apply: the fix branch carries code commits/);
     assert.match(w.notApplicable ?? '', /fix\/eu-vat has 1 commit\(s\) since main/);
+    // Said from the branch facts at once, before the gate has looked again at the new record.
+    assert.equal(view(inc, { verdict, branch: branch({ ahead: 2 }) }).waiver!.state, 'does-not-apply');
+    assert.equal(view(inc, { verdict, branch: branch({ ahead: 0 }) }).waiver!.state, 'signed');
 
     const op = applyEdits(waived(operational()), []);
     const applied = await evaluateGate({ incident: op, repoDir: dir, evidence: evidence(), now: NOW });

@@ -10,6 +10,7 @@ import { buildTestPlanView, type RunProgressView, type TestPlanView } from '../.
 import { unlinkTest } from '../../model/testPlan';
 import { readPeopleFile } from '../../store/incidentStore';
 import { formatTestRef } from '../../model/testId';
+import { testPlanPageHtml } from '../../webview/testPlanHtml';
 import { validatePageMessage } from '../../webview/testPlanValidation';
 import { VIEW_TYPE_TEST_PLAN, type ActionOutcome, type HostMessage, type PageMessage, type TestPlanPageState } from '../../webview/testPlanMessages';
 import { knownActor } from '../actor';
@@ -56,29 +57,7 @@ export function testPlanWebviewOptions(extensionUri: vscode.Uri): vscode.Webview
 
 /** The page's HTML: a nonce for the one script, nothing inline, resources only from dist/ and media/. */
 export function testPlanHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = randomBytes(16).toString('base64')): string {
-  const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${uri('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${uri('media', 'webview', 'testPlan.css')}">
-<title>Test plan</title>
-</head>
-<body>
-<main id="app" aria-busy="true" aria-label="Test plan"><p>Loading the test plan…</p></main>
-<script nonce="${nonce}" src="${uri('dist', 'webview', 'testPlan.js')}"></script>
-</body>
-</html>`;
+  return testPlanPageHtml({ cspSource: webview.cspSource, nonce, resource: (...p) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString() });
 }
 
 export class TestPlanPanel implements vscode.Disposable {
