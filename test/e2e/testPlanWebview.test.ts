@@ -218,6 +218,8 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await section.locator('tr.counts[data-waiver-role="incident_manager"]', { hasText: 'Ana Pereira' }).waitFor({ timeout: 30_000 });
     assert.match(await section.locator('tr[data-waiver-role="sme"]').innerText(), /missing/);
     assert.equal(await f.locator('#sign-waiver').getAttribute('disabled'), '', 'Ana may sign twice');
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(workbench.page, 'test-plan-waiver');
     assert.match(await readFile(join(workbench.workspace, RECORD), 'utf8'), /no_automated_test:[\s\S]*role: incident_manager/);
   });
 

@@ -232,7 +232,7 @@ function envCell(item: PlanItemView, c: EnvCellView, open: boolean): HTMLElement
   state.firstElementChild!.className = `codicon codicon-${ENV_ICONS[c.state]}`;
   state.lastChild!.textContent = label;
   if (c.by) cell.append(h('div', { class: 'who' }, `${c.by} · ${c.at}`));
-  if (c.reason) cell.append(h('div', { class: 'env-reason' }, icon('shield'), ' ', c.reason));
+  if (c.reason) cell.append(h('div', { class: 'env-reason' }, c.reason));
   if (c.note) cell.append(h('div', { class: 'note' }, c.note));
   if (open) {
     recordPrototype ??= smallButton('Record…', 'openResult', {}, 'edit');
