@@ -110,7 +110,10 @@ export interface SignoffView {
   person: PersonId;
   name: string;
   role: Signoff['role'];
+  /** The role they hold now, which decides whether the sign-off counts. */
   roleLabel: string;
+  /** The role the record says they signed as. */
+  signedAs: string;
   at: string;
   counts: boolean;
   stale: boolean;
@@ -523,6 +526,7 @@ export function buildTestPlanView(input: TestPlanViewInput): TestPlanView {
       name: personName(people, s.person),
       role: s.currentRole,
       roleLabel: ROLE_LABELS[s.currentRole],
+      signedAs: ROLE_LABELS[s.role] ?? s.role,
       at: s.at,
       counts: !s.stale && !s.future,
       stale: s.stale,

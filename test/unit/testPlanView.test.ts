@@ -179,6 +179,9 @@ describe('test-plan view model', () => {
       ['Bruno Costa', 'worker', true, false],
       ['Carla Dias', 'reviewer', false, true],
     ]);
+    // Bruno hands his work over and is no longer a worker: he signed as one, and is a reviewer now.
+    const handedOver = view({ ...inc, roles: { ...inc.roles, workers: [] } }, { verdict });
+    assert.deepEqual([handedOver.signoffs[1]!.signedAs, handedOver.signoffs[1]!.roleLabel], ['worker', 'reviewer']);
     assert.equal(v.signoffs[0]!.staleBecause, '“EU checkout returns 200” in staging: pass by Bruno Costa at 2026-11-28T11:35:00+01:00');
     assert.deepEqual([v.signedByIm, v.signedByWorker], [false, false]);
     const future = view(applyEdits(incident(), [{ op: 'append', path: ['test_plan', 'signoffs'], value: { person: 'ana', role: 'incident_manager', at: '2030-01-01T00:00:00Z' } }]), { verdict });

@@ -421,7 +421,8 @@ function cachedSection(name: string, key: unknown, build: () => HTMLElement | nu
 
 function signoffRow(s: SignoffView): HTMLElement {
   const state = s.counts ? 'counts' : s.future ? 'dated in the future: not counted' : `stale${s.staleBecause ? `: ${s.staleBecause} came later` : ''}`;
-  return h('tr', { class: s.counts ? 'counts' : 'stale' }, h('td', {}, s.name), h('td', {}, s.roleLabel), h('td', {}, s.at), h('td', {}, icon(s.counts ? 'check' : 'warning'), ' ', state));
+  const role = s.signedAs === s.roleLabel ? s.roleLabel : `${s.signedAs} (now ${s.roleLabel})`;
+  return h('tr', { class: s.counts ? 'counts' : 'stale' }, h('td', {}, s.name), h('td', {}, role), h('td', {}, s.at), h('td', {}, icon(s.counts ? 'check' : 'warning'), ' ', state));
 }
 
 function signoffSection(v: TestPlanView): HTMLElement {
@@ -431,7 +432,7 @@ function signoffSection(v: TestPlanView): HTMLElement {
     h('h2', { id: 'signoff-heading' }, 'Sign-offs'),
     h('p', {}, `Incident Manager: ${v.signedByIm ? 'signed' : 'not yet'} · a worker: ${v.signedByWorker ? 'signed' : 'not yet'} · you sign as ${v.actor.summary}`),
     v.signoffs.length
-      ? h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Who', 'Role now', 'When', 'Counts?'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...v.signoffs.map(signoffRow)))
+      ? h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Who', 'Signed as', 'When', 'Counts?'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...v.signoffs.map(signoffRow)))
       : h('p', { class: 'none' }, 'Nobody has signed off yet.'),
   );
 }
