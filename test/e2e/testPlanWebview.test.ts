@@ -181,6 +181,12 @@ describe('The test-plan page in the workbench (end to end)', function () {
     assert.match(text, /not yet passed in production/);
     // The same reasons stand in the verdict, each with its button.
     assert.ok(await f.locator('li.condition.unmet[data-condition="tests-passed"] vscode-button', { hasText: 'Run Linked Tests' }).count());
+    // A condition's button does what meets it: here, the form to record the missing production result.
+    await f.locator('li.condition.unmet[data-condition="plan-production"] vscode-button', { hasText: 'Record a Result' }).click();
+    await f.locator('#result-note').waitFor({ timeout: 10_000 });
+    assert.match(await f.locator('.form-row').innerText(), /Result of “EU checkout returns 200” in production/);
+    await f.locator('.form-row vscode-button', { hasText: 'Cancel' }).click();
+    await f.locator('#result-note').waitFor({ state: 'detached', timeout: 10_000 });
     await themed(page, 'Dark High Contrast', 'test-plan-high-contrast');
   });
 
