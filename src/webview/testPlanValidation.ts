@@ -51,6 +51,8 @@ export const PAGE_MESSAGE_SCHEMAS: Record<PageMessageType, Schema> = {
   gateAction: message('gateAction', { action: { enum: [...GATE_ACTIONS] } }, ['action']),
   openOutput: message('openOutput'),
   openRecord: message('openRecord'),
+  recordNoAutomatedTest: message('recordNoAutomatedTest', { reason: str(L.note) }, ['reason']),
+  signNoAutomatedTest: message('signNoAutomatedTest'),
 };
 
 export type Validation = { ok: true; message: PageMessage } | { ok: false; reason: string };
