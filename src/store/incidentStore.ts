@@ -635,11 +635,11 @@ const MAX_WORKERS = 4;
 
 /**
  * Parses files in worker threads, handing back summaries in batches; the workers end with the
- * job. One core is left to the caller's thread (the editor's event loop), so it is never starved;
- * and each worker compiles the parser anew, so a worker more costs CPU time up front.
+ * job. One per core: the caller's thread only takes the batches in (and the system shares the
+ * cores between threads), so its event loop stays free while a cold load takes half the time on two cores.
  */
 async function parseInWorkers(files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
-  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism() - 1, Math.floor(files.length / FILES_PER_WORKER)));
+  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files.length / FILES_PER_WORKER)));
   const share = Math.ceil(files.length / count);
   await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(files.slice(k * share, (k + 1) * share), maxBytes, accept)));
 }
