@@ -1,5 +1,6 @@
-// Bundles the extension and the command-line entry into dist/, and (with --tests)
-// transpiles the test suites and the sources they import into out/ for mocha.
+// Bundles the extension and the command-line entry into dist/ (with what they load only on first
+// use in files of their own: see "A light start" below), and (with --tests) transpiles the test
+// suites and the sources they import into out/ for mocha.
 import * as esbuild from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
