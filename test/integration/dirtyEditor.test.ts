@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { parseRecord } from '../../src/store/recordFile';
 import type { RunbookResult } from '../../src/vscode/commands/runbookShared';
 import { COMMANDS } from '../../src/vscode/ids';
-import { activateExtension, workspaceRoot } from './helpers';
+import { activateExtension, waitFor, workspaceRoot } from './helpers';
 
 const ID = '2026-11-26-checkout-5xx';
 
@@ -17,12 +17,20 @@ describe('A record open with unsaved changes, then a command on it', () => {
   });
 
   afterEach(async () => {
-    // Leave the record as the other suites expect it: the buffer reverted, the editor closed.
+    // Leave the record as the other suites expect it: the buffer equal to the file and saved, the
+    // editor closed. Putting the disk's text back does not depend on which editor has the focus,
+    // which a revert of "the active editor" does on a busy machine.
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file());
-    if (doc) {
-      await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    if (!doc) return;
+    if (doc.isDirty) {
+      const onDisk = await fs.readFile(file(), 'utf8');
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), onDisk);
+      assert.ok(await vscode.workspace.applyEdit(edit));
+      assert.ok(await doc.save(), 'the restored record could not be saved');
     }
+    await waitFor('the record saved', () => !doc.isDirty);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   async function dirtyEditor(change: (text: string) => string): Promise<vscode.TextDocument> {

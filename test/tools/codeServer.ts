@@ -30,6 +30,9 @@ const QUIET_SETTINGS: Record<string, unknown> = {
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
   'telemetry.telemetryLevel': 'off',
+  // VS Code for the web saves after a 1 s delay by default; suites that hold unsaved buffers
+  // would see them saved behind their back on a slow machine, as desktop VS Code never does.
+  'files.autoSave': 'off',
 };
 
 /** The project root: the nearest folder above this file whose package.json is the extension's. */
