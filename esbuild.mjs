@@ -147,13 +147,11 @@ function libraryExports(name) {
 
 /** The stand-in for a library inside a bundle written to outfile: getters that load it on first access. */
 function lazyStub(name, outfile, { names, esModule }) {
-  let target = relative(dirname(outfile), libraryFile(name)).split(sep).join('/');
-  if (!target.startsWith('.')) target = `./${target}`;
   const props = [
     ...(esModule ? ['__esModule: { value: true }'] : []),
     ...names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`),
   ];
-  return `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(target)}));\nmodule.exports = Object.defineProperties({}, {\n  ${props.join(',\n  ')}\n});\n`;
+  return `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(requirePath(outfile, libraryFile(name)))}));\nmodule.exports = Object.defineProperties({}, {\n  ${props.join(',\n  ')}\n});\n`;
 }
 
 /** Replaces the lazy libraries' imports with their stubs in the bundle written to outfile. */
@@ -181,7 +179,9 @@ function lazyLibraries(outfile, exportsByName) {
  *   2. bundle the part with each of those modules replaced by a reference to the host's own
  *      instance (handed over by the stub when it loads the part); only modules the host does
  *      not hold go into the part;
- *   3. bundle the host again, its stub handing over exactly the modules the part asked for.
+ *   3. bundle the host again, its stub handing over exactly the modules, and of each only the
+ *      names, the part uses (found by bundling the part as ESM with the host's modules left
+ *      external), so the host's tree-shaking still drops what neither of them uses.
  * Two parts that would both hold a module the host does not are refused, for the same reason.
  */
 const LAZY_PARTS = {
@@ -372,7 +372,7 @@ if (args.has('--tests')) {
   // The libraries first: the stubs in the bundles below list their export names.
   await Promise.all(
     LAZY_LIBRARIES.map((lib) =>
-      esbuild.build({ ...common, stdin: { contents: `module.exports = require(${JSON.stringify(lib.entry)});`, resolveDir: process.cwd(), sourcefile: `${lib.name}.js` }, outfile: libraryFile(lib.name) }),
+      esbuild.build({ ...common, plugins: [], stdin: { contents: `module.exports = require(${JSON.stringify(lib.entry)});`, resolveDir: process.cwd(), sourcefile: `${lib.name}.js` }, outfile: libraryFile(lib.name) }),
     ),
   );
   const exportsByName = new Map(LAZY_LIBRARIES.map((lib) => [lib.name, libraryExports(lib.name)]));
@@ -404,6 +404,8 @@ if (args.has('--tests')) {
         metafile: true,
       });
       if (analyze) console.log(await esbuild.analyzeMetafile(built.metafile));
+      const unmatched = Object.keys(built.metafile.inputs).filter((k) => k.startsWith('from-host:') && !part.shared.has(k.slice('from-host:'.length)));
+      if (unmatched.length > 0) throw new Error(`the ${part.name} part takes ${unmatched.join(', ')} from the host, but no names of it were found`);
       for (const key of Object.keys(built.metafile.inputs).filter((k) => k.startsWith('src/'))) {
         if (bundledBy.has(key)) throw new Error(`${key} would be bundled into both ${bundledBy.get(key)} and ${part.name}: let the host hold it, or make one part of the two`);
         bundledBy.set(key, part.name);
