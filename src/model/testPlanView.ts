@@ -8,8 +8,8 @@ import { GATE_CONDITION_TITLES } from '../testing/gate';
 import { lookupTest, type ParsedReport } from '../testing/reports/report';
 import { formatTestRef, testKey } from './testId';
 import { findPerson } from './people';
-import type { Incident, Person, PersonId, PlanEnvironment, PlanResult, Signoff, TestOutcome, TestRef } from './record';
-import { CUSTOMER_DATA_NOTE, planStatus, signoffRole, type SignoffStatus } from './testPlan';
+import type { Incident, Person, PersonId, PlanEnvironment, PlanResult, Signoff, TestOutcome, TestRef, WaiverSignoff } from './record';
+import { CUSTOMER_DATA_NOTE, knownEmails, planStatus, signoffRole, waiverStatus, type SignoffStatus } from './testPlan';
 import { instantOf } from './time';
 
 /** How many lines of a failure message the matrix shows; the rest is in the test output. */
@@ -91,6 +91,8 @@ export interface EnvCellView {
   by?: string;
   at?: string;
   note?: string;
+  /** Why production is skipped for an item that changes customer data. */
+  reason?: string;
   summary: string;
 }
 
@@ -108,7 +110,10 @@ export interface SignoffView {
   person: PersonId;
   name: string;
   role: Signoff['role'];
+  /** The role they hold now, which decides whether the sign-off counts. */
   roleLabel: string;
+  /** The role the record says they signed as. */
+  signedAs: string;
   at: string;
   counts: boolean;
   stale: boolean;
@@ -124,6 +129,8 @@ export interface RunView {
   shortSha: string;
   branch: string;
   command: string;
+  /** Where the command came from: the base branch's package.json, a setting, CI. */
+  commandSource: string;
   totals: { passed: number; failed: number; skipped: number; missing: number };
   /** Exit code, or why the run ended otherwise. */
   ended: string;
@@ -154,6 +161,60 @@ export interface ActorView {
   summary: string;
 }
 
+/** One signature the waiver needs: the Incident Manager's, and a SME's. */
+export interface WaiverSignatureView {
+  role: WaiverSignoff['role'];
+  /** "Incident Manager", "SME". */
+  roleLabel: string;
+  state: 'signed' | 'missing';
+  person?: PersonId;
+  name?: string;
+  at?: string;
+  /** The git identity that signed is not one of the person's known emails. */
+  flagged?: string;
+  /** "Ana Pereira at …", or "missing: the Incident Manager (Ana Pereira) has not signed". */
+  summary: string;
+}
+
+/** A signature on the waiver that no longer counts: its signer no longer holds the role they signed as. */
+export interface WaiverStaleSignatureView {
+  person: PersonId;
+  name: string;
+  signedAs: string;
+  at: string;
+  /** "no longer the Incident Manager". */
+  why: string;
+}
+
+/**
+ * The runbook's waiver (no automated test is possible) and its sign-offs. `awaiting` while the IM's
+ * or a SME's signature is missing; `signed` with both; `does-not-apply` when the gate found code
+ * commits on the fix branch (code needs its tests, whatever the record says).
+ */
+export type WaiverState = 'awaiting' | 'signed' | 'does-not-apply';
+
+export interface WaiverView {
+  state: WaiverState;
+  /** "Awaiting the SME's signature", "Signed: the manual plan decides", … */
+  headline: string;
+  reason: string;
+  recordedBy: string;
+  recordedAt: string;
+  required: WaiverSignatureView[];
+  stale: WaiverStaleSignatureView[];
+  /** Who the acting person signs as, and whether the domain would accept it. */
+  signer: { summary: string; canSign: boolean; signed: boolean };
+  /** When the gate says it does not apply, why. */
+  notApplicable?: string;
+}
+
+/** What the page offers when no waiver is recorded. */
+export interface WaiverOfferView {
+  /** Only the Incident Manager records it; an unknown actor is asked and then checked. */
+  canRecord: boolean;
+  summary: string;
+}
+
 export interface TestPlanView {
   incident: { id: string; title: string; level: number; status: string; open: boolean };
   branch: BranchView;
@@ -168,6 +229,10 @@ export interface TestPlanView {
   trusted: boolean;
   run: RunProgressView;
   releasedWithoutTests?: { at: string; by: string; note: string };
+  /** The recorded waiver, when there is one. */
+  waiver?: WaiverView;
+  /** While the incident is open and no waiver is recorded. */
+  waiverOffer?: WaiverOfferView;
 }
 
 export interface TestPlanFacts {
@@ -292,13 +357,15 @@ function envCell(env: PlanEnvironment, result: PlanResult | null, done: boolean,
   const protectedEnv = env === 'production' && mutates;
   if (!result) {
     return protectedEnv
-      ? { env, state: 'protected', done, note: CUSTOMER_DATA_NOTE, summary: `to be recorded as skipped: ${CUSTOMER_DATA_NOTE}` }
+      ? { env, state: 'protected', done, reason: CUSTOMER_DATA_NOTE, summary: `to be recorded as skipped: ${CUSTOMER_DATA_NOTE}` }
       : { env, state: 'none', done, summary: 'no result' };
   }
   const by = personName(people, result.by);
   const base = { env, done, by, at: result.at, ...(result.note ? { note: result.note } : {}) };
   if (protectedEnv && result.outcome === 'skipped') {
-    return { ...base, state: 'protected-skipped', note: result.note ?? CUSTOMER_DATA_NOTE, summary: `skipped (${CUSTOMER_DATA_NOTE}) by ${by} at ${result.at}` };
+    // The record's note often repeats the reason; said once.
+    const note = result.note && result.note !== CUSTOMER_DATA_NOTE ? { note: result.note } : {};
+    return { env, done, by, at: result.at, ...note, state: 'protected-skipped', reason: CUSTOMER_DATA_NOTE, summary: `skipped (${CUSTOMER_DATA_NOTE}) by ${by} at ${result.at}` };
   }
   return { ...base, state: result.outcome, summary: `${result.outcome} by ${by} at ${result.at}${result.note ? ` (${result.note})` : ''}` };
 }
@@ -337,6 +404,7 @@ function runView(run: EvidenceRun, head: string | undefined, judged: EvidenceRun
     shortSha: short(run.sha),
     branch: run.branch ?? 'detached HEAD',
     command: run.command.join(' '),
+    commandSource: run.commandSource,
     totals,
     ended,
     current: run === judged && head !== undefined && run.sha === head,
@@ -348,6 +416,91 @@ export function actorView(incident: Incident, people: readonly Person[], actor: 
   const role = ROLE_LABELS[signoffRole(incident, actor)];
   const name = personName(people, actor);
   return { person: actor, name, roleLabel: role, summary: `${name}, as ${role}` };
+}
+
+export const WAIVER_ROLE_LABELS: Record<WaiverSignoff['role'], string> = {
+  incident_manager: 'Incident Manager',
+  sme: 'SME',
+};
+
+/**
+ * The waiver as the gate counts it (waiverStatus): a signature counts when its signer holds the
+ * role now, so one by a former IM or SME is shown apart, as no longer counting.
+ */
+export function waiverView(incident: Incident, people: readonly Person[], facts: TestPlanFacts, actor: PersonId | null | undefined): WaiverView | undefined {
+  const w = incident.test_plan?.no_automated_test;
+  const status = waiverStatus(incident);
+  if (!w || !status) return undefined;
+  const im = incident.roles.incident_manager;
+  const smes = incident.roles.sme ?? [];
+  const signs = w.signoffs ?? [];
+  const flag = (s: WaiverSignoff) => (s.git_email && !knownEmails(incident, s.person).includes(s.git_email.trim().toLowerCase()) ? s.git_email : undefined);
+  const signature = (role: WaiverSignoff['role'], holds: (p: PersonId) => boolean, signed: boolean): WaiverSignatureView => {
+    const roleLabel = WAIVER_ROLE_LABELS[role];
+    const s = signed ? signs.find((x) => holds(x.person)) : undefined;
+    if (!s) {
+      const holders = role === 'incident_manager' ? (im ? [im] : []) : smes;
+      const summary = holders.length
+        ? `missing: the ${roleLabel} (${holders.map((p) => personName(people, p)).join(' or ')}) has not signed`
+        : `missing: no ${roleLabel} is assigned yet`;
+      return { role, roleLabel, state: 'missing', summary };
+    }
+    const name = personName(people, s.person);
+    const flagged = flag(s);
+    return { role, roleLabel, state: 'signed', person: s.person, name, at: s.at, ...(flagged ? { flagged } : {}), summary: `${name} at ${s.at}` };
+  };
+  const required = [signature('incident_manager', (p) => p === im, status.signedByIm), signature('sme', (p) => smes.includes(p), status.signedBySme)];
+  const stale = signs
+    .filter((s) => s.person !== im && !smes.includes(s.person))
+    .map((s): WaiverStaleSignatureView => ({
+      person: s.person,
+      name: personName(people, s.person),
+      signedAs: WAIVER_ROLE_LABELS[s.role],
+      at: s.at,
+      why: `no longer ${s.role === 'sme' ? 'a SME' : 'the Incident Manager'}`,
+    }));
+  // As the gate decides it, from the same branch facts, so the page need not wait for the verdict.
+  const branch = facts.branch;
+  const codeCommits = incident.fix && branch?.exists ? (branch.ahead ?? 0) : 0;
+  const applies = facts.verdict?.waiver?.applies !== false && codeCommits === 0;
+  const missing = required.filter((r) => r.state === 'missing');
+  let state: WaiverState = missing.length ? 'awaiting' : 'signed';
+  let headline = missing.length ? `Awaiting the signature of ${missing.map((r) => (r.role === 'sme' ? 'a SME' : 'the Incident Manager')).join(' and ')}` : 'Signed by the Incident Manager and a SME: the manual plan decides';
+  let notApplicable: string | undefined;
+  if (!applies) {
+    state = 'does-not-apply';
+    headline = 'Does not apply: the fix branch carries code commits, and code needs its tests';
+    notApplicable = branch?.exists
+      ? `the fix branch ${branch.branch} has ${branch.ahead ?? 0} commit(s) since ${branch.base}; link and run automated tests, or take the commits off the branch`
+      : 'the fix branch carries code commits; link and run automated tests';
+  }
+  const actorRole: WaiverSignoff['role'] | null = !actor ? null : actor === im ? 'incident_manager' : smes.includes(actor) ? 'sme' : null;
+  const signedAlready = actor ? required.some((r) => r.person === actor) : false;
+  const signer = !actor
+    ? { summary: 'you will be asked who you are (set incidentRoom.actor to skip this)', canSign: true, signed: false }
+    : actorRole
+      ? { summary: `${personName(people, actor)}, as ${WAIVER_ROLE_LABELS[actorRole]}`, canSign: !signedAlready, signed: signedAlready }
+      : { summary: `${personName(people, actor)}, who is neither the Incident Manager nor a SME`, canSign: false, signed: false };
+  return {
+    state,
+    headline,
+    reason: w.reason,
+    recordedBy: personName(people, w.recorded_by),
+    recordedAt: w.recorded_at,
+    required,
+    stale,
+    signer,
+    ...(notApplicable ? { notApplicable } : {}),
+  };
+}
+
+function waiverOffer(incident: Incident, people: readonly Person[], actor: PersonId | null | undefined): WaiverOfferView | undefined {
+  if (incident.status === 'closed' || incident.test_plan?.no_automated_test) return undefined;
+  const im = incident.roles.incident_manager;
+  if (!actor) return { canRecord: true, summary: 'Only the Incident Manager records this; you will be asked who you are.' };
+  return actor === im
+    ? { canRecord: true, summary: `You record it as ${personName(people, actor)}, the Incident Manager; then you and a SME sign it.` }
+    : { canRecord: false, summary: `Only the Incident Manager${im ? ` (${personName(people, im)})` : ''} records this.` };
 }
 
 export function buildTestPlanView(input: TestPlanViewInput): TestPlanView {
@@ -373,6 +526,7 @@ export function buildTestPlanView(input: TestPlanViewInput): TestPlanView {
       name: personName(people, s.person),
       role: s.currentRole,
       roleLabel: ROLE_LABELS[s.currentRole],
+      signedAs: ROLE_LABELS[s.role] ?? s.role,
       at: s.at,
       counts: !s.stale && !s.future,
       stale: s.stale,
@@ -407,5 +561,9 @@ export function buildTestPlanView(input: TestPlanViewInput): TestPlanView {
     const r = incident.released_without_tests;
     view.releasedWithoutTests = { at: r.at, by: personName(people, r.by), note: r.note ?? '' };
   }
+  const waiver = waiverView(incident, people, facts, input.actor);
+  if (waiver) view.waiver = waiver;
+  const offer = waiverOffer(incident, people, input.actor);
+  if (offer) view.waiverOffer = offer;
   return view;
 }

@@ -50,4 +50,6 @@ export const PAGE_MESSAGE_SCHEMAS: Record<PageMessageType, Schema> = {
   gateAction: message('gateAction', { action: { enum: [...GATE_ACTIONS] } }, ['action']),
   openOutput: message('openOutput'),
   openRecord: message('openRecord'),
+  recordNoAutomatedTest: message('recordNoAutomatedTest', { reason: str(L.note) }, ['reason']),
+  signNoAutomatedTest: message('signNoAutomatedTest'),
 };

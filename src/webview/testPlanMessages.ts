@@ -38,7 +38,11 @@ export type PageMessage =
   /** A condition's button whose action is a command (link or check out the branch, tick a step…). */
   | { type: 'gateAction'; action: GateAction }
   | { type: 'openOutput' }
-  | { type: 'openRecord' };
+  | { type: 'openRecord' }
+  /** The IM records why no automated test is possible (the runbook's waiver). */
+  | { type: 'recordNoAutomatedTest'; reason: string }
+  /** Sent only after the person confirmed on the page who they sign the waiver as. */
+  | { type: 'signNoAutomatedTest' };
 
 export type PageMessageType = PageMessage['type'];
 

@@ -46,11 +46,11 @@ function planPage(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
-const itemRow = (f: FrameLocator, id: string) => f.locator(`tr[data-item="${id}"]`);
+const itemRow = (f: FrameLocator, id: string) => f.locator(`.matrix [role="row"][data-item="${id}"]`);
 const testCell = (f: FrameLocator, label: string) => f.locator('li.test', { has: f.locator('.test-label', { hasText: label }) });
 
 async function recordResult(f: FrameLocator, item: string, env: 'staging' | 'production', button: 'Passed' | 'Failed' | 'Skipped'): Promise<void> {
-  await itemRow(f, item).locator(`td[data-env="${env}"] button[data-action="openResult"]`).click();
+  await itemRow(f, item).locator(`[data-env="${env}"] button[data-action="openResult"]`).click();
   await f.locator('vscode-button[data-action="recordResult"]', { hasText: button }).click();
 }
 
@@ -93,22 +93,23 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await f.locator('[data-test="verdict"]', { hasText: /conditions? unmet/ }).waitFor({ timeout: 60_000 });
     assert.match(await f.locator('h1#title').innerText(), /Checkout returns 500 for EU customers/);
     assert.match(await f.locator('[data-test="branch"]').innerText(), /fix\/checkout-eu-vat at [0-9a-f]{7} · clean/);
-    assert.equal(await f.locator('table.matrix tbody tr[data-item]').count(), 2);
+    assert.equal(await f.locator('.matrix [role="rowgroup"] [role="row"][data-item]').count(), 2);
     assert.match(await itemRow(f, 'eu-order-created').innerText(), /customer data/);
-    assert.match(await itemRow(f, 'eu-order-created').locator('td[data-env="production"]').innerText(), /skip in production/);
+    assert.match(await itemRow(f, 'eu-order-created').locator('[role="cell"][data-env="production"]').innerText(), /skip in production/);
     assert.match(await testCell(f, EU).innerText(), /not run/);
-    // The matrix is a table with row and column headers for a screen reader.
-    assert.equal(await f.locator('table.matrix th[scope="col"]').count(), 4);
-    assert.equal(await f.locator('table.matrix th[scope="row"]').count(), 2);
+    // The matrix is an ARIA table with row and column headers for a screen reader.
+    assert.equal(await f.locator('[role="table"].matrix [role="columnheader"]').count(), 4);
+    assert.equal(await f.locator('[role="table"].matrix [role="rowheader"]').count(), 2);
+    assert.equal(await f.locator('[role="table"].matrix [role="row"][data-item] > [role="cell"]').count(), 6);
     await themed(page, 'Dark Modern', 'test-plan-dark');
   });
 
   it('records a staging result by clicking, and reaches the Record button by keyboard', async () => {
     await recordResult(f, 'eu-checkout-200', 'staging', 'Passed');
-    await itemRow(f, 'eu-checkout-200').locator('td.env-pass[data-env="staging"]').waitFor({ timeout: 30_000 });
-    assert.match(await itemRow(f, 'eu-checkout-200').locator('td[data-env="staging"]').innerText(), /Ana Pereira/);
+    await itemRow(f, 'eu-checkout-200').locator('.env-pass[data-env="staging"]').waitFor({ timeout: 30_000 });
+    assert.match(await itemRow(f, 'eu-checkout-200').locator('[role="cell"][data-env="staging"]').innerText(), /Ana Pereira/);
     // Tab to a Record button and press Enter: the form opens; Escape closes it.
-    const record = itemRow(f, 'eu-order-created').locator('td[data-env="staging"] button[data-action="openResult"]');
+    const record = itemRow(f, 'eu-order-created').locator('[data-env="staging"] button[data-action="openResult"]');
     await record.focus();
     await workbench.page.keyboard.press('Enter');
     await f.locator('#result-note').waitFor({ timeout: 10_000 });
@@ -180,6 +181,12 @@ describe('The test-plan page in the workbench (end to end)', function () {
     assert.match(text, /not yet passed in production/);
     // The same reasons stand in the verdict, each with its button.
     assert.ok(await f.locator('li.condition.unmet[data-condition="tests-passed"] vscode-button', { hasText: 'Run Linked Tests' }).count());
+    // A condition's button does what meets it: here, the form to record the missing production result.
+    await f.locator('li.condition.unmet[data-condition="plan-production"] vscode-button', { hasText: 'Record a Result' }).click();
+    await f.locator('#result-note').waitFor({ timeout: 10_000 });
+    assert.match(await f.locator('.form-row').innerText(), /Result of “EU checkout returns 200” in production/);
+    await f.locator('.form-row vscode-button', { hasText: 'Cancel' }).click();
+    await f.locator('#result-note').waitFor({ state: 'detached', timeout: 10_000 });
     await themed(page, 'Dark High Contrast', 'test-plan-high-contrast');
   });
 
@@ -195,14 +202,41 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await testCell(f, EU).locator('.codicon-pass').waitFor({ timeout: 10_000 });
   });
 
+  it('records that no automated test is possible, shows the waiver with its signatures, and signs it as the IM after a confirmation', async () => {
+    const none = f.locator('section.waiver-none');
+    await none.waitFor({ timeout: 30_000 });
+    assert.match(await none.innerText(), /You record it as Ana Pereira, the Incident Manager/);
+    await f.locator('#record-waiver').click();
+    await f.locator('#waiver-reason input').fill('the rate table is configuration outside the repository');
+    await f.locator('#confirm-record-waiver').click();
+    const section = f.locator('section.waiver', { has: f.locator('[data-test="waiver-reason"]') });
+    await section.waitFor({ timeout: 30_000 });
+    assert.match(await section.locator('[data-test="waiver-reason"]').innerText(), /the rate table is configuration outside the repository/);
+    assert.match(await section.innerText(), /Recorded by Ana Pereira at /);
+    // The fix branch carries a code commit: the waiver is shown, and said not to apply.
+    await section.locator('[data-test="waiver-state"]', { hasText: 'Does not apply: the fix branch carries code commits' }).waitFor({ timeout: 30_000 });
+    assert.match(await section.locator('tr[data-waiver-role="incident_manager"]').innerText(), /missing: the Incident Manager \(Ana Pereira\) has not signed/);
+    assert.match(await section.locator('tr[data-waiver-role="sme"]').innerText(), /missing: the SME \(Bruno Costa\) has not signed/);
+
+    await f.locator('#sign-waiver').click();
+    assert.equal(await f.locator('[data-test="waiver-signing-as"]').innerText(), 'Ana Pereira, as Incident Manager');
+    await f.locator('#confirm-sign-waiver').click();
+    await section.locator('tr.counts[data-waiver-role="incident_manager"]', { hasText: 'Ana Pereira' }).waitFor({ timeout: 30_000 });
+    assert.match(await section.locator('tr[data-waiver-role="sme"]').innerText(), /missing/);
+    assert.equal(await f.locator('#sign-waiver').getAttribute('disabled'), '', 'Ana may sign twice');
+    await section.scrollIntoViewIfNeeded();
+    await screenshot(workbench.page, 'test-plan-waiver');
+    assert.match(await readFile(join(workbench.workspace, RECORD), 'utf8'), /no_automated_test:[\s\S]*role: incident_manager/);
+  });
+
   it('records the remaining results, signs off as a worker and as the IM with a confirmation, and closes', async () => {
     const { workspace } = workbench;
     await recordResult(f, 'eu-order-created', 'staging', 'Passed');
-    await itemRow(f, 'eu-order-created').locator('td.env-pass[data-env="staging"]').waitFor({ timeout: 30_000 });
+    await itemRow(f, 'eu-order-created').locator('.env-pass[data-env="staging"]').waitFor({ timeout: 30_000 });
     await recordResult(f, 'eu-checkout-200', 'production', 'Passed');
-    await itemRow(f, 'eu-checkout-200').locator('td.env-pass[data-env="production"]').waitFor({ timeout: 30_000 });
+    await itemRow(f, 'eu-checkout-200').locator('.env-pass[data-env="production"]').waitFor({ timeout: 30_000 });
     await recordResult(f, 'eu-order-created', 'production', 'Skipped');
-    await itemRow(f, 'eu-order-created').locator('td.env-protected-skipped[data-env="production"]').waitFor({ timeout: 30_000 });
+    await itemRow(f, 'eu-order-created').locator('.env-protected-skipped[data-env="production"]').waitFor({ timeout: 30_000 });
 
     await setActor(workspace, 'bruno');
     await f.locator('section.signoffs', { hasText: 'you sign as Bruno Costa, as worker' }).waitFor({ timeout: 30_000 });

@@ -173,6 +173,39 @@ describe('The test-plan webview in the extension host', function () {
     assert.equal((await onDisk()).test_runs?.at(-1)?.ended_by, 'cancelled');
   });
 
+  it('records that no automated test is possible and signs it from the page, as the IM and then as the SME', async () => {
+    const config = vscode.workspace.getConfiguration('incidentRoom');
+    // Nothing to sign yet: refused, and the record keeps no waiver.
+    await panel.receive({ type: 'signNoAutomatedTest' });
+    assert.equal(outcomes.at(-1)?.ok, false);
+    assert.equal((await onDisk()).test_plan?.no_automated_test, undefined);
+
+    await panel.receive({ type: 'recordNoAutomatedTest', reason: 'restored the orders table from a snapshot' });
+    assert.equal(outcomes.at(-1)?.ok, true, outcomes.at(-1)?.message);
+    const recorded = (await onDisk()).test_plan!.no_automated_test!;
+    assert.deepEqual([recorded.reason, recorded.recorded_by], ['restored the orders table from a snapshot', 'ana']);
+    let view = await waitFor('the waiver on the page', () => views.find((v) => v.waiver?.reason === 'restored the orders table from a snapshot'), 10_000);
+    assert.deepEqual(view.waiver!.required.map((r) => r.state), ['missing', 'missing']);
+    assert.equal(view.waiverOffer, undefined);
+
+    await panel.receive({ type: 'signNoAutomatedTest' });
+    assert.deepEqual((await onDisk()).test_plan!.no_automated_test!.signoffs?.map((s) => [s.person, s.role]), [['ana', 'incident_manager']]);
+    view = await waitFor('the IM\'s signature on the page', () => views.find((v) => v.waiver?.required[0]?.state === 'signed'), 10_000);
+    assert.deepEqual([view.waiver!.required[0]!.name, view.waiver!.signer.signed], ['Ana Pereira', true]);
+
+    // Bruno is the fixture's SME.
+    await config.update('actor', 'bruno', vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('Bruno as the signer', () => views.find((v) => v.waiver?.signer.summary === 'Bruno Costa, as SME'), 10_000);
+      await panel.receive({ type: 'signNoAutomatedTest' });
+      assert.deepEqual((await onDisk()).test_plan!.no_automated_test!.signoffs?.map((s) => [s.person, s.role]), [['ana', 'incident_manager'], ['bruno', 'sme']]);
+      view = await waitFor('both signatures on the page', () => views.find((v) => v.waiver?.required.every((r) => r.state === 'signed')), 10_000);
+      assert.deepEqual(view.waiver!.required.map((r) => r.name), ['Ana Pereira', 'Bruno Costa']);
+    } finally {
+      await config.update('actor', 'ana', vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   it('closing the panel disposes it, and the serializer restores a panel from its saved state', async () => {
     panel.dispose();
     assert.equal(api.testPlanPanels.get(ID), undefined);

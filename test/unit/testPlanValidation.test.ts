@@ -24,6 +24,8 @@ const GOOD: PageMessage[] = [
   { type: 'gateAction', action: 'link-branch' },
   { type: 'openOutput' },
   { type: 'openRecord' },
+  { type: 'recordNoAutomatedTest', reason: 'restored the database from a snapshot' },
+  { type: 'signNoAutomatedTest' },
 ];
 
 const rejects = (value: unknown, pattern: RegExp) => {
@@ -73,6 +75,11 @@ describe('test-plan page messages are validated before anything runs', () => {
     rejects({ type: 'linkTest', item: 'a', test: { file: 'f', title: [] } }, /malformed linkTest/);
     rejects({ type: 'runTests', command: ['rm', '-rf', '/'] }, /must NOT have additional properties \(command\)/);
     rejects({ type: 'signOff', as: 'ana' }, /additional properties \(as\)/);
+    rejects({ type: 'signNoAutomatedTest', as: 'bruno' }, /additional properties \(as\)/);
+    rejects({ type: 'recordNoAutomatedTest' }, /must have required property 'reason'/);
+    rejects({ type: 'recordNoAutomatedTest', reason: '' }, /\/reason must NOT have fewer than 1 characters/);
+    rejects({ type: 'recordNoAutomatedTest', reason: ['a'] }, /\/reason must be string/);
+    rejects({ type: 'recordNoAutomatedTest', reason: 'r'.repeat(MESSAGE_LIMITS.note + 1) }, /\/reason must NOT have more than/);
     rejects({ type: 'linkTest', item: 'a', test: { ...TEST, extra: 1 } }, /malformed linkTest/);
   });
 

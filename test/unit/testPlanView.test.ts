@@ -3,11 +3,12 @@ import type { FixBranchStatus } from '../../src/git/fixBranch';
 import type { Incident } from '../../src/model/record';
 import { editPlanItem, removePlanItem } from '../../src/model/testPlanItems';
 import { buildTestPlanView, FAILURE_LINES, type TestCellView, type TestPlanFacts } from '../../src/model/testPlanView';
-import { PlanError } from '../../src/model/testPlan';
+import { PlanError, recordNoAutomatedTest, signNoAutomatedTest } from '../../src/model/testPlan';
 import type { EvidenceRun, LatestEvidence } from '../../src/testing/evidence';
 import type { ParsedReport } from '../../src/testing/reports/report';
 import { evaluateGate, type GateVerdict } from '../../src/testing/gate';
-import { applyEdits, cleanupTemp, initRepo, NOW, readyIncident, ref, tempDir } from './helpers/testProjects';
+import { simpleGit } from 'simple-git';
+import { applyEdits, cleanupTemp, commitFiles, initRepo, NOW, readyIncident, ref, tempDir } from './helpers/testProjects';
 
 const HEAD = 'a'.repeat(40);
 const OLD = 'b'.repeat(40);
@@ -118,6 +119,7 @@ describe('test-plan view model', () => {
     assert.deepEqual([item!.production.state, item!.production.done], ['pass', true]);
     assert.deepEqual([order!.staging.state, order!.production.state, order!.production.done], ['none', 'protected', false]);
     assert.match(order!.production.summary, /to be recorded as skipped: mutates customer data/);
+    assert.equal(order!.production.reason, 'mutates customer data: never run in production');
     assert.equal(order!.mutatesCustomerData, true);
     assert.equal(order!.manualSteps, 'Place an order');
 
@@ -127,6 +129,8 @@ describe('test-plan view model', () => {
     ]);
     v = view(inc, { verdict, branch: branch(), evidence: evidence() });
     assert.deepEqual([v.items[1]!.production.state, v.items[1]!.production.done, v.items[1]!.production.by], ['protected-skipped', true, 'Ana Pereira']);
+    // The reason is said once, not again as the note that repeats it.
+    assert.deepEqual([v.items[1]!.production.reason, v.items[1]!.production.note], ['mutates customer data: never run in production', undefined]);
     assert.deepEqual([v.items[1]!.staging.state, v.items[1]!.staging.done], ['skipped', false]);
   });
 
@@ -175,6 +179,9 @@ describe('test-plan view model', () => {
       ['Bruno Costa', 'worker', true, false],
       ['Carla Dias', 'reviewer', false, true],
     ]);
+    // Bruno hands his work over and is no longer a worker: he signed as one, and is a reviewer now.
+    const handedOver = view({ ...inc, roles: { ...inc.roles, workers: [] } }, { verdict });
+    assert.deepEqual([handedOver.signoffs[1]!.signedAs, handedOver.signoffs[1]!.roleLabel], ['worker', 'reviewer']);
     assert.equal(v.signoffs[0]!.staleBecause, '“EU checkout returns 200” in staging: pass by Bruno Costa at 2026-11-28T11:35:00+01:00');
     assert.deepEqual([v.signedByIm, v.signedByWorker], [false, false]);
     const future = view(applyEdits(incident(), [{ op: 'append', path: ['test_plan', 'signoffs'], value: { person: 'ana', role: 'incident_manager', at: '2030-01-01T00:00:00Z' } }]), { verdict });
@@ -187,7 +194,7 @@ describe('test-plan view model', () => {
     const v = view(incident(), { verdict, branch: branch(), evidence: evidence(older, newer) });
     assert.deepEqual(v.runs.map((r) => [r.id, r.shortSha, r.ended, r.current]), [['newer', 'aaaaaaa', 'exit 1', true], ['older', 'bbbbbbb', 'timed out', false]]);
     assert.deepEqual(v.runs[0]!.totals, { passed: 1, failed: 1, skipped: 1, missing: 1 });
-    assert.equal(v.runs[0]!.command, 'node --test');
+    assert.deepEqual([v.runs[0]!.command, v.runs[0]!.commandSource], ['node --test', 'test']);
     const killed = view(incident(), { branch: branch(), evidence: evidence(run(HEAD, { exitCode: null, signal: 'SIGKILL' })) });
     assert.equal(killed.runs[0]!.ended, 'killed by SIGKILL');
     const cancelled = view(incident(), { branch: branch(), evidence: evidence(run(HEAD, { endedBy: 'cancelled' })) });
@@ -224,6 +231,107 @@ describe('test-plan view model', () => {
     assert.equal(v.verdict.unmet, unmet.length);
     assert.ok(v.verdict.conditions.find((c) => c.id === 'tests-passed')?.action, 'the tests condition has no button');
     assert.deepEqual(v.verdict.conditions.map((c) => c.message), real.conditions.map((c) => c.message));
+  });
+});
+
+describe('test-plan view model: the waiver (no automated test possible)', () => {
+  after(cleanupTemp);
+  const im = { actor: 'ana', now: NOW, zone: 'Europe/Lisbon' };
+  const sme = { actor: 'carla', now: NOW, zone: 'Europe/Lisbon' };
+  /** An operational fix: no fix branch, Carla is the SME. */
+  const operational = () => {
+    const inc = incident({ fix: undefined });
+    inc.roles.sme = ['carla'];
+    return inc;
+  };
+  const waived = (inc: Incident) => applyEdits(inc, recordNoAutomatedTest(inc, 'restored the database from a snapshot', im));
+
+  it('offers recording it while none is recorded: to the IM, to someone who will be asked, not to anyone else; never once closed', () => {
+    const inc = operational();
+    assert.equal(view(inc, {}).waiver, undefined);
+    assert.deepEqual([view(inc, {}, 'ana').waiverOffer?.canRecord, view(inc, {}, null).waiverOffer?.canRecord], [true, true]);
+    const worker = view(inc, {}, 'bruno').waiverOffer!;
+    assert.equal(worker.canRecord, false);
+    assert.match(worker.summary, /Only the Incident Manager \(Ana Pereira\) records this/);
+    assert.equal(view(waived(inc), {}).waiverOffer, undefined, 'offered again once recorded');
+    assert.equal(view({ ...inc, status: 'closed' }, {}).waiverOffer, undefined);
+  });
+
+  it('recorded and unsigned: the reason, who recorded it and when, and both signatures missing, naming who must sign', () => {
+    const w = view(waived(operational()), {}).waiver!;
+    assert.equal(w.state, 'awaiting');
+    assert.equal(w.headline, 'Awaiting the signature of the Incident Manager and a SME');
+    assert.deepEqual([w.reason, w.recordedBy, w.recordedAt], ['restored the database from a snapshot', 'Ana Pereira', '2026-11-28T12:00:00+00:00']);
+    assert.deepEqual(w.required.map((r) => [r.role, r.state, r.summary]), [
+      ['incident_manager', 'missing', 'missing: the Incident Manager (Ana Pereira) has not signed'],
+      ['sme', 'missing', 'missing: the SME (Carla Dias) has not signed'],
+    ]);
+    assert.deepEqual(w.stale, []);
+    const noSme = waived(incident({ fix: undefined }));
+    assert.equal(view(noSme, {}).waiver!.required[1]!.summary, 'missing: no SME is assigned yet');
+  });
+
+  it('signed by the IM, then the SME: each signature with who and when; the signer is told what they sign as and that they signed', () => {
+    let inc = waived(operational());
+    inc = applyEdits(inc, signNoAutomatedTest(inc, 'ana', im, 'ana@example.com'));
+    let w = view(inc, {}, 'ana').waiver!;
+    assert.equal(w.state, 'awaiting');
+    assert.equal(w.headline, 'Awaiting the signature of a SME');
+    assert.deepEqual([w.required[0]!.state, w.required[0]!.name, w.required[0]!.at, w.required[0]!.flagged], ['signed', 'Ana Pereira', '2026-11-28T12:00:00+00:00', undefined]);
+    assert.deepEqual(w.signer, { summary: 'Ana Pereira, as Incident Manager', canSign: false, signed: true });
+    assert.deepEqual(view(inc, {}, 'carla').waiver!.signer, { summary: 'Carla Dias, as SME', canSign: true, signed: false });
+    const bruno = view(inc, {}, 'bruno').waiver!.signer;
+    assert.deepEqual([bruno.canSign, bruno.summary], [false, 'Bruno Costa, who is neither the Incident Manager nor a SME']);
+    assert.equal(view(inc, {}, null).waiver!.signer.canSign, true, 'someone who will be asked who they are');
+
+    inc = applyEdits(inc, signNoAutomatedTest(inc, 'carla', sme, 'carla@elsewhere.example'));
+    w = view(inc, {}).waiver!;
+    assert.equal(w.state, 'signed');
+    assert.match(w.headline, /^Signed by the Incident Manager and a SME/);
+    assert.deepEqual(w.required.map((r) => [r.state, r.name]), [['signed', 'Ana Pereira'], ['signed', 'Carla Dias']]);
+    assert.equal(w.required[1]!.flagged, 'carla@elsewhere.example', 'a git identity not among her emails is not flagged');
+  });
+
+  it('a signature by someone who no longer holds the role does not count, and is shown as such', () => {
+    let inc = waived(operational());
+    inc = applyEdits(inc, signNoAutomatedTest(inc, 'ana', im));
+    inc = applyEdits(inc, signNoAutomatedTest(inc, 'carla', sme));
+    // Bruno takes the IM role over and Carla is no longer the SME.
+    inc = { ...inc, roles: { ...inc.roles, incident_manager: 'bruno', workers: [], sme: ['dora'] } };
+    const w = view(inc, {}).waiver!;
+    assert.equal(w.state, 'awaiting');
+    assert.deepEqual(w.required.map((r) => r.state), ['missing', 'missing']);
+    assert.deepEqual(w.stale.map((s) => [s.name, s.signedAs, s.why]), [
+      ['Ana Pereira', 'Incident Manager', 'no longer the Incident Manager'],
+      ['Carla Dias', 'SME', 'no longer a SME'],
+    ]);
+  });
+
+  it('does not apply when the real gate finds code commits on the fix branch; applies without a fix branch', async () => {
+    const dir = tempDir('plan-view-waiver-');
+    await initRepo(dir, { 'a.js': 'x\n' });
+    await simpleGit(dir).checkoutLocalBranch('fix/eu-vat');
+    await commitFiles(dir, { 'a.js': 'y\n' }, 'A code fix');
+    let inc = waived(incident());
+    inc.roles.sme = ['carla'];
+    inc = applyEdits(inc, signNoAutomatedTest(inc, 'ana', im));
+    inc = applyEdits(inc, signNoAutomatedTest(inc, 'carla', sme));
+    const real = await evaluateGate({ incident: inc, repoDir: dir, evidence: evidence(), now: NOW });
+    assert.equal(real.waiver?.applies, false);
+    const w = view(inc, { verdict: real, branch: branch({ ahead: 1 }) }).waiver!;
+    assert.equal(w.state, 'does-not-apply');
+    assert.match(w.headline, /Does not apply: the fix branch carries code commits/);
+    assert.match(w.notApplicable ?? '', /fix\/eu-vat has 1 commit\(s\) since main/);
+    // Said from the branch facts at once, before the gate has looked again at the new record.
+    assert.equal(view(inc, { verdict, branch: branch({ ahead: 2 }) }).waiver!.state, 'does-not-apply');
+    assert.equal(view(inc, { verdict, branch: branch({ ahead: 0 }) }).waiver!.state, 'signed');
+
+    const op = applyEdits(waived(operational()), []);
+    const applied = await evaluateGate({ incident: op, repoDir: dir, evidence: evidence(), now: NOW });
+    assert.equal(applied.waiver?.applies, true);
+    const v = view(op, { verdict: applied });
+    assert.equal(v.waiver!.state, 'awaiting');
+    assert.deepEqual(v.verdict.conditions.find((c) => c.id === 'tests-passed')?.action, { action: 'sign-waiver', label: 'Sign: No Automated Test Possible' });
   });
 });
 

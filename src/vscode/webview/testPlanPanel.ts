@@ -10,12 +10,20 @@ import { buildTestPlanView, type RunProgressView, type TestPlanView } from '../.
 import { unlinkTest } from '../../model/testPlan';
 import { readPeopleFile } from '../../store/incidentStore';
 import { formatTestRef } from '../../model/testId';
+import { testPlanPageHtml } from '../../webview/testPlanHtml';
 import { validatePageMessage } from '../../webview/testPlanValidation';
 import { VIEW_TYPE_TEST_PLAN, type ActionOutcome, type HostMessage, type PageMessage, type TestPlanPageState } from '../../webview/testPlanMessages';
 import { knownActor } from '../actor';
 import { closeIncidentCommand } from '../commands/close';
 import { runRunbook } from '../commands/runbookShared';
-import { addPlanItemCommand, linkAutomatedTestCommand, recordTestResultCommand, signOffCommand } from '../commands/testPlan';
+import {
+  addPlanItemCommand,
+  linkAutomatedTestCommand,
+  recordNoAutomatedTestCommand,
+  recordTestResultCommand,
+  signNoAutomatedTestCommand,
+  signOffCommand,
+} from '../commands/testPlan';
 import type { ExtensionParts } from '../context';
 import { DisposableStore } from '../disposables';
 import { COMMANDS, SETTINGS, SETTINGS_SECTION } from '../ids';
@@ -49,29 +57,7 @@ export function testPlanWebviewOptions(extensionUri: vscode.Uri): vscode.Webview
 
 /** The page's HTML: a nonce for the one script, nothing inline, resources only from dist/ and media/. */
 export function testPlanHtml(webview: vscode.Webview, extensionUri: vscode.Uri, nonce = randomBytes(16).toString('base64')): string {
-  const uri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${uri('dist', 'codicons', 'codicon.css')}" id="vscode-codicon-stylesheet">
-<link rel="stylesheet" href="${uri('media', 'webview', 'testPlan.css')}">
-<title>Test plan</title>
-</head>
-<body>
-<main id="app" aria-busy="true" aria-label="Test plan"><p>Loading the test plan…</p></main>
-<script nonce="${nonce}" src="${uri('dist', 'webview', 'testPlan.js')}"></script>
-</body>
-</html>`;
+  return testPlanPageHtml({ cspSource: webview.cspSource, nonce, resource: (...p) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString() });
 }
 
 export class TestPlanPanel implements vscode.Disposable {
@@ -212,6 +198,11 @@ export class TestPlanPanel implements vscode.Disposable {
       case 'signOff':
         // The page asked for the confirmation itself, showing who signs.
         return changed(await signOffCommand(parts, { incident: id, confirmed: true }), 'Signed off.');
+      case 'recordNoAutomatedTest':
+        return changed(await recordNoAutomatedTestCommand(parts, { incident: id, reason: m.reason }), 'Recorded that no automated test is possible; it needs the IM\'s and a SME\'s signatures.');
+      case 'signNoAutomatedTest':
+        // The page asked for the confirmation itself, showing who signs and as what.
+        return changed(await signNoAutomatedTestCommand(parts, { incident: id, confirmed: true }), 'Signed that no automated test is possible.');
       case 'close':
         return this.close();
       case 'runTests':

@@ -3,7 +3,6 @@
 // which form is open and what is typed into it. Built with the DOM API, never from HTML
 // strings, so nothing from a record can become markup.
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
@@ -16,6 +15,7 @@ import type {
   SignoffView,
   TestCellView,
   TestPlanView,
+  WaiverView,
 } from '../../model/testPlanView';
 import type { ActionOutcome, HostMessage, PageMessage, TestPlanPageState } from '../testPlanMessages';
 
@@ -36,7 +36,9 @@ type Form =
   | { kind: 'result'; item: string; env: 'staging' | 'production'; note: string }
   | { kind: 'link'; item: string; filter: string }
   | { kind: 'signoff' }
-  | { kind: 'remove'; item: string };
+  | { kind: 'remove'; item: string }
+  | { kind: 'waiver-record'; reason: string }
+  | { kind: 'waiver-sign' };
 
 let view: TestPlanView | undefined;
 let form: Form = { kind: 'none' };
@@ -185,40 +187,72 @@ function outcomeBox(): HTMLElement {
   return box;
 }
 
+/**
+ * A linked test's cell, cloned from a prototype and filled in: a large plan has hundreds, and a
+ * clone with a few text and attribute writes costs far less than building each node anew.
+ */
+let testPrototype: HTMLElement | undefined;
+let unlinkPrototype: HTMLElement | undefined;
+
 function testCell(item: PlanItemView, t: TestCellView, open: boolean): HTMLElement {
-  return h(
-    'li',
-    { class: `test test-${t.state}`, 'data-test-key': t.key },
-    icon(TEST_ICONS[t.state], t.state),
-    ' ',
-    h('span', { class: 'test-label' }, t.label),
-    ' ',
-    h('span', { class: 'test-summary' }, t.summary),
-    open ? smallButton('', 'unlink', { item: item.id, key: t.key }, 'close', `Unlink ${t.label}`) : null,
-    t.failure ? h('pre', { class: 'failure' }, t.failure) : null,
-  );
+  testPrototype ??= h('li', { class: 'test' }, icon('pass', 'passed'), ' ', h('span', { class: 'test-label' }), ' ', h('span', { class: 'test-summary' }));
+  const li = testPrototype.cloneNode(true) as HTMLElement;
+  li.className = `test test-${t.state}`;
+  li.setAttribute('data-test-key', t.key);
+  const [state, label, summary] = li.children as unknown as [HTMLElement, HTMLElement, HTMLElement];
+  state.className = `codicon codicon-${TEST_ICONS[t.state]}`;
+  state.setAttribute('aria-label', t.state);
+  label.textContent = t.label;
+  summary.textContent = t.summary;
+  if (open) {
+    unlinkPrototype ??= smallButton('', 'unlink', {}, 'close', 'Unlink');
+    const unlink = unlinkPrototype.cloneNode(true) as HTMLElement;
+    const name = `Unlink ${t.label}`;
+    unlink.title = name;
+    unlink.setAttribute('aria-label', name);
+    unlink.dataset.item = item.id;
+    unlink.dataset.key = t.key;
+    li.append(unlink);
+  }
+  if (t.failure) li.append(h('pre', { class: 'failure' }, t.failure));
+  return li;
 }
 
+let envPrototype: HTMLElement | undefined;
+let recordPrototype: HTMLElement | undefined;
+
 function envCell(item: PlanItemView, c: EnvCellView, open: boolean): HTMLElement {
-  const detail = c.by ? h('div', { class: 'who' }, `${c.by} · ${c.at}`) : null;
-  const note = c.note ? h('div', { class: 'note' }, c.note) : null;
   const label = c.state === 'none' ? 'no result' : c.state === 'protected' ? 'skip in production' : c.state === 'protected-skipped' ? 'skipped' : c.state;
-  return h(
-    'td',
-    { class: `env env-${c.state}${c.done ? ' done' : ''}`, 'data-env': c.env, 'aria-label': `${c.env}: ${c.summary}` },
-    h('div', { class: 'env-state' }, icon(ENV_ICONS[c.state]), ' ', label),
-    detail,
-    note,
-    open ? smallButton('Record…', 'openResult', { item: item.id, env: c.env }, 'edit', `Record the ${c.env} result of “${item.title}”`) : null,
-  );
+  envPrototype ??= h('div', { role: 'cell' }, h('div', { class: 'env-state' }, icon('pass'), ' ', ''));
+  const cell = envPrototype.cloneNode(true) as HTMLElement;
+  cell.className = `env env-${c.state}${c.done ? ' done' : ''}`;
+  cell.setAttribute('data-env', c.env);
+  cell.setAttribute('aria-label', `${c.env}: ${c.summary}`);
+  const state = cell.firstElementChild!;
+  state.firstElementChild!.className = `codicon codicon-${ENV_ICONS[c.state]}`;
+  state.lastChild!.textContent = label;
+  if (c.by) cell.append(h('div', { class: 'who' }, `${c.by} · ${c.at}`));
+  if (c.reason) cell.append(h('div', { class: 'env-reason' }, c.reason));
+  if (c.note) cell.append(h('div', { class: 'note' }, c.note));
+  if (open) {
+    recordPrototype ??= smallButton('Record…', 'openResult', {}, 'edit');
+    const record = recordPrototype.cloneNode(true) as HTMLElement;
+    const name = `Record the ${c.env} result of “${item.title}”`;
+    record.title = name;
+    record.setAttribute('aria-label', name);
+    record.dataset.item = item.id;
+    record.dataset.env = c.env;
+    cell.append(record);
+  }
+  return cell;
 }
 
 function itemRow(item: PlanItemView, open: boolean): HTMLElement {
   const titleCell = h(
-    'th',
-    { scope: 'row', class: 'item' },
+    'div',
+    { role: 'rowheader', class: 'item' },
     h('div', { class: 'item-title' }, item.title),
-    item.mutatesCustomerData ? h('vscode-badge', { class: 'customer-data', title: 'Creates or changes customer data: skipped in production' }, 'customer data') : null,
+    item.mutatesCustomerData ? h('span', { class: 'badge customer-data', title: 'Creates or changes customer data: skipped in production' }, 'customer data') : null,
     item.manualSteps ? h('p', { class: 'steps' }, item.manualSteps) : null,
     open
       ? h(
@@ -230,17 +264,18 @@ function itemRow(item: PlanItemView, open: boolean): HTMLElement {
       : null,
   );
   const tests = h(
-    'td',
-    { class: 'tests' },
+    'div',
+    { role: 'cell', class: 'tests' },
     item.tests.length ? h('ul', { class: 'test-list' }, ...item.tests.map((t) => testCell(item, t, open))) : h('span', { class: 'none' }, 'no automated test linked'),
     open ? smallButton('Link test…', 'openLink', { item: item.id }, 'link', `Link an automated test to “${item.title}”`) : null,
   );
-  return h('tr', { 'data-item': item.id }, titleCell, tests, envCell(item, item.staging, open), envCell(item, item.production, open));
+  return h('div', { role: 'row', class: 'matrix-row', 'data-item': item.id }, titleCell, tests, envCell(item, item.staging, open), envCell(item, item.production, open));
 }
 
 /** The form row under an item, when one is open for it. */
 function formRow(item: PlanItemView, v: TestPlanView): HTMLElement | null {
-  const cell = (...children: Child[]) => h('tr', { class: 'form-row' }, h('td', { colspan: '4' }, h('div', { class: 'inline-form', role: 'group' }, ...children)));
+  const cell = (...children: Child[]) =>
+    h('div', { role: 'row', class: 'matrix-row form-row' }, h('div', { role: 'cell', class: 'form-cell', 'aria-colspan': '4' }, h('div', { class: 'inline-form', role: 'group' }, ...children)));
   if (form.kind === 'result' && form.item === item.id) {
     const env = form.env;
     const protectedEnv = env === 'production' && item.mutatesCustomerData;
@@ -316,11 +351,14 @@ let matrix: { table: HTMLElement; body: HTMLElement } | undefined;
 
 function matrixTable(): { table: HTMLElement; body: HTMLElement } {
   if (!matrix) {
-    const body = h('tbody');
+    // An ARIA table of grid rows rather than a <table>: each row lays out on its own, so rows
+    // outside the viewport can skip layout (content-visibility) and a large plan draws fast.
+    const body = h('div', { role: 'rowgroup', class: 'matrix-body' });
+    const column = (text: string) => h('div', { role: 'columnheader' }, text);
     const table = h(
-      'table',
-      { class: 'matrix', 'aria-labelledby': 'plan-heading' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Item'), h('th', { scope: 'col' }, 'Automated tests on the current commit'), h('th', { scope: 'col' }, 'Staging'), h('th', { scope: 'col' }, 'Production'))),
+      'div',
+      { role: 'table', class: 'matrix', 'aria-labelledby': 'plan-heading' },
+      h('div', { role: 'rowgroup', class: 'matrix-head' }, h('div', { role: 'row', class: 'matrix-row' }, column('Item'), column('Automated tests on the current commit'), column('Staging'), column('Production'))),
       body,
     );
     matrix = { table, body };
@@ -383,7 +421,8 @@ function cachedSection(name: string, key: unknown, build: () => HTMLElement | nu
 
 function signoffRow(s: SignoffView): HTMLElement {
   const state = s.counts ? 'counts' : s.future ? 'dated in the future: not counted' : `stale${s.staleBecause ? `: ${s.staleBecause} came later` : ''}`;
-  return h('tr', { class: s.counts ? 'counts' : 'stale' }, h('td', {}, s.name), h('td', {}, s.roleLabel), h('td', {}, s.at), h('td', {}, icon(s.counts ? 'check' : 'warning'), ' ', state));
+  const role = s.signedAs === s.roleLabel ? s.roleLabel : `${s.signedAs} (now ${s.roleLabel})`;
+  return h('tr', { class: s.counts ? 'counts' : 'stale' }, h('td', {}, s.name), h('td', {}, role), h('td', {}, s.at), h('td', {}, icon(s.counts ? 'check' : 'warning'), ' ', state));
 }
 
 function signoffSection(v: TestPlanView): HTMLElement {
@@ -393,8 +432,92 @@ function signoffSection(v: TestPlanView): HTMLElement {
     h('h2', { id: 'signoff-heading' }, 'Sign-offs'),
     h('p', {}, `Incident Manager: ${v.signedByIm ? 'signed' : 'not yet'} · a worker: ${v.signedByWorker ? 'signed' : 'not yet'} · you sign as ${v.actor.summary}`),
     v.signoffs.length
-      ? h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Who', 'Role now', 'When', 'Counts?'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...v.signoffs.map(signoffRow)))
+      ? h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Who', 'Signed as', 'When', 'Counts?'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...v.signoffs.map(signoffRow)))
       : h('p', { class: 'none' }, 'Nobody has signed off yet.'),
+  );
+}
+
+function waiverSignatureRows(w: WaiverView): HTMLElement[] {
+  const rows = w.required.map((r) =>
+    h(
+      'tr',
+      { class: r.state === 'signed' ? 'counts' : 'missing', 'data-waiver-role': r.role },
+      h('td', {}, r.roleLabel),
+      h('td', {}, r.name ?? '—'),
+      h('td', {}, r.at ?? '—'),
+      h('td', {}, icon(r.state === 'signed' ? 'check' : 'circle-large-outline'), ' ', r.state === 'signed' ? `signed${r.flagged ? ` (by the git identity ${r.flagged}, not one of ${r.name}'s known emails)` : ''}` : r.summary),
+    ),
+  );
+  for (const s of w.stale) {
+    rows.push(h('tr', { class: 'stale' }, h('td', {}, `${s.signedAs} (then)`), h('td', {}, s.name), h('td', {}, s.at), h('td', {}, icon('warning'), ' ', `does not count: ${s.name} is ${s.why}`)));
+  }
+  return rows;
+}
+
+/** The runbook's waiver, when the IM recorded one; otherwise, while open, the way to record it. */
+function waiverSection(v: TestPlanView): HTMLElement | null {
+  const open = v.incident.open;
+  const w = v.waiver;
+  if (w) {
+    const signing =
+      form.kind === 'waiver-sign'
+        ? h(
+            'div',
+            { class: 'inline-form', role: 'group', 'aria-labelledby': 'waiver-sign-question' },
+            h('p', { id: 'waiver-sign-question' }, `Sign that no automated test is possible (“${w.reason}”) as `, h('strong', { 'data-test': 'waiver-signing-as' }, w.signer.summary), '?'),
+            button('Confirm signature', 'confirmSignWaiver', {}, { id: 'confirm-sign-waiver', icon: 'check' }),
+            button('Cancel', 'cancelForm', {}, { secondary: true }),
+          )
+        : null;
+    return h(
+      'section',
+      { class: `waiver waiver-${w.state}`, 'aria-labelledby': 'waiver-heading' },
+      h('h2', { id: 'waiver-heading' }, icon('circle-slash'), ' No automated test possible'),
+      h('p', { class: 'waiver-state', 'data-test': 'waiver-state' }, icon(w.state === 'signed' ? 'pass' : w.state === 'awaiting' ? 'watch' : 'warning'), ' ', w.headline),
+      w.notApplicable ? h('p', { class: 'reason' }, w.notApplicable) : null,
+      h('p', { class: 'reason', 'data-test': 'waiver-reason' }, h('strong', {}, 'Why: '), w.reason),
+      h('p', { class: 'who' }, `Recorded by ${w.recordedBy} at ${w.recordedAt}`),
+      h(
+        'table',
+        { class: 'list', 'aria-label': 'Signatures of the waiver' },
+        h('thead', {}, h('tr', {}, ...['Signature', 'Who', 'When', 'State'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...waiverSignatureRows(w)),
+      ),
+      open
+        ? h(
+            'div',
+            { class: 'toolbar' },
+            button('Sign waiver…', 'signWaiver', {}, { secondary: true, icon: 'verified', id: 'sign-waiver', disabled: !w.signer.canSign }),
+            h('span', { class: 'who' }, w.signer.signed ? `You signed it as ${w.signer.summary}.` : `You sign as ${w.signer.summary}.`),
+          )
+        : null,
+      signing,
+    );
+  }
+  const offer = v.waiverOffer;
+  if (!open || !offer) return null;
+  const recording =
+    form.kind === 'waiver-record'
+      ? h(
+          'div',
+          { class: 'inline-form', role: 'group', 'aria-label': 'Record that no automated test is possible' },
+          h('vscode-textfield', { id: 'waiver-reason', placeholder: 'Why, e.g. “restored the database from a snapshot”', 'aria-label': 'Why no automated test is possible', 'data-field': 'reason', value: form.reason }),
+          button('Record', 'recordWaiver', {}, { id: 'confirm-record-waiver' }),
+          button('Cancel', 'cancelForm', {}, { secondary: true }),
+        )
+      : null;
+  return h(
+    'section',
+    { class: 'waiver waiver-none', 'aria-labelledby': 'waiver-heading' },
+    h('h2', { id: 'waiver-heading' }, icon('circle-slash'), ' No automated test possible?'),
+    h(
+      'p',
+      { class: 'who' },
+      'For an operational fix with no code on the fix branch (a restore from a snapshot, a configuration change outside the repository), the Incident Manager records why, and the IM and a SME sign it; the executed, signed-off manual plan then decides. ',
+      offer.summary,
+    ),
+    form.kind !== 'waiver-record' ? button('Record: no automated test possible…', 'openWaiver', {}, { secondary: true, icon: 'circle-slash', id: 'record-waiver', disabled: !offer.canRecord }) : null,
+    recording,
   );
 }
 
@@ -404,9 +527,9 @@ function runRow(r: RunView): HTMLElement {
     'tr',
     { class: r.current ? 'current' : undefined },
     h('td', {}, r.at),
-    h('td', {}, h('code', {}, r.shortSha), r.current ? ' (current)' : ''),
+    h('td', {}, h('code', {}, r.shortSha), r.current ? ' (counts for the verdict)' : ''),
     h('td', {}, r.branch),
-    h('td', {}, h('code', {}, r.command)),
+    h('td', {}, h('code', {}, r.command), h('div', { class: 'who' }, r.commandSource)),
     h('td', {}, `${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped, ${t.missing} missing`),
     h('td', {}, r.ended),
   );
@@ -420,7 +543,7 @@ function runsSection(v: TestPlanView): HTMLElement {
     v.runs.length
       ? h('table', { class: 'list' }, h('thead', {}, h('tr', {}, ...['Ended', 'Commit', 'Branch', 'Command', 'Linked tests', 'Ended by'].map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, ...v.runs.map(runRow)))
       : h('p', { class: 'none' }, 'No signed run of the linked tests on this machine yet.'),
-    v.runs.length ? smallButton('Open test output', 'openOutput', {}, 'output') : null,
+    v.runs.length ? smallButton('Open test output', 'openOutput', {}, 'output', 'Open test output: the most recent run, in Test Results') : null,
   );
 }
 
@@ -453,6 +576,7 @@ function render(): void {
     cachedSection('toolbar', [v.incident.open, v.trusted, v.run, v.items.length, v.actor, form.kind === 'signoff', outcome], () => toolbar(v)),
     planSection(v),
     cachedSection('signoffs', [v.signoffs, v.signedByIm, v.signedByWorker, v.actor], () => signoffSection(v)),
+    cachedSection('waiver', [v.waiver ?? null, v.waiverOffer ?? null, v.incident.open, form.kind === 'waiver-sign' || form.kind === 'waiver-record'], () => waiverSection(v)),
     cachedSection('runs', v.runs, () => runsSection(v)),
     cachedSection('released', v.releasedWithoutTests ?? null, () => releasedSection(v)),
   ].filter((el): el is HTMLElement => el !== null);
@@ -506,6 +630,24 @@ function onAction(action: string, data: DOMStringMap): void {
       form = { kind: 'none' };
       post({ type: 'signOff' });
       return render();
+    case 'signWaiver':
+      return openForm({ kind: 'waiver-sign' }, 'confirm-sign-waiver');
+    case 'confirmSignWaiver':
+      form = { kind: 'none' };
+      post({ type: 'signNoAutomatedTest' });
+      return render();
+    case 'openWaiver':
+      return openForm({ kind: 'waiver-record', reason: '' }, 'waiver-reason');
+    case 'recordWaiver': {
+      const reason = form.kind === 'waiver-record' ? form.reason.trim() : '';
+      if (!reason) {
+        (document.getElementById('waiver-reason') as HTMLElement | null)?.focus();
+        return;
+      }
+      form = { kind: 'none' };
+      post({ type: 'recordNoAutomatedTest', reason });
+      return render();
+    }
     case 'cancelForm':
       return openForm({ kind: 'none' });
     case 'gate':
@@ -585,6 +727,8 @@ function onGate(gate: string): void {
       return post({ type: 'runTests' });
     case 'sign-off':
       return openForm({ kind: 'signoff' }, 'confirm-sign-off');
+    case 'sign-waiver':
+      return openForm({ kind: 'waiver-sign' }, 'confirm-sign-waiver');
     case 'open-plan':
       return openForm({ kind: 'add', title: '', steps: '', mutates: false }, 'item-title');
     case 'record-result':
@@ -611,6 +755,7 @@ function onInput(event: Event): void {
   if ((form.kind === 'add' || form.kind === 'edit') && (field === 'title' || field === 'steps')) form[field] = target.value ?? '';
   else if ((form.kind === 'add' || form.kind === 'edit') && field === 'mutates') form.mutates = target.checked === true;
   else if (form.kind === 'result' && field === 'note') form.note = target.value ?? '';
+  else if (form.kind === 'waiver-record' && field === 'reason') form.reason = target.value ?? '';
   else if (form.kind === 'link' && field === 'filter') {
     form.filter = target.value ?? '';
     // Only the list under the filter is redrawn, so the text field keeps its caret.
@@ -624,7 +769,7 @@ function onInput(event: Event): void {
  * built, every component has finished its own update, and layout is done.
  */
 async function measured(started: number): Promise<void> {
-  const components = Array.from(document.querySelectorAll('vscode-button, vscode-badge, vscode-textfield, vscode-textarea, vscode-checkbox, vscode-progress-ring'));
+  const components = Array.from(document.querySelectorAll('vscode-button, vscode-textfield, vscode-textarea, vscode-checkbox, vscode-progress-ring'));
   await Promise.all(components.map((el) => (el as Element & { updateComplete?: Promise<unknown> }).updateComplete));
   void document.body.offsetHeight;
   document.body.dataset.renderMs = (performance.now() - started).toFixed(1);
@@ -677,6 +822,7 @@ document.addEventListener('keydown', (event) => {
   const field = (event.target as HTMLElement | null)?.dataset?.field;
   if (event.key === 'Enter' && field === 'title') onAction(form.kind === 'edit' ? 'saveEdit' : 'addItem', {});
   if (event.key === 'Enter' && field === 'filter' && form.kind === 'link') onAction('linkTyped', { item: form.item });
+  if (event.key === 'Enter' && field === 'reason' && form.kind === 'waiver-record') onAction('recordWaiver', {});
 });
 
 post({ type: 'ready' });
