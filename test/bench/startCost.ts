@@ -125,7 +125,8 @@ async function main(): Promise<void> {
     const floor = stats(cli["node -e ''"]!).median;
     for (const [label, values] of Object.entries(cli)) {
       const s = stats(values);
-      console.log(`${label.padEnd(52)} ${fmt(s)}${label.startsWith('node -e') ? '' : `   (+${(s.median - floor).toFixed(1)} ms over node -e '')`}`);
+      const over = s.median - floor;
+      console.log(`${label.padEnd(52)} ${fmt(s)}${label.startsWith('node -e') ? '' : `   (${over >= 0 ? '+' : ''}${over.toFixed(1)} ms over node -e '')`}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
