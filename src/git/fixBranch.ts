@@ -140,25 +140,43 @@ export interface FixBranchStatusOptions {
   imEmails: string[];
   /** Repository-relative prefixes whose changes do not make the tree dirty; default the records folder. */
   ignorePaths?: readonly string[];
+  /** The checked-out branch and the tree's changes (outside the same ignorePaths) as just read, e.g. right after a run: not asked of git again. */
+  known?: { currentBranch: string | null; dirtyFiles: string[]; untrackedFiles: string[] };
 }
 
 /** Commits since the branch left its base authored by any of the emails (the IM's). */
 async function commitsBy(g: SimpleGit, baseHead: string, head: string, authorEmails: readonly string[]): Promise<ImCommit[]> {
   const emails = new Set(authorEmails.map((e) => e.trim().toLowerCase()).filter(Boolean));
   if (emails.size === 0) return [];
-  const mergeBase = (await g.raw(['merge-base', baseHead, head])).trim();
-  const log = await g.log({ from: mergeBase, to: head, symmetric: false });
+  // base..head: the commits on the branch that the base does not have, in one git process (no merge-base first).
+  const log = await g.log({ from: baseHead, to: head, symmetric: false });
   return log.all.filter((c) => emails.has(c.author_email.toLowerCase())).map((c) => ({ sha: c.hash, subject: c.message, authorEmail: c.author_email }));
+}
+
+/** Branches' tips (full and short) in one git process; a branch that does not exist is absent. */
+async function branchTips(g: SimpleGit, branches: readonly string[]): Promise<Map<string, { sha: string; short: string }>> {
+  const refs = branches.map((b) => `refs/heads/${b}`);
+  // for-each-ref takes patterns (whole path components from the start, and globs): keep the exact names only.
+  const out = await g.raw(['for-each-ref', '--format=%(objectname) %(objectname:short) %(refname)', ...refs]);
+  const tips = new Map<string, { sha: string; short: string }>();
+  for (const line of out.split('\n')) {
+    const [sha, short, ref] = line.split(' ');
+    if (sha && short && ref && refs.includes(ref)) tips.set(ref.slice('refs/heads/'.length), { sha, short });
+  }
+  return tips;
 }
 
 export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: FixBranchStatusOptions): Promise<FixBranchStatus> {
   const g = git(repoDir);
-  const [head, baseHead, currentBranch] = await Promise.all([resolveBranch(g, fix.branch), resolveBranch(g, fix.base), currentBranchOf(repoDir)]);
+  const known = opts.known;
+  const [tips, currentBranch] = await Promise.all([branchTips(g, [fix.branch, fix.base]), known ? known.currentBranch : currentBranchOf(repoDir)]);
+  const head = tips.get(fix.branch)?.sha ?? null;
+  const baseHead = tips.get(fix.base)?.sha ?? null;
   const checkedOut = currentBranch === fix.branch;
   // Independent reads run together: a verdict waits on the slowest, not on their sum.
   const [shortHead, changes, counts, imCommits] = await Promise.all([
-    head ? g.raw(['rev-parse', '--short', head]).then((s) => s.trim()) : Promise.resolve(''),
-    checkedOut ? g.status(['--untracked-files=all']).then((s) => codeChanges(s, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS)) : Promise.resolve(null),
+    Promise.resolve(tips.get(fix.branch)?.short ?? ''),
+    !checkedOut ? Promise.resolve(null) : known ? Promise.resolve(known) : g.status(['--untracked-files=all']).then((s) => codeChanges(s, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS)),
     head && baseHead ? g.raw(['rev-list', '--left-right', '--count', `${baseHead}...${head}`]) : Promise.resolve(null),
     head && baseHead ? commitsBy(g, baseHead, head, opts.imEmails) : Promise.resolve([]),
   ]);
@@ -187,9 +205,28 @@ export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: Fix
   return status;
 }
 
-/** The repository's git dir (where evidence lives, never committed). */
-export async function gitDirOf(repoDir: string): Promise<string> {
-  return (await git(repoDir).raw(['rev-parse', '--absolute-git-dir'])).trim();
+/** Git dirs by the folder asked about: a folder's git dir does not change while the process runs. */
+const gitDirs = new Map<string, Promise<string>>();
+const MAX_GIT_DIRS = 64;
+
+function rememberGitDir(dir: string, gitDir: Promise<string>): Promise<string> {
+  if (gitDirs.size >= MAX_GIT_DIRS) gitDirs.delete(gitDirs.keys().next().value!);
+  gitDirs.set(dir, gitDir);
+  // A folder that is not (yet) a repository is asked again next time.
+  gitDir.catch(() => gitDirs.delete(dir));
+  return gitDir;
+}
+
+/** The repository's git dir (where evidence lives, never committed); asked of git once per folder. */
+export function gitDirOf(repoDir: string): Promise<string> {
+  return gitDirs.get(repoDir) ?? rememberGitDir(repoDir, git(repoDir).raw(['rev-parse', '--absolute-git-dir']).then((s) => s.trim()));
+}
+
+/** The repository a folder is in (its top level) and its git dir, in one git process. */
+export async function repositoryOf(dir: string): Promise<{ repoDir: string; gitDir: string }> {
+  const [repoDir = '', gitDir = ''] = (await git(dir).raw(['rev-parse', '--show-toplevel', '--absolute-git-dir'])).split('\n').map((l) => l.trim());
+  if (!gitDirs.has(repoDir)) rememberGitDir(repoDir, Promise.resolve(gitDir));
+  return { repoDir, gitDir };
 }
 
 /** HEAD's commit, the checked-out branch and the tracked changes: what a test run ran on. */

@@ -278,6 +278,18 @@ function missingCause(test: TestRef, cwd: string, outcome: RunOutcome): string {
   return `in ${test.file} but not run: filtered out (--grep, -t, --test-name-pattern, .only), or the file was not given to the runner`;
 }
 
+/** Linked tests that passed without one assertion, where the runner counts assertions (jest ≥ 29.4): they checked nothing. */
+function linkedWithoutAssertions(linked: readonly LinkedResult[], report: ParsedReport): string[] {
+  if (!report.assertionsCounted) return [];
+  return linked
+    .filter((l) => {
+      if (l.outcome !== 'passed') return false;
+      const found = lookupTest(report, l.test);
+      return found.kind === 'found' && found.tests.every((t) => t.assertions === 0);
+    })
+    .map((l) => `the linked test ${formatTestRef(l.test)} passed without making an expect() assertion`);
+}
+
 /** Signs and stores the run's evidence, and returns the audit entry and edits for the record. */
 export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
   const { outcome, ctx, before, after } = input;
@@ -310,6 +322,8 @@ export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
     report: outcome.report ? summarizeReport(outcome.report) : null,
     linked,
   };
+  const unasserted = outcome.report ? linkedWithoutAssertions(linked, outcome.report) : [];
+  if (run.report && unasserted.length > 0) run.report.suspicious = [...(run.report.suspicious ?? []), ...unasserted];
   if (outcome.reportError) run.reportError = outcome.reportError;
   await new EvidenceStore(input.repoDir, input.evidence).append(run);
 

@@ -3,7 +3,7 @@
 // executed in staging and production and signed off, and the checklist is done. Every unmet
 // condition is listed, each with the action that would meet it.
 import { checkExclusions, codeChangedBetween } from '../git/codeState';
-import { DEFAULT_IGNORED_PATHS, fixBranchStatus, personForEmail, type FixBranchStatus } from '../git/fixBranch';
+import { DEFAULT_IGNORED_PATHS, fixBranchStatus, personForEmail, type FixBranchStatus, type FixBranchStatusOptions } from '../git/fixBranch';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from '../model/edits';
 import { LEVEL_TABLE } from '../model/levels';
 import type { Incident, TestRunRecord } from '../model/record';
@@ -65,6 +65,8 @@ export interface GateInput {
   ignorePaths?: readonly string[];
   /** The command that counts (CI's --command, the base branch's configuration); a run of another is refused. */
   command?: TestCommand;
+  /** The fix branch's facts, when the caller started reading them already (gateBranchStatus, same repository and ignorePaths). */
+  branchStatus?: Promise<FixBranchStatus>;
 }
 
 export const RULE_CLOSE_GATE = 'close-gate';
@@ -95,6 +97,20 @@ const short = (sha: string) => sha.slice(0, 7);
 function imEmails(incident: Incident): string[] {
   const im = (incident.people ?? []).find((p) => p.id === incident.roles.incident_manager);
   return im ? [im.email ?? '', ...(im.git_emails ?? [])].filter(Boolean) : [];
+}
+
+/**
+ * The fix branch's facts as the gate reads them (the IM's commits, the tree outside the checked
+ * exclusions), for a caller that starts reading them early and passes them in as branchStatus.
+ */
+export function gateBranchStatus(
+  incident: Incident,
+  repoDir: string,
+  ignorePaths: readonly string[] = DEFAULT_IGNORED_PATHS,
+  known?: FixBranchStatusOptions['known'],
+): Promise<FixBranchStatus> | undefined {
+  if (!incident.fix?.branch) return undefined;
+  return fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: checkExclusions(repoDir, ignorePaths).paths, ...(known ? { known } : {}) });
 }
 
 /** Whether a YAML audit entry says the same as signed evidence. */
@@ -225,7 +241,7 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
         : { id: 'fix-branch', met: false, message: 'no fix branch is linked', action: 'link-branch' },
     );
   } else {
-    branch = await fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: exclusions.paths });
+    branch = await (input.branchStatus ?? fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: exclusions.paths }));
     conditions.push(
       branch.exists
         ? { id: 'fix-branch', met: true, message: `fix branch ${branch.branch} at ${branch.shortHead}` }

@@ -2,12 +2,14 @@
 // incident may close). The options and their help are declared once in GATE_OPTIONS.
 import { realpathSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { currentBranchOf, git } from '../git/fixBranch';
+import { checkExclusions, codeState } from '../git/codeState';
+import { repositoryOf, type FixBranchStatus } from '../git/fixBranch';
 import type { Incident } from '../model/record';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
+import { cacheFileInGitDir, findGitDir } from '../store/summaryCache';
 import { EvidenceStore } from './evidence';
-import { evaluateGate, type GateVerdict } from './gate';
+import { evaluateGate, gateBranchStatus, type GateVerdict } from './gate';
 import { runIncidentTests } from './incidentRun';
 import type { TestCommand } from './runner';
 import { CommandRefused } from './runnerCommand';
@@ -122,51 +124,82 @@ The command that counts is --command, else package.json's "incident-room": { "te
   run: async (values, [id], io) => gate(gateArgs(values, id!), io),
 });
 
+/** The records folder's store, its summaries cached in the repository's git dir (never committed). */
+function recordsStore(folder: string): IncidentStore {
+  const gitDir = findGitDir(folder);
+  return new IncidentStore(folder, gitDir ? { cacheFile: cacheFileInGitDir(gitDir, folder) } : {});
+}
+
 async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
-  const store = new IncidentStore(resolve(io.cwd, parsed.folder));
-  await store.loadAll();
-  const loaded = store.get(parsed.id);
-  if (!loaded) throw new UsageError(`no incident "${parsed.id}" in ${parsed.folder}`);
+  // git starts while the records are read: parsing the record is the slowest part of the gate's own work.
+  const repository = repositoryOf(io.cwd);
+  repository.catch(() => undefined);
+  // Recording a run edits the record, and the public log follows the records: neither is a change to the code.
+  const ignorePathsIn = (repoDir: string) => {
+    const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
+    return [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
+  };
+  // The code state before a run is read meanwhile too; it also names the checked-out branch. Read
+  // early it only widens the window in which a change shows as one made during the run.
+  const beforeRead = parsed.run ? repository.then(({ repoDir }) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths)) : undefined;
+  beforeRead?.catch(() => undefined);
+  const store = recordsStore(resolve(io.cwd, parsed.folder));
+  // The summaries find the record by id without parsing unchanged records; only this one is read in full.
+  const matches = (await store.loadSummaries()).filter((s) => s.id === parsed.id);
+  const summary = matches.find((s) => s.kind === 'ok') ?? matches[0];
+  if (!summary) throw new UsageError(`no incident "${parsed.id}" in ${parsed.folder}`);
+  const loaded = await store.readRecord(summary.file);
   if (loaded.kind !== 'ok') throw new UsageError(`the record ${loaded.file} is broken (${loaded.reason}); fix it first`);
   let incident = loaded.incident;
-  const repoDir = (await git(io.cwd).raw(['rev-parse', '--show-toplevel'])).trim();
+  const { repoDir } = await repository;
   const evidence = new EvidenceStore(repoDir);
-  // Recording a run edits the record, and the public log follows the records: neither is a change to the code.
-  const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
-  const ignorePaths = [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
-  const [command, current] = await Promise.all([trustedCommand(incident, parsed, repoDir, io.cwd), currentBranchOf(repoDir)]);
-  if (parsed.run && incident.fix && current !== incident.fix.branch) {
-    io.err(`not running the tests: the fix branch ${incident.fix.branch} is not checked out (HEAD is on ${current ?? 'a detached commit'}); check it out and run again`);
-  } else if (parsed.run) {
-    if (!command) {
-      throw new UsageError(
-        `no test command: pass --command '["npx","mocha","test/"]' or commit "incident-room": { "testCommand": [...] } to package.json on the base branch${incident.fix ? ` (${incident.fix.base})` : ''}`,
-      );
+  const ignorePaths = ignorePathsIn(repoDir);
+  const commandRead = trustedCommand(incident, parsed, repoDir, io.cwd);
+  let branchStatus: Promise<FixBranchStatus> | undefined;
+  if (!parsed.run) {
+    branchStatus = gateBranchStatus(incident, repoDir, ignorePaths);
+    branchStatus?.catch(() => undefined);
+  } else {
+    const [command, before] = await Promise.all([commandRead, beforeRead!]);
+    if (incident.fix && before.branch !== incident.fix.branch) {
+      io.err(`not running the tests: the fix branch ${incident.fix.branch} is not checked out (HEAD is on ${before.branch ?? 'a detached commit'}); check it out and run again`);
+    } else {
+      if (!command) {
+        throw new UsageError(
+          `no test command: pass --command '["npx","mocha","test/"]' or commit "incident-room": { "testCommand": [...] } to package.json on the base branch${incident.fix ? ` (${incident.fix.base})` : ''}`,
+        );
+      }
+      const runOutput = lineWriter(io.err);
+      let result;
+      try {
+        result = await runIncidentTests({
+          incident,
+          repoDir,
+          cwd: io.cwd,
+          test: command,
+          timeoutMs: parsed.timeoutMs,
+          ctx: { actor: parsed.actor, now: new Date() },
+          onOutput: (chunk) => runOutput.write(chunk),
+          ignorePaths,
+          before,
+        });
+      } catch (e) {
+        if (!(e instanceof CommandRefused)) throw e;
+        io.err(`incident-room gate: the test command is refused: ${e.message}`);
+        return 2;
+      } finally {
+        runOutput.end();
+      }
+      // The verdict's git reads run while the audit entry goes into the record (the gate itself reads the signed evidence).
+      // The branch and the tree were read just after the run; only the branches' tips are asked again.
+      const { after } = result;
+      branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, { currentBranch: after.branch, dirtyFiles: after.dirtyFiles, untrackedFiles: after.untrackedFiles });
+      branchStatus?.catch(() => undefined);
+      incident = await store.update(loaded.file, () => result.edits);
     }
-    const runOutput = lineWriter(io.err);
-    let result;
-    try {
-      result = await runIncidentTests({
-        incident,
-        repoDir,
-        cwd: io.cwd,
-        test: command,
-        timeoutMs: parsed.timeoutMs,
-        ctx: { actor: parsed.actor, now: new Date() },
-        onOutput: (chunk) => runOutput.write(chunk),
-        ignorePaths,
-      });
-    } catch (e) {
-      if (!(e instanceof CommandRefused)) throw e;
-      io.err(`incident-room gate: the test command is refused: ${e.message}`);
-      return 2;
-    } finally {
-      runOutput.end();
-    }
-    // The audit entry goes into the record; the gate itself reads the signed evidence.
-    incident = await store.update(loaded.file, () => result.edits);
   }
-  const verdict = await evaluateGate({ incident, repoDir, evidence, now: new Date(), ignorePaths, ...(command ? { command } : {}) });
+  const command = await commandRead;
+  const verdict = await evaluateGate({ incident, repoDir, evidence, now: new Date(), ignorePaths, ...(command ? { command } : {}), ...(branchStatus ? { branchStatus } : {}) });
   io.out(parsed.json ? JSON.stringify({ id: incident.id, ...verdict }, null, 2) : renderText(incident.id, verdict));
   return verdict.mayClose ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 // One run of an incident's linked tests: the code state before and after, the run with
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
-import { checkExclusions, codeState } from '../git/codeState';
+import { checkExclusions, codeState, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
@@ -23,12 +23,14 @@ export interface IncidentRunOptions {
   /** The records folder ("records/") and the public log, repository-relative; checked to be such. Default the records folder. */
   ignorePaths?: readonly string[];
   reportersDir?: string;
+  /** The code state just read by the caller (with the same ignorePaths), e.g. to check the branch before running; read here otherwise. */
+  before?: CodeState;
 }
 
 /** Throws CommandRefused, before anything runs, for a command outside the contract. */
-export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome }> {
+export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
   const exclusions = checkExclusions(opts.repoDir, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);
-  const before = await codeState(opts.repoDir, exclusions.paths);
+  const before = opts.before ?? (await codeState(opts.repoDir, exclusions.paths));
   const outcome = await runTestCommand({
     cwd: opts.cwd,
     command: opts.test.command,
@@ -52,5 +54,5 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     ctx: opts.ctx,
     ...(opts.evidence ? { evidence: opts.evidence } : {}),
   });
-  return { ...recorded, outcome };
+  return { ...recorded, outcome, after };
 }

@@ -89,6 +89,23 @@ describe('The close gate in the extension host', function () {
     assert.equal((await onDisk()).status, 'active');
   });
 
+  it('a run from the Test Explorer tells the user its result: how many linked tests pass and what Close still needs', async () => {
+    const item = api.testController.controller.items.get(`incident:${ID}`);
+    assert.ok(item, 'the incident is not in the Test Explorer');
+    const before = api.testController.snapshot().announced.length;
+    const source = new vscode.CancellationTokenSource();
+    try {
+      // The run profile's own handler, as the Test Explorer's Run button calls it.
+      await api.testController.runProfile.runHandler(new vscode.TestRunRequest([item]), source.token);
+    } finally {
+      source.dispose();
+    }
+    await waitFor('the notification of the finished run', () => api.testController.snapshot().announced.length > before, 30_000);
+    const message = api.testController.snapshot().announced[before]!;
+    assert.match(message, new RegExp(`^Incident ${ID}: 1 of 2 linked tests pass; Close still needs: `));
+    assert.match(message, /Linked tests passed on the current commit/);
+  });
+
   it('closes once the fix is committed, the tests pass again, and the plan is executed and signed off', async () => {
     const checkoutJs = path.join(root(), 'src', 'checkout.js');
     const source = await fs.readFile(checkoutJs, 'utf8');

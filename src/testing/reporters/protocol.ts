@@ -21,6 +21,8 @@ export interface ReportedTest {
   message?: string;
   /** A failed hook or a file that failed to load, not a test: counts among the failures only. */
   notATest?: boolean;
+  /** Passing assertions the runner counted in the test; only where the runner counts them (see RunnerReport.assertionsCounted). */
+  assertions?: number;
 }
 
 export interface RunnerReport {
@@ -29,11 +31,23 @@ export interface RunnerReport {
   nonce: string;
   /** The runner ran in a mode that executes no test (mocha's --dry-run). */
   dryRun?: boolean;
+  /**
+   * The runner counted each test's assertions (jest ≥ 29.4 under jest-circus: passing expect()
+   * calls). mocha and node:test see no assertions at all, so their tests carry no count.
+   */
+  assertionsCounted?: boolean;
   tests: ReportedTest[];
 }
 
-export function runnerReport(runner: RunnerReport['runner'], tests: ReportedTest[], extra: { dryRun?: boolean } = {}): RunnerReport {
-  return { format: RUNNER_REPORT_FORMAT, runner, nonce: process.env[RUN_NONCE_ENV] ?? '', ...(extra.dryRun ? { dryRun: true } : {}), tests };
+export function runnerReport(runner: RunnerReport['runner'], tests: ReportedTest[], extra: { dryRun?: boolean; assertionsCounted?: boolean } = {}): RunnerReport {
+  return {
+    format: RUNNER_REPORT_FORMAT,
+    runner,
+    nonce: process.env[RUN_NONCE_ENV] ?? '',
+    ...(extra.dryRun ? { dryRun: true } : {}),
+    ...(extra.assertionsCounted ? { assertionsCounted: true } : {}),
+    tests,
+  };
 }
 
 export function writeRunnerReport(report: RunnerReport): void {

@@ -13,6 +13,8 @@ export interface ParsedTest {
   message?: string;
   /** A failed hook or a file that failed to load: among the failures, never a linked test. */
   notATest?: boolean;
+  /** Passing assertions the runner counted in the test; undefined where the runner does not count them. */
+  assertions?: number;
   /** The runner did not say which file the test is in; `ref.file` is then "" and the test is found by its title path alone. */
   fileUnknown?: boolean;
 }
@@ -22,8 +24,10 @@ export interface ParsedReport {
   tests: ParsedTest[];
   /** The report file's SHA-256, kept in the evidence instead of the report. */
   sha256?: string;
-  /** What looks made up rather than run (no test took any time). */
+  /** What looks made up rather than run (no test took any time, no test asserted anything). */
   suspicious?: string[];
+  /** The runner counts assertions (jest ≥ 29.4), so a test with none made no check at all. */
+  assertionsCounted?: boolean;
 }
 
 /** The report is missing, empty, truncated or not in the expected format: never "no tests". */

@@ -48,12 +48,14 @@ export function readRunnerReport(path: string, expected: ExpectedReport): Parsed
     if (typeof t.durationMs === 'number') parsed.durationMs = t.durationMs;
     if (t.message) parsed.message = String(t.message);
     if (t.notATest) parsed.notATest = true;
+    if (data.assertionsCounted && typeof t.assertions === 'number') parsed.assertions = t.assertions;
     if (!parsed.ref.file) parsed.fileUnknown = true;
     return parsed;
   });
   const report: ParsedReport = { format: RUNNER_REPORT_FORMAT, tests, sha256: createHash('sha256').update(text).digest('hex') };
-  const suspicious = suspiciousTimings(tests, expected.runner);
-  if (suspicious) report.suspicious = [suspicious];
+  if (data.assertionsCounted) report.assertionsCounted = true;
+  const suspicious = [suspiciousTimings(tests, expected.runner), data.assertionsCounted ? noAssertions(tests) : undefined].filter((s): s is string => !!s);
+  if (suspicious.length > 0) report.suspicious = suspicious;
   return report;
 }
 
@@ -68,4 +70,14 @@ function suspiciousTimings(tests: readonly ParsedTest[], runner: RunnerKind): st
   if (ran.every((t) => t.durationMs === undefined)) return `none of the ${ran.length} test(s) that ran reported a duration`;
   if (runner === 'node-test' && ran.every((t) => !t.durationMs)) return `every one of the ${ran.length} test(s) that ran reported a duration of zero`;
   return undefined;
+}
+
+/**
+ * Where the runner counts assertions (jest ≥ 29.4 counts passing expect() calls; mocha and
+ * node:test see none), a run in which no passed test asserted anything checked nothing.
+ */
+function noAssertions(tests: readonly ParsedTest[]): string | undefined {
+  const passed = tests.filter((t) => !t.notATest && t.outcome === 'passed');
+  if (passed.length === 0 || passed.some((t) => (t.assertions ?? 0) > 0)) return undefined;
+  return `none of the ${passed.length} passed test(s) made an expect() assertion (jest counts them; a test that only throws or uses node:assert is not counted)`;
 }

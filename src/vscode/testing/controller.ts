@@ -19,13 +19,16 @@ const PLAN_PREFIX = 'plan:';
 export class IncidentTestController implements vscode.Disposable {
   private readonly disposables = new DisposableStore();
   readonly controller: vscode.TestController;
+  readonly runProfile: vscode.TestRunProfile;
+  /** The notifications raised for finished Test Explorer runs, oldest first (for the integration tests). */
+  private readonly announced: string[] = [];
 
   constructor(
     private readonly model: IncidentsModel,
     private readonly testing: IncidentTesting,
   ) {
     this.controller = this.disposables.add(vscode.tests.createTestController(TEST_CONTROLLER, 'Incident Room'));
-    this.disposables.add(
+    this.runProfile = this.disposables.add(
       this.controller.createRunProfile('Run linked tests', vscode.TestRunProfileKind.Run, (request, token) => this.runRequest(request, token), true),
     );
     this.controller.refreshHandler = async () => {
@@ -144,10 +147,17 @@ export class IncidentTestController implements vscode.Disposable {
   }
 
   private async announce(entry: IncidentEntry, result: IncidentRunResult): Promise<void> {
-    const verdict = await this.testing.verdict(entry);
-    const choice = await vscode.window.showInformationMessage(`Incident ${entry.incident.id}: ${runSummary(result.run.linked, verdict)}`, 'Close Incident', 'Show Test Results');
+    // The run has just read the facts again (IncidentTesting.run invalidates them): no second verdict.
+    const verdict = this.testing.factsFor(entry.incident.id)?.verdict ?? (await this.testing.verdict(entry));
+    const message = `Incident ${entry.incident.id}: ${runSummary(result.run.linked, verdict)}`;
+    this.announced.push(message);
+    const choice = await vscode.window.showInformationMessage(message, 'Close Incident', 'Show Test Results');
     if (choice === 'Close Incident') void vscode.commands.executeCommand(COMMANDS.closeIncident, entry.incident.id);
     if (choice === 'Show Test Results') void vscode.commands.executeCommand('testing.showMostRecentOutput');
+  }
+
+  snapshot(): { announced: string[] } {
+    return { announced: [...this.announced] };
   }
 
   /** The linked-test items of an incident by testKey (one per test, however many plan items link it). */

@@ -4,12 +4,12 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkoutBranch, currentBranchOf, fixBranchStatus, git, workingTreeFacts, type FixBranchStatus } from '../../git/fixBranch';
+import { checkoutBranch, currentBranchOf, git, workingTreeFacts, type FixBranchStatus } from '../../git/fixBranch';
 import { isOpen } from '../../model/lifecycle';
 import type { Incident } from '../../model/record';
 import { findGitDir } from '../../store/summaryCache';
 import { EvidenceStore, type EvidenceRun, type LatestEvidence } from '../../testing/evidence';
-import { evaluateGate, type GateVerdict } from '../../testing/gate';
+import { evaluateGate, gateBranchStatus, type GateVerdict } from '../../testing/gate';
 import { runIncidentTests } from '../../testing/incidentRun';
 import type { ParsedReport } from '../../testing/reports/report';
 import { listTests, type RunOutcome } from '../../testing/runner';
@@ -198,14 +198,20 @@ export class IncidentTesting implements vscode.Disposable {
       const ignorePaths = await this.ignorePaths(entry);
       const store = new EvidenceStore(repoDir);
       facts.evidence = await store.latest(incident.id);
-      if (incident.fix) {
-        const im = (incident.people ?? []).find((p) => p.id === incident.roles.incident_manager);
-        const imEmails = im ? [im.email ?? '', ...(im.git_emails ?? [])].filter(Boolean) : [];
-        facts.branch = await fixBranchStatus(repoDir, incident.fix, { imEmails, ignorePaths });
-      }
+      // Read once, for the tree and for the verdict alike.
+      const branchStatus = gateBranchStatus(incident, repoDir, ignorePaths);
+      if (branchStatus) facts.branch = await branchStatus;
       if (incident.status !== 'closed') {
         const command = await committedTestCommand(repoDir, entry.folder, incident);
-        facts.verdict = await evaluateGate({ incident, repoDir, evidence: facts.evidence, now: new Date(), ignorePaths, ...(command ? { command } : {}) });
+        facts.verdict = await evaluateGate({
+          incident,
+          repoDir,
+          evidence: facts.evidence,
+          now: new Date(),
+          ignorePaths,
+          ...(command ? { command } : {}),
+          ...(branchStatus ? { branchStatus } : {}),
+        });
       }
     } catch (err) {
       facts.error = (err as Error).message;
