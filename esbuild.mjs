@@ -196,6 +196,7 @@ const LAZY_PARTS = {
         // What the test-plan panel calls when its page asks for an action.
         'src/vscode/commands/close.ts',
         'src/vscode/commands/runbookShared.ts',
+        'src/vscode/commands/testPlan.ts',
       ],
     },
   ],
