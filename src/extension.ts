@@ -1,8 +1,7 @@
 // Thin activate: builds the parts and hands them to the registration functions.
 import * as vscode from 'vscode';
 import { registerCommands } from './vscode/commands/table';
-import { trackPostPostMortemDrafts } from './vscode/commands/story';
-import { trackDraftContext } from './vscode/commands/updates';
+import { trackDraftContext, trackPostPostMortemDrafts } from './vscode/commands/drafts';
 import type { ExtensionParts } from './vscode/context';
 import { IncidentInViewContext } from './vscode/incidentInView';
 import { IncidentsModel } from './vscode/incidentsModel';

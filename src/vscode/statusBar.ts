@@ -18,12 +18,13 @@ import { isOpen } from '../model/lifecycle';
 
 const TICK_MS = 1000;
 
-/** The zone the person at this editor reads times in. */
-const LOCAL_ZONE = viewerZone();
+/** The zone the person at this editor reads times in; asked once, when a time is first shown (not while the extension loads: the first Intl call costs tens of milliseconds). */
+let localZone: string | undefined;
+const viewerLocalZone = () => (localZone ??= viewerZone());
 
 /** "14:05 CET (3 h ago)": the one rule for times, in the viewer's zone. */
 function localTime(ms: number, now: number): string {
-  return formatTimeRelative(ms, LOCAL_ZONE, now);
+  return formatTimeRelative(ms, viewerLocalZone(), now);
 }
 
 export class UpdateCountdown implements vscode.Disposable {
@@ -88,7 +89,7 @@ export class UpdateCountdown implements vscode.Disposable {
       return;
     }
     const { incident, next } = urgent;
-    const text = countdownLabel(incident, next, openCount, LOCAL_ZONE);
+    const text = countdownLabel(incident, next, openCount, viewerLocalZone());
     if (text !== this.lastText) {
       this.lastText = text;
       this.item.text = text;

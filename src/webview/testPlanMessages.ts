@@ -1,6 +1,6 @@
 // The messages between the test-plan page and the extension, in both directions, defined once.
 // The page imports only types and constants from here; the extension validates every message
-// from the page against PAGE_MESSAGE_SCHEMAS (testPlanValidation.ts) before acting on it.
+// from the page against PAGE_MESSAGE_SCHEMAS (testPlanMessageSchemas.ts) before acting on it.
 import type { GateAction } from '../testing/gate';
 import type { PlanEnvironment, PlanOutcome, TestRef } from '../model/record';
 import type { RunProgressView, TestPlanView } from '../model/testPlanView';

@@ -84,11 +84,39 @@ export async function runCommand(page: Page, title: string, opts: { escapeFirst?
   await row.first().click();
 }
 
+/** The open quick input's title (a multi-step input counts its steps there), or undefined when none is shown. */
+function quickInputTitle(page: Page): Promise<string | undefined> {
+  return page.evaluate((selector) => {
+    const widget = document.querySelector<HTMLElement>(selector);
+    return widget && widget.offsetParent !== null ? (widget.querySelector('.quick-input-title')?.textContent ?? '') : undefined;
+  }, QUICK_INPUT);
+}
+
+/**
+ * After answering one step, waits (briefly) until the input moved on: its title changed or it
+ * closed. The next step can take a moment to show (the extension may load code on first use);
+ * typing at once would land in the step just answered.
+ */
+async function settled(page: Page, before: string | undefined): Promise<void> {
+  await page
+    .waitForFunction(
+      ([selector, title]) => {
+        const widget = document.querySelector<HTMLElement>(selector!);
+        return !widget || widget.offsetParent === null || (widget.querySelector('.quick-input-title')?.textContent ?? '') !== title;
+      },
+      [QUICK_INPUT, before] as const,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
+}
+
 /** Types into the extension's open input box and accepts it. */
 export async function answerInput(page: Page, text: string): Promise<void> {
   const box = await quickInputBox(page);
+  const before = await quickInputTitle(page);
   await box.fill(text);
   await box.press('Enter');
+  await settled(page, before);
 }
 
 /** Chooses the item with this label in the extension's open quick pick. */
@@ -96,7 +124,9 @@ export async function pickQuickItem(page: Page, label: string): Promise<void> {
   await quickInputBox(page);
   const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
   await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+  const before = await quickInputTitle(page);
   await row.first().click();
+  await settled(page, before);
 }
 
 /** Marks the items with these labels in the extension's open multi-select pick and accepts it. */

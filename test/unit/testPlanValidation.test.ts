@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { MESSAGE_LIMITS, type PageMessage } from '../../src/webview/testPlanMessages';
-import { PAGE_MESSAGE_SCHEMAS, validatePageMessage } from '../../src/webview/testPlanValidation';
+import { PAGE_MESSAGE_SCHEMAS } from '../../src/webview/testPlanMessageSchemas';
+import { validatePageMessage } from '../../src/webview/testPlanValidation';
 
 const TEST = { file: 'test/checkout.test.js', title: ['EU VAT', 'returns 200'] };
 

@@ -20,6 +20,7 @@ import { COMMANDS, CONTEXT, SETTINGS, SETTINGS_SECTION } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { pickIncident } from '../pick';
 import { writePublicLog } from '../publicLog';
+import { postPostMortemDrafts } from './drafts';
 import { CANCELLED, commandInput, failNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
 import type { CommandTable } from './table';
 
@@ -253,9 +254,6 @@ export async function scheduleMeetingCommand(parts: ExtensionParts, arg: unknown
 
 // ---- Draft Post-Post-Mortem / Record Post-Post-Mortem as Sent
 
-/** Untitled post-post-mortem drafts and their incident, until sent or closed. */
-const drafts = new Map<string, string>();
-
 export async function draftPostPostMortemCommand(parts: ExtensionParts, arg: unknown): Promise<string | undefined> {
   const { target, interactive } = commandInput<IncidentArgs>(arg);
   const entry = await pickIncident(parts, target, 'Draft Post-Post-Mortem', AFTER_CLOSE);
@@ -268,7 +266,7 @@ export async function draftPostPostMortemCommand(parts: ExtensionParts, arg: unk
   const text = draftPostPostMortem(entry.incident, await peopleOf(entry.folder, entry.incident));
   if (interactive) {
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-    drafts.set(doc.uri.toString(), entry.incident.id);
+    postPostMortemDrafts.set(doc.uri.toString(), entry.incident.id);
     await vscode.window.showTextDocument(doc, { preview: false });
     void vscode.commands.executeCommand('setContext', CONTEXT.postPostMortemDraftActive, true);
     void vscode.window.showInformationMessage('Edit the summary for all customers, then Record Post-Post-Mortem as Sent.');
@@ -279,7 +277,7 @@ export async function draftPostPostMortemCommand(parts: ExtensionParts, arg: unk
 export async function sendPostPostMortemCommand(parts: ExtensionParts, arg: unknown): Promise<RunbookResult> {
   const { args } = commandInput<IncidentArgs & { text: string }>(arg);
   const editor = vscode.window.activeTextEditor;
-  const fromEditor = editor ? drafts.get(editor.document.uri.toString()) : undefined;
+  const fromEditor = editor ? postPostMortemDrafts.get(editor.document.uri.toString()) : undefined;
   const id = args.incident ?? fromEditor;
   const text = args.text ?? (fromEditor ? editor?.document.getText() : undefined);
   if (!id || text === undefined) return failNow('Open a post-post-mortem draft (Draft Post-Post-Mortem) first.');
@@ -288,16 +286,9 @@ export async function sendPostPostMortemCommand(parts: ExtensionParts, arg: unkn
   const result = await runRunbook(parts, entry, ({ incident, ctx, people }) => recordPostPostMortem(incident, text, ctx, people), 'Post-post-mortem recorded as sent and added to the public log.');
   if (result.outcome === 'done') {
     await writePublicLog(parts, entry.folder);
-    if (editor && fromEditor) drafts.delete(editor.document.uri.toString());
+    if (editor && fromEditor) postPostMortemDrafts.delete(editor.document.uri.toString());
   }
   return result;
-}
-
-export function trackPostPostMortemDrafts(): vscode.Disposable {
-  const update = (editor: vscode.TextEditor | undefined) =>
-    void vscode.commands.executeCommand('setContext', CONTEXT.postPostMortemDraftActive, Boolean(editor && drafts.has(editor.document.uri.toString())));
-  update(vscode.window.activeTextEditor);
-  return vscode.Disposable.from(vscode.window.onDidChangeActiveTextEditor(update), vscode.workspace.onDidCloseTextDocument((doc) => drafts.delete(doc.uri.toString())));
 }
 
 // ---- Incident Report

@@ -9,7 +9,7 @@ import { observerSummary } from '../../model/summaries';
 import { activeWorkers, decisionText, NO_UPDATE, recordUpdateCycle, UPDATE_DECISIONS, type UpdateCycleInput } from '../../model/updates';
 import { peopleOf } from '../actor';
 import type { ExtensionParts } from '../context';
-import { COMMANDS, CONTEXT } from '../ids';
+import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { runOperation } from '../operations';
 import { writePublicLog } from '../publicLog';
@@ -18,6 +18,7 @@ import { countOf } from '../../model/plural';
 import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
 import { quietHoursSetting } from './runbookSettings';
+import { customerDraftFile, draftOf } from './drafts';
 
 /** Arguments that skip the questions (tests, other commands). */
 export interface RecordUpdatesArgs extends Partial<UpdateCycleInput> {
@@ -122,24 +123,6 @@ export async function copyObserverSummary(parts: ExtensionParts, target?: Incide
   return summary;
 }
 
-/**
- * Customer drafts are files in the records folder's `drafts/` folder, named after the incident
- * and the cycle, so an edit is saved like any file (no "Save changes?" on close), survives a
- * reload, and Record Customer Update as Sent knows which cycle it belongs to from the name.
- */
-const DRAFT_NAME = /^(.+)\.cycle-(\d+)\.customer-update\.txt$/;
-
-function draftFile(entry: IncidentEntry, cycleIndex: number): string {
-  return path.join(entry.store.folderPath, 'drafts', `${entry.incident.id}.cycle-${cycleIndex + 1}.customer-update.txt`);
-}
-
-/** The incident and cycle a draft file belongs to, from its name and place. */
-export function draftOf(uri: vscode.Uri): { incidentId: string; cycleIndex: number } | undefined {
-  if (uri.scheme !== 'file' || path.basename(path.dirname(uri.fsPath)) !== 'drafts') return undefined;
-  const m = DRAFT_NAME.exec(path.basename(uri.fsPath));
-  return m ? { incidentId: m[1], cycleIndex: Number(m[2]) - 1 } : undefined;
-}
-
 export async function draftCustomerUpdate(parts: ExtensionParts, target?: IncidentTarget): Promise<vscode.TextDocument | undefined> {
   const entry = await pickIncident(parts, target, 'Draft Customer Update');
   if (!entry) return undefined;
@@ -149,7 +132,7 @@ export async function draftCustomerUpdate(parts: ExtensionParts, target?: Incide
     return undefined;
   }
   const cycleIndex = cycles.length - 1;
-  const file = draftFile(entry, cycleIndex);
+  const file = customerDraftFile(entry, cycleIndex);
   // A draft already started keeps the PRM's edits; a new one starts from the generated text.
   let existed = true;
   try {
@@ -191,13 +174,6 @@ export async function sendCustomerUpdate(parts: ExtensionParts, args?: { inciden
   if (!updated) return false;
   await writePublicLog(parts, entry.folder);
   return true;
-}
-
-export function trackDraftContext(): vscode.Disposable {
-  const update = (editor: vscode.TextEditor | undefined) =>
-    void vscode.commands.executeCommand('setContext', CONTEXT.customerDraftActive, Boolean(editor && draftOf(editor.document.uri)));
-  update(vscode.window.activeTextEditor);
-  return vscode.window.onDidChangeActiveTextEditor(update);
 }
 
 /** The IM's questions for affected users, which the PR manager asks on each call. */
