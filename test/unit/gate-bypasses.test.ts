@@ -8,7 +8,7 @@ import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
 import type { CliIo } from '../../src/cliCommand';
 import { gateCommand } from '../../src/testing/gateCli';
-import { cleanupTemp, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir } from './helpers/testProjects';
+import { commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
 
 const VAT_TEST = `
 const assert = require('node:assert/strict');
@@ -61,15 +61,7 @@ async function gate(repo: Repo, args: string[]): Promise<{ code: number; out: st
 const command = (...args: string[]) => ['--command', JSON.stringify(mochaCommand(...args))];
 
 describe('close gate bypasses, each on a repository whose fix branch still has the regression', () => {
-  const saved = process.env.XDG_STATE_HOME;
-  before(() => {
-    process.env.XDG_STATE_HOME = tempDir('state');
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.XDG_STATE_HOME;
-    else process.env.XDG_STATE_HOME = saved;
-    cleanupTemp();
-  });
+  withPrivateStateHome();
 
   it('the honest run fails: the regression is there (the baseline every case below starts from)', async () => {
     const repo = await regressedRepo();

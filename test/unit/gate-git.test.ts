@@ -8,7 +8,7 @@ import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
 import type { CliIo } from '../../src/cliCommand';
 import { gateCommand } from '../../src/testing/gateCli';
-import { CHECKOUT_TEST, cleanupTemp, initRepo, mochaCommand, readyIncident, ref, tempDir } from './helpers/testProjects';
+import { CHECKOUT_TEST, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
 
 /** The git commands a gate ran, one line each, from GIT_TRACE. */
 async function gitCommandsOf(args: string[]): Promise<{ commands: string[]; out: string }> {
@@ -47,15 +47,7 @@ const repeated = (commands: string[]) => {
 
 describe('the close gate asks git each question once', function () {
   this.timeout(120_000);
-  const saved = process.env.XDG_STATE_HOME;
-  before(() => {
-    process.env.XDG_STATE_HOME = tempDir('state');
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.XDG_STATE_HOME;
-    else process.env.XDG_STATE_HOME = saved;
-    cleanupTemp();
-  });
+  withPrivateStateHome();
 
   it('gate --run: only the code state is read twice, just before and just after the run; everything else once', async () => {
     const { commands, out } = await gitCommandsOf(['--run']);

@@ -24,6 +24,7 @@ import {
   readyIncident,
   ref,
   tempDir,
+  withPrivateStateHome,
 } from './helpers/testProjects';
 
 const CHECKOUT = `
@@ -451,15 +452,7 @@ describe('close gate verdicts', () => {
 });
 
 describe('gate command line', () => {
-  const saved = process.env.XDG_STATE_HOME;
-  before(() => {
-    process.env.XDG_STATE_HOME = tempDir('state');
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.XDG_STATE_HOME;
-    else process.env.XDG_STATE_HOME = saved;
-    cleanupTemp();
-  });
+  withPrivateStateHome();
 
   /** A record ready to close but for the run, committed on the fix branch with the public log. */
   async function committedRecord(f: Fixture): Promise<Incident> {

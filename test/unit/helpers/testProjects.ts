@@ -21,6 +21,22 @@ export function cleanupTemp(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Mocha hooks for a suite that signs evidence: the evidence key goes to a private state home
+ * (never the person's own), restored afterwards, and the suite's temp folders are removed.
+ */
+export function withPrivateStateHome(): void {
+  const saved = process.env.XDG_STATE_HOME;
+  before(() => {
+    process.env.XDG_STATE_HOME = tempDir('state');
+  });
+  after(() => {
+    if (saved === undefined) delete process.env.XDG_STATE_HOME;
+    else process.env.XDG_STATE_HOME = saved;
+    cleanupTemp();
+  });
+}
+
 export function writeFiles(dir: string, files: Record<string, string>): void {
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
