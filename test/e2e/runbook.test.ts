@@ -11,9 +11,22 @@ const STEP = 'Post the ticket link in the chat room';
 
 /** Expands a collapsed row of the Incident Room tree by its label. */
 async function expandRow(page: Page, label: string): Promise<void> {
-  const row = page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
-  await row.waitFor({ state: 'visible', timeout: 60_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+  const rowLocator = () => page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  // A redraw between reading the row's state and the click can replace or move the row: click
+  // again until the tree says it is expanded.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = rowLocator();
+    await row.waitFor({ state: 'visible', timeout: 60_000 });
+    if ((await row.getAttribute('aria-expanded')) !== 'false') return;
+    await row.click();
+    try {
+      await page.locator('.part.sidebar .monaco-list-row[aria-expanded="true"]').filter({ has: page.locator('.label-name', { hasText: label }) }).first().waitFor({ timeout: 3_000 });
+      return;
+    } catch {
+      // Not expanded yet: look again.
+    }
+  }
+  throw new Error(`the tree row "${label}" would not expand`);
 }
 
 /** Selects a row of the tree (and so its incident) by its label. */
@@ -70,8 +83,10 @@ describe('Runbook rules in the workbench (end to end)', function () {
     await page.locator('.part.sidebar .monaco-list-row', { hasText: 'Start checklist' }).filter({ hasText: '6/9' }).first().waitFor({ timeout: 30_000 });
     await expandRow(page, 'Roles');
     await expandRow(page, 'Start checklist');
+    await expandRow(page, 'Roles');
     const ticked = page.locator('.part.sidebar .monaco-list-row', { hasText: STEP }).filter({ hasText: 'by Ana Pereira' });
     await ticked.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.part.sidebar .monaco-list-row', { hasText: '· Incident Manager' }).first().waitFor({ state: 'visible', timeout: 30_000 });
     const rows = await treeRows(page, 'Incidents');
     await screenshot(page, 'runbook-roles-and-checklist');
     // Each person with their clock now: the IM covers several zones.
