@@ -5,7 +5,7 @@
 import * as assert from 'node:assert';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { git, gitCommitAll, makeFixtureWorkspace } from '../tools/codeServer';
 import { openViewContainer, openWorkbench, pickQuickItem, runCommand, screenshot, type Workbench } from './workbench';
 
@@ -61,6 +61,15 @@ async function themed(page: Page, theme: string, name: string): Promise<string> 
   return screenshot(page, name);
 }
 
+/**
+ * The text of a part of the page as shown. The matrix's rows skip rendering while off screen
+ * (content-visibility), and an unrendered element has no innerText: bring it into view first.
+ */
+async function shownText(locator: Locator): Promise<string> {
+  await locator.scrollIntoViewIfNeeded();
+  return locator.innerText();
+}
+
 describe('The test-plan page in the workbench (end to end)', function () {
   this.timeout(300_000);
   let workbench: Workbench;
@@ -91,12 +100,12 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await planNode.locator('.action-label[aria-label*="Open Test Plan"]').click();
     f = planPage(page);
     await f.locator('[data-test="verdict"]', { hasText: /conditions? unmet/ }).waitFor({ timeout: 60_000 });
-    assert.match(await f.locator('h1#title').innerText(), /Checkout returns 500 for EU customers/);
-    assert.match(await f.locator('[data-test="branch"]').innerText(), /fix\/checkout-eu-vat at [0-9a-f]{7} · clean/);
+    assert.match(await shownText(f.locator('h1#title')), /Checkout returns 500 for EU customers/);
+    assert.match(await shownText(f.locator('[data-test="branch"]')), /fix\/checkout-eu-vat at [0-9a-f]{7} · clean/);
     assert.equal(await f.locator('.matrix [role="rowgroup"] [role="row"][data-item]').count(), 2);
-    assert.match(await itemRow(f, 'eu-order-created').innerText(), /customer data/);
-    assert.match(await itemRow(f, 'eu-order-created').locator('[role="cell"][data-env="production"]').innerText(), /skip in production/);
-    assert.match(await testCell(f, EU).innerText(), /not run/);
+    assert.match(await shownText(itemRow(f, 'eu-order-created')), /customer data/);
+    assert.match(await shownText(itemRow(f, 'eu-order-created').locator('[role="cell"][data-env="production"]')), /skip in production/);
+    assert.match(await shownText(testCell(f, EU)), /not run/);
     // The matrix is an ARIA table with row and column headers for a screen reader.
     assert.equal(await f.locator('[role="table"].matrix [role="columnheader"]').count(), 4);
     assert.equal(await f.locator('[role="table"].matrix [role="rowheader"]').count(), 2);
@@ -107,7 +116,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
   it('records a staging result by clicking, and reaches the Record button by keyboard', async () => {
     await recordResult(f, 'eu-checkout-200', 'staging', 'Passed');
     await itemRow(f, 'eu-checkout-200').locator('.env-pass[data-env="staging"]').waitFor({ timeout: 30_000 });
-    assert.match(await itemRow(f, 'eu-checkout-200').locator('[role="cell"][data-env="staging"]').innerText(), /Ana Pereira/);
+    assert.match(await shownText(itemRow(f, 'eu-checkout-200').locator('[role="cell"][data-env="staging"]')), /Ana Pereira/);
     // Tab to a Record button and press Enter: the form opens; Escape closes it.
     const record = itemRow(f, 'eu-order-created').locator('[data-env="staging"] button[data-action="openResult"]');
     await record.focus();
@@ -122,7 +131,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await f.locator('#link-filter input').fill(IRISH);
     await f.locator('#link-typed').click();
     await testCell(f, IRISH).waitFor({ timeout: 30_000 });
-    assert.match(await testCell(f, IRISH).innerText(), /not run/);
+    assert.match(await shownText(testCell(f, IRISH)), /not run/);
   });
 
   it('runs the linked tests from the page and the cells change: one passed, one failed with its first lines', async () => {
@@ -130,9 +139,9 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await f.locator('#run-tests').click();
     await testCell(f, IRISH).locator('.codicon-error').waitFor({ timeout: 120_000 });
     await testCell(f, EU).locator('.codicon-pass').waitFor({ timeout: 10_000 });
-    assert.match(await testCell(f, IRISH).innerText(), /failed on [0-9a-f]{7}/);
-    assert.ok((await testCell(f, IRISH).locator('pre.failure').innerText()).length > 0, 'no failure lines');
-    assert.match(await f.locator('section.runs').innerText(), /1 passed, 1 failed, 0 skipped, 0 missing/);
+    assert.match(await shownText(testCell(f, IRISH)), /failed on [0-9a-f]{7}/);
+    assert.ok((await shownText(testCell(f, IRISH).locator('pre.failure'))).length > 0, 'no failure lines');
+    assert.match(await shownText(f.locator('section.runs')), /1 passed, 1 failed, 0 skipped, 0 missing/);
     await themed(page, 'Light Modern', 'test-plan-light');
   });
 
@@ -141,8 +150,8 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await f.locator('#link-filter input').fill('adds the country');
     const choices = f.locator('#discovered button');
     await choices.first().waitFor({ timeout: 10_000 });
-    assert.equal(await choices.count(), 1, await f.locator('#discovered').innerText());
-    assert.match(await choices.first().innerText(), /EU VAT > adds the country rate/);
+    assert.equal(await choices.count(), 1, await shownText(f.locator('#discovered')));
+    assert.match(await shownText(choices.first()), /EU VAT > adds the country rate/);
     // Incident Room's own reporter names each test's file, so one click links it.
     await choices.first().click();
     const cell = testCell(f, 'test/checkout.test.js > EU VAT > adds the country rate');
@@ -159,7 +168,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await f.locator('#save-item').click();
     const row = itemRow(f, 'refunds-still-work');
     await row.waitFor({ timeout: 30_000 });
-    assert.match(await row.innerText(), /customer data/);
+    assert.match(await shownText(row), /customer data/);
     await row.locator('button[data-action="openEdit"]').click();
     await f.locator('#item-title input').fill('Refunds of EU orders still work');
     await f.locator('#save-item').click();
@@ -174,7 +183,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await f.locator('#close-incident').click();
     const outcome = f.locator('#outcome.refused', { hasText: 'Close refused' });
     await outcome.waitFor({ timeout: 30_000 });
-    const text = await outcome.innerText();
+    const text = await shownText(outcome);
     assert.match(text, /Close refused: \d+ conditions? unmet/);
     assert.ok(text.includes(`${IRISH} failed`), text);
     assert.match(text, /not signed off by the IM/);
@@ -184,7 +193,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
     // A condition's button does what meets it: here, the form to record the missing production result.
     await f.locator('li.condition.unmet[data-condition="plan-production"] vscode-button', { hasText: 'Record a Result' }).click();
     await f.locator('#result-note').waitFor({ timeout: 10_000 });
-    assert.match(await f.locator('.form-row').innerText(), /Result of “EU checkout returns 200” in production/);
+    assert.match(await shownText(f.locator('.form-row')), /Result of “EU checkout returns 200” in production/);
     await f.locator('.form-row vscode-button', { hasText: 'Cancel' }).click();
     await f.locator('#result-note').waitFor({ state: 'detached', timeout: 10_000 });
     await themed(page, 'Dark High Contrast', 'test-plan-high-contrast');
@@ -196,7 +205,7 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await writeFile(join(workspace, 'src', 'checkout.js'), source.replace('PT: 0.23,', 'PT: 0.23, IE: 0.23,'));
     await gitCommitAll(workspace, 'Add the Irish VAT rate', { author: { name: 'Bruno Costa', email: 'bruno@example.com' } });
     await testCell(f, EU).locator('.codicon-history').waitFor({ timeout: 30_000 });
-    assert.match(await testCell(f, EU).innerText(), /stale: passed on [0-9a-f]{7}, branch now at [0-9a-f]{7}/);
+    assert.match(await shownText(testCell(f, EU)), /stale: passed on [0-9a-f]{7}, branch now at [0-9a-f]{7}/);
     await f.locator('#run-tests').click();
     await testCell(f, IRISH).locator('.codicon-pass').waitFor({ timeout: 120_000 });
     await testCell(f, EU).locator('.codicon-pass').waitFor({ timeout: 10_000 });
@@ -205,24 +214,24 @@ describe('The test-plan page in the workbench (end to end)', function () {
   it('records that no automated test is possible, shows the waiver with its signatures, and signs it as the IM after a confirmation', async () => {
     const none = f.locator('section.waiver-none');
     await none.waitFor({ timeout: 30_000 });
-    assert.match(await none.innerText(), /You record it as Ana Pereira, the Incident Manager/);
+    assert.match(await shownText(none), /You record it as Ana Pereira, the Incident Manager/);
     await f.locator('#record-waiver').click();
     await f.locator('#waiver-reason input').fill('the rate table is configuration outside the repository');
     await f.locator('#confirm-record-waiver').click();
     const section = f.locator('section.waiver', { has: f.locator('[data-test="waiver-reason"]') });
     await section.waitFor({ timeout: 30_000 });
-    assert.match(await section.locator('[data-test="waiver-reason"]').innerText(), /the rate table is configuration outside the repository/);
-    assert.match(await section.innerText(), /Recorded by Ana Pereira at /);
+    assert.match(await shownText(section.locator('[data-test="waiver-reason"]')), /the rate table is configuration outside the repository/);
+    assert.match(await shownText(section), /Recorded by Ana Pereira at /);
     // The fix branch carries a code commit: the waiver is shown, and said not to apply.
     await section.locator('[data-test="waiver-state"]', { hasText: 'Does not apply: the fix branch carries code commits' }).waitFor({ timeout: 30_000 });
-    assert.match(await section.locator('tr[data-waiver-role="incident_manager"]').innerText(), /missing: the Incident Manager \(Ana Pereira\) has not signed/);
-    assert.match(await section.locator('tr[data-waiver-role="sme"]').innerText(), /missing: the SME \(Bruno Costa\) has not signed/);
+    assert.match(await shownText(section.locator('tr[data-waiver-role="incident_manager"]')), /missing: the Incident Manager \(Ana Pereira\) has not signed/);
+    assert.match(await shownText(section.locator('tr[data-waiver-role="sme"]')), /missing: the SME \(Bruno Costa\) has not signed/);
 
     await f.locator('#sign-waiver').click();
-    assert.equal(await f.locator('[data-test="waiver-signing-as"]').innerText(), 'Ana Pereira, as Incident Manager');
+    assert.equal(await shownText(f.locator('[data-test="waiver-signing-as"]')), 'Ana Pereira, as Incident Manager');
     await f.locator('#confirm-sign-waiver').click();
     await section.locator('tr.counts[data-waiver-role="incident_manager"]', { hasText: 'Ana Pereira' }).waitFor({ timeout: 30_000 });
-    assert.match(await section.locator('tr[data-waiver-role="sme"]').innerText(), /missing/);
+    assert.match(await shownText(section.locator('tr[data-waiver-role="sme"]')), /missing/);
     assert.equal(await f.locator('#sign-waiver').getAttribute('disabled'), '', 'Ana may sign twice');
     await section.scrollIntoViewIfNeeded();
     await screenshot(workbench.page, 'test-plan-waiver');
@@ -241,14 +250,14 @@ describe('The test-plan page in the workbench (end to end)', function () {
     await setActor(workspace, 'bruno');
     await f.locator('section.signoffs', { hasText: 'you sign as Bruno Costa, as worker' }).waitFor({ timeout: 30_000 });
     await f.locator('#sign-off').click();
-    assert.equal(await f.locator('[data-test="signing-as"]').innerText(), 'Bruno Costa, as worker');
+    assert.equal(await shownText(f.locator('[data-test="signing-as"]')), 'Bruno Costa, as worker');
     await f.locator('#confirm-sign-off').click();
     await f.locator('section.signoffs tr.counts', { hasText: 'Bruno Costa' }).waitFor({ timeout: 30_000 });
 
     await setActor(workspace, 'ana');
     await f.locator('section.signoffs', { hasText: 'you sign as Ana Pereira, as Incident Manager' }).waitFor({ timeout: 30_000 });
     await f.locator('#sign-off').click();
-    assert.equal(await f.locator('[data-test="signing-as"]').innerText(), 'Ana Pereira, as Incident Manager');
+    assert.equal(await shownText(f.locator('[data-test="signing-as"]')), 'Ana Pereira, as Incident Manager');
     await f.locator('#confirm-sign-off').click();
     await f.locator('[data-test="verdict"]', { hasText: 'May close' }).waitFor({ timeout: 60_000 });
     await screenshot(workbench.page, 'test-plan-may-close');
