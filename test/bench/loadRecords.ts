@@ -16,6 +16,7 @@ import * as cadence from '../../src/model/cadence';
 import type { Incident } from '../../src/model/record';
 import * as storeModule from '../../src/store/incidentStore';
 import { generateRecords } from './generateRecords';
+import { stats, type Stats } from './stats';
 
 const COUNT = Number(process.argv[2]) || 1000;
 const RUNS = Math.max(1, Number(process.argv[3]) || 5);
@@ -25,18 +26,6 @@ const FOLDER = path.join(ROOT, '.incidents');
 // Where the editor and the command line keep it: inside the repository's git dir.
 const CACHE = path.join(ROOT, '.git', 'incident-room', `summaries-${createHash('sha1').update(path.resolve(FOLDER)).digest('hex').slice(0, 12)}.json`);
 const CLI = path.resolve('dist/cli.js');
-
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-}
-
-function stats(values: number[]): Stats {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
-}
 
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 2 : 0)} ms`);
 const line = (label: string, s: Stats) => console.log(`${label.padEnd(46)} ${fmt(s.median).padStart(10)}   (min ${fmt(s.min)}, max ${fmt(s.max)})`);

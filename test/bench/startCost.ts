@@ -20,22 +20,11 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { StartProbeReport } from '../unit/helpers/startProbe';
+import { stats, type Stats } from './stats';
 
 const RUNS = Math.max(3, Number(process.argv[2]) || 9);
 const ROOT = path.resolve(__dirname, '../../..');
 const PROBE = path.join(__dirname, '../unit/helpers/startProbe.js');
-
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-}
-
-function stats(values: number[]): Stats {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]! };
-}
 
 const fmt = (s: Stats) => `${s.median.toFixed(1).padStart(7)} ms  (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)})`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0).padStart(7)} KB`;

@@ -58,6 +58,17 @@ async function gate(repo: Repo, args: string[]): Promise<{ code: number; out: st
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
+/** A command that runs no test and writes a passing mocha json report of its own. */
+const FORGED_REPORT = [
+  process.execPath,
+  '-e',
+  `require('fs').writeFileSync(process.argv[1], JSON.stringify({stats:{},tests:[{title:'is 23%',fullTitle:'EU VAT is 23%',file:require('path').resolve('test/checkout.test.js'),err:{}}],passes:[],failures:[],pending:[]}))`,
+  '{report}',
+  // Only so that the old contract read the forged file as mocha's json.
+  '--reporter',
+  'json',
+];
+
 const command = (...args: string[]) => ['--command', JSON.stringify(mochaCommand(...args))];
 
 describe('close gate bypasses, each on a repository whose fix branch still has the regression', () => {
@@ -71,21 +82,12 @@ describe('close gate bypasses, each on a repository whose fix branch still has t
   });
 
   it("1a. the record's test_command (a forged report) does not override CI's --command; the verdict names the command it judged", async () => {
-    const forge = [
-      process.execPath,
-      '-e',
-      `require('fs').writeFileSync(process.argv[1], JSON.stringify({stats:{},tests:[{title:'is 23%',fullTitle:'EU VAT is 23%',file:require('path').resolve('test/checkout.test.js'),err:{}}],passes:[],failures:[],pending:[]}))`,
-      '{report}',
-      // Only so that the old contract read the forged file as mocha's json.
-      '--reporter',
-      'json',
-    ];
     const repo = await regressedRepo();
     const file = join(repo.dir, '.incidents', `${repo.id}.yaml`);
     const { parse } = await import('yaml');
     const { readFileSync } = await import('node:fs');
     const record = parse(readFileSync(file, 'utf8'));
-    record.test_command = forge;
+    record.test_command = FORGED_REPORT;
     await commitFiles(repo.dir, { [`.incidents/${repo.id}.yaml`]: stringify(record) }, 'A command of my own');
     const r = await gate(repo, ['--run', ...command('test/')]);
     assert.equal(r.code, 1, r.out + r.err);
@@ -96,16 +98,7 @@ describe('close gate bypasses, each on a repository whose fix branch still has t
 
   it('1b. a command that writes its own report (node -e) is refused: it names a report file, or is not a test runner', async () => {
     const repo = await regressedRepo();
-    const forge = [
-      process.execPath,
-      '-e',
-      `require('fs').writeFileSync(process.argv[1], JSON.stringify({stats:{},tests:[{title:'is 23%',fullTitle:'EU VAT is 23%',file:require('path').resolve('test/checkout.test.js'),err:{}}],passes:[],failures:[],pending:[]}))`,
-      '{report}',
-      // Only so that the old contract read the forged file as mocha's json.
-      '--reporter',
-      'json',
-    ];
-    const r = await gate(repo, ['--run', '--command', JSON.stringify(forge)]);
+    const r = await gate(repo, ['--run', '--command', JSON.stringify(FORGED_REPORT)]);
     assert.notEqual(r.code, 0, r.out + r.err);
     assert.match(r.err, /the test command is refused: .* names a report file/);
     // The same forger told where the report goes by the environment, as a runner would be.
