@@ -143,9 +143,19 @@ function relativeToCwd(cwd: string, folder: string): (file: string) => string {
   return (file) => (file.startsWith(prefix) && !file.includes(path.sep, prefix.length) ? basePrefix + file.slice(prefix.length) : path.relative(cwd, file) || file);
 }
 
+/** Columns padded to their widest cell but the last; plain loops, as `status` prints thousands of rows. */
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ')).join('\n');
+  const columns = rows[0]!.length;
+  const widths = new Array<number>(columns).fill(0);
+  for (const r of rows) for (let c = 0; c < columns - 1; c++) if (r[c]!.length > widths[c]!) widths[c] = r[c]!.length;
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    let line = '';
+    for (let c = 0; c < columns - 1; c++) line += r[c]!.padEnd(widths[c]!) + '  ';
+    out += (i > 0 ? '\n' : '') + line + r[columns - 1]!;
+  }
+  return out;
 }
 
 /** The overview: every command with its one-line summary. */

@@ -5,7 +5,7 @@ import { existsSync, promises as fs, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Document, isMap, isScalar, type Pair } from 'yaml';
 import { applyEditsToValue, type RecordEdit, type RecordOperation } from '../model/edits';
 import type { Incident, Person } from '../model/record';
@@ -641,14 +641,16 @@ const MAX_WORKERS = 4;
 async function parseInWorkers(files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
   const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files.length / FILES_PER_WORKER)));
   const share = Math.ceil(files.length / count);
-  await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(files.slice(k * share, (k + 1) * share), maxBytes, accept)));
+  // Loaded here, not with the module: a warm start (and the command line) never starts a worker.
+  const { Worker: WorkerThread } = await import('node:worker_threads');
+  await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(WorkerThread, files.slice(k * share, (k + 1) * share), maxBytes, accept)));
 }
 
 /** Parses files in a worker thread, handing back summaries in batches; the worker ends with the job. */
-function parseInWorker(files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
+function parseInWorker(WorkerThread: typeof Worker, files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
   if (files.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_FILE);
+    const worker = new WorkerThread(WORKER_FILE);
     let finished = false;
     worker.on('message', (reply: ParseReply) => {
       if (reply.kind === 'batch') accept(reply.results);

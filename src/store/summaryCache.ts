@@ -14,7 +14,7 @@ import { parseRecordDetailed, positionOfPath, type BrokenReason, type LoadedReco
 
 import schemaJson from '../model/incident-room-v1.schema.json';
 
-export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/2';
+export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/3';
 /** Bump when the checks in validate.ts or recordFile.ts change: summaries made by other rules are not reused. */
 const RULES_REVISION = 1;
 
@@ -209,29 +209,31 @@ export async function markDuplicateSummaries(summaries: RecordSummary[]): Promis
 
 // ---- the cache file ----
 
-// JSON Lines: a header line, then one `[name, entry]` line per record. Thousands of entries are
-// read and written a slice at a time, so the cache never holds the event loop for long (one
-// JSON.parse or JSON.stringify of 10,000 entries blocks for hundreds of milliseconds).
+// A header line, then lines of up to ENTRIES_PER_LINE entries each, every entry an array
+// `[name, size, mtimeMs, ctimeMs, ino, checkedAt, hash, summary]`. A line at a time is read and
+// written between yields, so the cache never holds the event loop for long (one JSON.parse or
+// JSON.stringify of 10,000 entries blocks for a hundred milliseconds and more), while a few dozen
+// lines cost far less than a parse per entry (a warm `status` spends much of its time here).
 interface CacheHeader {
   format: string;
   rules: string;
   folder: string;
   /** When the cache was written (for people reading it; each entry says when its stamp was taken). */
   writtenAt: number;
-  /** Entry lines that follow: a cache cut short is not trusted. */
+  /** Entries in the lines that follow: a cache cut short is not trusted. */
   count: number;
 }
+
+/** Entries per line: a line parses in about a millisecond. */
+const ENTRIES_PER_LINE = 200;
+
+type CacheLine = [name: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, checkedAt: number, hash: string, summary: RecordSummary];
 
 /** How coarse a file system's mtime may be (FAT: 2 s); entries this close to the write are checked by content. */
 const RACY_WINDOW_MS = 2000;
 
 export interface LoadedCache {
   entries: Map<string, CachedSummary>;
-}
-
-function isStamp(v: unknown): v is FileStamp {
-  const s = v as FileStamp;
-  return typeof v === 'object' && v !== null && typeof s.size === 'number' && typeof s.mtimeMs === 'number' && typeof s.ctimeMs === 'number' && typeof s.ino === 'number';
 }
 
 function isSummary(v: unknown): v is RecordSummary {
@@ -243,7 +245,13 @@ function isSummary(v: unknown): v is RecordSummary {
 
 /** A name that is not a plain record file name is not something this code wrote. */
 function isRecordName(name: unknown): name is string {
-  return typeof name === 'string' && !name.includes('/') && !name.includes('\\') && /\.ya?ml$/i.test(name);
+  return typeof name === 'string' && !name.includes('/') && !name.includes('\\') && RECORD_NAME.test(name);
+}
+const RECORD_NAME = /\.ya?ml$/i;
+
+function isCacheLine(item: unknown): item is CacheLine {
+  if (!Array.isArray(item) || item.length !== 8) return false;
+  return isRecordName(item[0]) && typeof item[1] === 'number' && typeof item[2] === 'number' && typeof item[3] === 'number' && typeof item[4] === 'number' && typeof item[5] === 'number' && typeof item[6] === 'string' && isSummary(item[7]);
 }
 
 /**
@@ -257,36 +265,40 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   } catch {
     return undefined;
   }
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
+  let end = text.indexOf('\n');
   let header: CacheHeader;
   try {
-    header = JSON.parse(lines[0] ?? '') as CacheHeader;
+    header = JSON.parse(end < 0 ? text : text.slice(0, end)) as CacheHeader;
   } catch {
     return undefined;
   }
   if (typeof header !== 'object' || header === null || header.format !== SUMMARY_CACHE_FORMAT || header.rules !== rules() || header.folder !== path.resolve(folder)) return undefined;
-  if (typeof header.writtenAt !== 'number' || header.count !== lines.length - 1) return undefined;
+  if (typeof header.writtenAt !== 'number' || typeof header.count !== 'number') return undefined;
   const entries = new Map<string, CachedSummary>();
   const pace = slicePacer();
   // The folder with its separator: the names are plain file names (checked below).
   const prefix = path.join(folder, 'x').slice(0, -1);
-  for (let i = 1; i < lines.length; i++) {
-    let item: unknown;
+  while (end >= 0 && end < text.length - 1) {
+    const start = end + 1;
+    end = text.indexOf('\n', start);
+    let items: unknown;
     try {
-      item = JSON.parse(lines[i]!);
+      items = JSON.parse(text.slice(start, end < 0 ? undefined : end));
     } catch {
       return undefined;
     }
-    if (!Array.isArray(item) || item.length !== 2 || !isRecordName(item[0])) return undefined;
-    const entry = item[1] as CachedSummary;
-    if (!entry || !isStamp(entry.stamp) || typeof entry.hash !== 'string' || typeof entry.checkedAt !== 'number' || !isSummary(entry.summary) || entries.has(item[0])) return undefined;
-    entry.summary.file = prefix + item[0];
-    entries.set(item[0], entry);
-    const pause = pace();
-    if (pause) await pause;
+    if (!Array.isArray(items)) return undefined;
+    for (const item of items as unknown[]) {
+      if (!isCacheLine(item) || entries.has(item[0])) return undefined;
+      const summary = item[7];
+      summary.file = prefix + item[0];
+      entries.set(item[0], { stamp: { size: item[1], mtimeMs: item[2], ctimeMs: item[3], ino: item[4] }, hash: item[6], checkedAt: item[5], summary });
+      const pause = pace();
+      if (pause) await pause;
+    }
   }
-  return { entries };
+  if (end < 0 && !text.endsWith('\n')) return undefined;
+  return entries.size === header.count ? { entries } : undefined;
 }
 
 /** Whether a cached entry may be trusted for a file with this stamp without reading it. */
@@ -299,13 +311,20 @@ export async function writeSummaryCache(cacheFile: string, folder: string, entri
   const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: rules(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size };
   const lines = [JSON.stringify(header)];
   const pace = slicePacer();
+  let line: CacheLine[] = [];
   for (const [name, entry] of entries) {
     // The file's path is implied by the folder; the cache stays valid if the folder is the same.
     const { file: _file, ...summary } = entry.summary;
-    lines.push(JSON.stringify([name, { stamp: entry.stamp, hash: entry.hash, checkedAt: entry.checkedAt, summary }]));
+    const { size, mtimeMs, ctimeMs, ino } = entry.stamp;
+    line.push([name, size, mtimeMs, ctimeMs, ino, entry.checkedAt, entry.hash, summary as RecordSummary]);
+    if (line.length >= ENTRIES_PER_LINE) {
+      lines.push(JSON.stringify(line));
+      line = [];
+    }
     const pause = pace();
     if (pause) await pause;
   }
+  if (line.length > 0) lines.push(JSON.stringify(line));
   const temp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await fs.mkdir(path.dirname(cacheFile), { recursive: true });
