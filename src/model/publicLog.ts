@@ -72,11 +72,20 @@ export function renderPublicLog(incidents: readonly Incident[]): string {
 
 /** The log from its sections: newest first by declared instant; the id breaks ties so equal times cannot reorder. */
 export function joinPublicLog(sections: readonly PublicLogSection[]): string {
+  return `${publicLogPieces(sections).join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/**
+ * The pieces the log is made of, in order: joined by newlines, with the trailing newlines made
+ * one, they are the log (joinPublicLog). The sections' texts themselves, not copies, so a writer
+ * can stream a log of thousands of incidents without holding it as one string.
+ */
+export function publicLogPieces(sections: readonly PublicLogSection[]): string[] {
   const ordered = [...sections].sort((a, b) => b.declaredMs - a.declaredMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const out: string[] = ['# Incident log', ''];
   if (ordered.length === 0) out.push('No incidents have been recorded.', '');
   for (const section of ordered) out.push(section.text);
-  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+  return out;
 }
 
 export function publicLogSection(incident: Incident): PublicLogSection {

@@ -4,10 +4,11 @@
 // the others' sections come from the keep. Like the summary cache it is derived: anything odd
 // about it (another format, another folder, another build of this code, cut short) and it is
 // thrown away and the sections are made again from the records.
-import { randomBytes } from 'node:crypto';
-import { promises as fs, statSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { joinPublicLog, publicLogSection, type PublicLogSection } from '../model/publicLog';
+import { createInterface } from 'node:readline';
+import { publicLogPieces, publicLogSection, type PublicLogSection } from '../model/publicLog';
 import type { IncidentStore } from './incidentStore';
 import { parseRecord } from './recordFile';
 import { readRegularFile } from './recordIo';
@@ -43,59 +44,127 @@ function build(): string {
   return buildKey;
 }
 
+// The kept sections and the log are read and written a line or a chunk at a time: at 10,000
+// records each is over ten megabytes, and holding a few whole copies of them (the text, its
+// lines, the joined log, the file's current bytes to compare with) is what made the first write
+// the largest use of memory of all.
+
 async function readSections(file: string, folder: string): Promise<Map<string, KeptSection>> {
   const none = new Map<string, KeptSection>();
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch {
-    return none;
-  }
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  let header: SectionsHeader;
-  try {
-    header = JSON.parse(lines[0] ?? '') as SectionsHeader;
-  } catch {
-    return none;
-  }
-  if (typeof header !== 'object' || header === null || header.format !== SECTIONS_FORMAT || header.build !== build() || header.folder !== path.resolve(folder) || header.count !== lines.length - 1) return none;
   const sections = new Map<string, KeptSection>();
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let header: SectionsHeader | undefined;
+  let count = 0;
   const pace = slicePacer();
-  for (let i = 1; i < lines.length; i++) {
-    let item: unknown;
-    try {
-      item = JSON.parse(lines[i]!);
-    } catch {
-      return none;
+  try {
+    for await (const line of lines) {
+      if (header === undefined) {
+        header = JSON.parse(line) as SectionsHeader;
+        if (typeof header !== 'object' || header === null || header.format !== SECTIONS_FORMAT || header.build !== build() || header.folder !== path.resolve(folder) || typeof header.count !== 'number') return none;
+        continue;
+      }
+      const item = JSON.parse(line) as unknown;
+      if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string') return none;
+      const s = item[1] as KeptSection;
+      if (typeof s !== 'object' || s === null || typeof s.hash !== 'string' || typeof s.id !== 'string' || typeof s.declaredMs !== 'number' || typeof s.text !== 'string') return none;
+      sections.set(item[0], s);
+      count++;
+      const pause = pace();
+      if (pause) await pause;
     }
-    if (!Array.isArray(item) || item.length !== 2 || typeof item[0] !== 'string') return none;
-    const s = item[1] as KeptSection;
-    if (typeof s !== 'object' || s === null || typeof s.hash !== 'string' || typeof s.id !== 'string' || typeof s.declaredMs !== 'number' || typeof s.text !== 'string') return none;
-    sections.set(item[0], s);
-    const pause = pace();
-    if (pause) await pause;
+  } catch {
+    // not there, not JSON, unreadable: made again from the records
+    return none;
+  } finally {
+    lines.close();
+    input.destroy();
   }
-  return sections;
+  return header !== undefined && count === header.count ? sections : none;
 }
+
+/** Bytes gathered before each write of a streamed file. */
+const CHUNK_CHARS = 256 * 1024;
 
 async function writeSections(file: string, folder: string, sections: Map<string, KeptSection>): Promise<void> {
   const header: SectionsHeader = { format: SECTIONS_FORMAT, build: build(), folder: path.resolve(folder), count: sections.size };
-  const lines = [JSON.stringify(header)];
-  const pace = slicePacer();
-  for (const [name, s] of sections) {
-    lines.push(JSON.stringify([name, s]));
-    const pause = pace();
-    if (pause) await pause;
-  }
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(temp, `${lines.join('\n')}\n`);
+    const handle = await fs.open(temp, 'w');
+    try {
+      let chunk = `${JSON.stringify(header)}\n`;
+      for (const [name, s] of sections) {
+        chunk += `${JSON.stringify([name, s])}\n`;
+        if (chunk.length >= CHUNK_CHARS) {
+          await handle.write(chunk);
+          chunk = '';
+        }
+      }
+      await handle.write(chunk);
+    } finally {
+      await handle.close();
+    }
     await fs.rename(temp, file);
   } catch {
     await fs.rm(temp, { force: true }).catch(() => undefined);
     await fs.rm(file, { force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * The log's text a chunk at a time, exactly as joinPublicLog makes it (pieces joined by
+ * newlines, the trailing newlines made one), without building it as one string.
+ */
+function* publicLogChunks(sections: readonly PublicLogSection[]): Generator<string> {
+  let chunk = '';
+  // Newlines at the end of what was given so far: written only if something follows them.
+  let pending = 0;
+  const add = (s: string) => {
+    let end = s.length;
+    while (end > 0 && s.charCodeAt(end - 1) === 10) end--;
+    if (end === 0) {
+      pending += s.length;
+      return;
+    }
+    chunk += '\n'.repeat(pending) + (end === s.length ? s : s.slice(0, end));
+    pending = s.length - end;
+  };
+  let first = true;
+  for (const piece of publicLogPieces(sections)) {
+    if (!first) add('\n');
+    first = false;
+    add(piece);
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}\n`;
+}
+
+/** sha1 of a file's bytes, read as a stream; undefined when it cannot be read. */
+async function hashOfFile(file: string): Promise<string | undefined> {
+  const hash = createHash('sha1');
+  try {
+    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  } catch {
+    return undefined;
+  }
+  return hash.digest('hex');
+}
+
+/** Writes the log when its bytes would change: hashed first as it would be written, then streamed into the file. */
+async function writeLogIfChanged(logFile: string, sections: readonly PublicLogSection[]): Promise<void> {
+  const hash = createHash('sha1');
+  for (const chunk of publicLogChunks(sections)) hash.update(chunk);
+  if ((await hashOfFile(logFile)) === hash.digest('hex')) return;
+  await fs.mkdir(path.dirname(logFile), { recursive: true });
+  const handle = await fs.open(logFile, 'w');
+  try {
+    for (const chunk of publicLogChunks(sections)) await handle.write(chunk);
+  } finally {
+    await handle.close();
   }
 }
 
@@ -134,12 +203,7 @@ export async function writePublicLogFile(store: IncidentStore, logFile: string, 
     // One record at a time: many changed records must not hold the event loop.
     await yieldToEventLoop();
   }
-  const text = joinPublicLog([...sections.values()]);
-  const current = await fs.readFile(logFile, 'utf8').catch(() => undefined);
-  if (current !== text) {
-    await fs.mkdir(path.dirname(logFile), { recursive: true });
-    await fs.writeFile(logFile, text);
-  }
+  await writeLogIfChanged(logFile, [...sections.values()]);
   if (sectionsFile && (read > 0 || sections.size !== kept.size)) await writeSections(sectionsFile, store.folderPath, sections);
   return { read };
 }

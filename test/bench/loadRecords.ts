@@ -243,11 +243,15 @@ async function main(): Promise<void> {
     const logFile = path.join(ROOT, 'INCIDENT-LOG.md');
     const sections = publicLog.sectionsFileFor(CACHE);
     const logStore = new storeModule.IncidentStore(FOLDER, { cacheFile: CACHE });
+    // The peak, sampled while it runs (the RSS after it says little: the heap keeps its pages).
+    let peakRss = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
     const first = await timed(() => publicLog.writePublicLogFile(logStore, logFile, sections));
+    clearInterval(sampler);
     const middle = files[Math.floor(files.length / 2)]!;
     let read = 0;
     const again = await repeat(RUNS, () => touch([middle], ++round), async () => (read = (await publicLog.writePublicLogFile(logStore, logFile, sections)).read));
-    console.log(`${'public log, first write (every record read)'.padEnd(46)} ${fmt(first.ms).padStart(10)}`);
+    console.log(`${'public log, first write (every record read)'.padEnd(46)} ${fmt(first.ms).padStart(10)}   (peak RSS ${(peakRss / 1048576).toFixed(0)} MB, longest block ${fmt(first.blockMs)})`);
     line(`public log after one record changed (${read} read)`, again.time);
     line('  longest event-loop block', again.block);
     (globalThis as { gc?: () => void }).gc?.();
