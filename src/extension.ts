@@ -15,9 +15,15 @@ import { createIncidentTreeView, IncidentTreeProvider } from './vscode/tree';
 import { TestPlanPanels } from './vscode/webview/testPlanPanel';
 
 /** What activate returns: the parts, so integration tests can read the tree's and status bar's data. */
-export type IncidentRoomApi = ExtensionParts & { countdown: UpdateCountdown; reminderNotifications: ReminderNotifications };
+export type IncidentRoomApi = ExtensionParts & {
+  countdown: UpdateCountdown;
+  reminderNotifications: ReminderNotifications;
+  /** How long activate() took in this host, in ms (the host-load measurement reports it). */
+  activateMs: number;
+};
 
 export function activate(context: vscode.ExtensionContext): IncidentRoomApi | undefined {
+  const started = performance.now();
   try {
     // Summaries of records outside a git repository are cached in the extension's storage.
     const model = new IncidentsModel((context.storageUri ?? context.globalStorageUri).fsPath);
@@ -42,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): IncidentRoomApi | un
     context.subscriptions.push(countdown, reminderNotifications, trackDraftContext());
     context.subscriptions.push(new IncidentInViewContext(parts), registerReadOnlyDocuments());
     void offerPeopleFile(parts);
-    return { ...parts, countdown, reminderNotifications };
+    return { ...parts, countdown, reminderNotifications, activateMs: performance.now() - started };
   } catch (err) {
     // VS Code shows nothing when activation fails; say what happened.
     void vscode.window.showErrorMessage(`Incident Room failed to start: ${(err as Error).message}`);

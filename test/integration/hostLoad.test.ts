@@ -2,15 +2,39 @@
 // folder to a folder of N generated records until the tree's data is ready, cold (no cache) and
 // warm (cache written), with the longest event-loop block meanwhile. Runs only when asked:
 //   INCIDENT_ROOM_BENCH_RECORDS=1000 node out/test/tools/runIntegrationInCodeServer.js --grep "host load"
+// (INCIDENT_ROOM_BENCH_PROFILE=<dir> also writes a CPU profile of the host per measurement there.)
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { IncidentRoomApi } from '../../src/extension';
+import { EXTENSION_ID } from '../../src/vscode/ids';
 import { generateRecords } from '../bench/generateRecords';
 import { activateExtension, waitFor, workspaceRoot } from './helpers';
 
 const COUNT = Number(process.env.INCIDENT_ROOM_BENCH_RECORDS) || 0;
+/** A folder to write a CPU profile of this host per measurement into (INCIDENT_ROOM_BENCH_PROFILE=<dir>), to see where the time goes. */
+const PROFILE_DIR = process.env.INCIDENT_ROOM_BENCH_PROFILE;
+
+/** Profiles this thread (the extension host's) while `fn` runs, when asked to; the profile goes to PROFILE_DIR/<name>.cpuprofile. */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return fn();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params, (err, result) => (err ? reject(err) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.mkdirSync(PROFILE_DIR, { recursive: true });
+    fs.writeFileSync(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 const OPEN = 20;
 
 describe('host load (measurement)', function () {
@@ -48,12 +72,32 @@ describe('host load (measurement)', function () {
     const h = monitorEventLoopDelay({ resolution: 5 });
     h.enable();
     const t0 = performance.now();
-    await setFolder(folderName);
-    await waitFor('the tree of generated records', () => ready(), 3_000_000);
+    await profiled(`host-${COUNT}-${label.split(' ')[0]}-${Date.now()}`, async () => {
+      await setFolder(folderName);
+      await waitFor('the tree of generated records', () => ready(), 3_000_000);
+    });
     const ms = performance.now() - t0;
     h.disable();
     console.log(`host load ${COUNT} records, ${label}: tree ready in ${ms.toFixed(0)} ms, longest event-loop block ${(h.max / 1e6).toFixed(0)} ms, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
   }
+
+  it('activation: require of the bundle and activate() in this host', () => {
+    // The extension was activated when the host started (the workspace holds records); activate()
+    // timed itself then. The bundle is required again here from a copy (another path, so nothing
+    // compiled for the first one is reused), in this host's own Node with its own `vscode` module.
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    if (!extension) throw new Error(`${EXTENSION_ID} is not installed in this host`);
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-bundle-'));
+    try {
+      fs.cpSync(path.join(extension.extensionPath, 'dist'), copy, { recursive: true });
+      const t0 = performance.now();
+      require(path.join(copy, 'extension.js'));
+      const requireMs = performance.now() - t0;
+      console.log(`host activation: require of dist/extension.js ${requireMs.toFixed(0)} ms, activate() ${api.activateMs.toFixed(0)} ms, together ${(requireMs + api.activateMs).toFixed(0)} ms`);
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
 
   it('cold, then warm', async () => {
     await measure('cold (no cache)');
