@@ -13,7 +13,7 @@ import { validateIncident, validatePeopleFile } from '../model/validate';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
 import { withRecordLock } from './recordLock';
-import { forEachInSlices, slicePacer } from './slices';
+import { forEachInSlices, slicePacer, yieldToEventLoop } from './slices';
 import { sweepTempFiles } from './workDir';
 import {
   locateProblems,
@@ -348,7 +348,7 @@ export class IncidentStore {
         done += results.length;
         this.cacheDirty = true;
       };
-      const files = stale.map((n) => path.join(this.folderPath, n));
+      const files = stale.map((n) => prefix + n);
       let finished = false;
       const parsing = (
         this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)
@@ -643,7 +643,16 @@ async function parseInWorkers(files: string[], maxBytes: number, accept: (result
   const share = Math.ceil(files.length / count);
   // Loaded here, not with the module: a warm start (and the command line) never starts a worker.
   const { Worker: WorkerThread } = await import('node:worker_threads');
-  await Promise.all(Array.from({ length: count }, (_, k) => parseInWorker(WorkerThread, files.slice(k * share, (k + 1) * share), maxBytes, accept)));
+  // Starting a thread holds the caller for about ten milliseconds: one per turn of the event loop.
+  const jobs: Promise<void>[] = [];
+  for (let k = 0; k < count; k++) {
+    await yieldToEventLoop();
+    const job = parseInWorker(WorkerThread, files.slice(k * share, (k + 1) * share), maxBytes, accept);
+    // Handled now (Promise.all below reports it): a thread failing while the next one starts is not an unhandled rejection.
+    job.catch(() => undefined);
+    jobs.push(job);
+  }
+  await Promise.all(jobs);
 }
 
 /** Parses files in a worker thread, handing back summaries in batches; the worker ends with the job. */

@@ -157,7 +157,11 @@ async function hashOfFile(file: string): Promise<string | undefined> {
 /** Writes the log when its bytes would change: hashed first as it would be written, then streamed into the file. */
 async function writeLogIfChanged(logFile: string, sections: readonly PublicLogSection[]): Promise<void> {
   const hash = createHash('sha1');
-  for (const chunk of publicLogChunks(sections)) hash.update(chunk);
+  for (const chunk of publicLogChunks(sections)) {
+    hash.update(chunk);
+    // A chunk per turn: hashing a log of thousands of incidents at once would hold the event loop.
+    await yieldToEventLoop();
+  }
   if ((await hashOfFile(logFile)) === hash.digest('hex')) return;
   await fs.mkdir(path.dirname(logFile), { recursive: true });
   const handle = await fs.open(logFile, 'w');
