@@ -58,14 +58,14 @@ describe('Thousands of summaries on the main thread, a slice at a time', () => {
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-slices-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('writes the cache entry by entry, letting the event loop run between slices', async () => {
+  it('writes the cache a line of entries at a time, letting the event loop run between slices', async () => {
     const folder = path.join(dir, '.incidents');
     const cacheFile = path.join(dir, 'cache.json');
     const middle = await countingJson('stringify', (count) => turnsInTheMiddle(count, MANY + 1, () => writeSummaryCache(cacheFile, folder, summaries(folder))));
     assert.ok(middle >= 3, `the event loop ran ${middle} times while entries were being written`);
   });
 
-  it('reads the cache entry by entry, letting the event loop run between slices', async () => {
+  it('reads the cache a line of entries at a time, letting the event loop run between slices', async () => {
     const folder = path.join(dir, '.incidents');
     const cacheFile = path.join(dir, 'cache.json');
     await writeSummaryCache(cacheFile, folder, summaries(folder));
