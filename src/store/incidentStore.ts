@@ -15,9 +15,11 @@ import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writable
 import { withRecordLock } from './recordLock';
 import { forEachInSlices, slicePacer } from './slices';
 import { sweepTempFiles } from './workDir';
+import type { RecordValueCache } from './recordValueCache';
 import {
   locateProblems,
   parseRecordDetailed,
+  recordText,
   parseYamlFile,
   positionOfPath,
   type BrokenReason,
@@ -100,6 +102,12 @@ export interface IncidentStoreOptions {
   offThread?: boolean;
   /** Records larger than this many bytes are refused unread (default DEFAULT_MAX_RECORD_BYTES). */
   maxRecordBytes?: number;
+  /**
+   * Valid records' values by the hash of their bytes (see recordValueCache.ts): readRecord uses
+   * an entry for the exact bytes on disk instead of parsing, and every read that parsed and every
+   * write whose text was parsed back keeps one.
+   */
+  valueCache?: RecordValueCache;
 }
 
 export interface LoadProgress {
@@ -134,6 +142,8 @@ export class IncidentStore {
   private cacheTimer: NodeJS.Timeout | undefined;
   /** Records parsed in full while summarising (the few changed on the main thread), for readRecord. */
   private readonly recentRecords = new Map<string, { stamp: CachedSummary['stamp']; record: LoadedRecord }>();
+  /** The last parse of each record's bytes (see parseForUpdate): an update of the same bytes starts from it instead of parsing again. */
+  private readonly parsedBytes = new Map<string, { bytes: Buffer; loaded: LoadedRecord; parsed?: ParsedYaml }>();
 
   private swept = false;
   /** Records larger than this many bytes are refused (not read). */
@@ -234,12 +244,42 @@ export class IncidentStore {
     } catch (err) {
       return ioBroken(abs, err);
     }
-    const record = parseRecordDetailed(abs, bytes).loaded;
+    const cached = this.options.valueCache?.get(bytes);
+    const record: LoadedRecord = cached ? { kind: 'ok', file: abs, incident: cached, text: recordText(bytes) } : this.parseBytes(abs, bytes).loaded;
     const duplicate = this.summaryList.find((s) => s.file === abs && s.reason === 'duplicate-id');
     if (duplicate && record.kind === 'ok') {
       return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
     }
     return record;
+  }
+
+  /**
+   * Reads and parses the record now and keeps the parse, so that an update that finds the same
+   * bytes does not parse them again: e.g. while a test run, whose result the record gets, goes on.
+   */
+  async parseForUpdate(file: string): Promise<void> {
+    const abs = path.resolve(this.folderPath, file);
+    try {
+      this.parseBytes(abs, (await readRegularFile(await writableTarget(abs), this.maxRecordBytes)).bytes);
+    } catch {
+      // The update reads the file again and reports what is wrong with it.
+    }
+  }
+
+  /** Parses a record's bytes, keeping the parse for an update of the same bytes and a valid record's value in the value cache. */
+  private parseBytes(file: string, bytes: Buffer): { loaded: LoadedRecord; parsed?: ParsedYaml } {
+    const result = parseRecordDetailed(file, bytes);
+    this.parsedBytes.set(file, { bytes, ...result });
+    if (this.parsedBytes.size > 8) this.parsedBytes.delete(this.parsedBytes.keys().next().value!);
+    if (result.loaded.kind === 'ok') this.options.valueCache?.put(bytes, result.loaded.incident);
+    return result;
+  }
+
+  /** The kept parse of exactly these bytes of file, else a new one. */
+  private parseForEdit(file: string, bytes: Buffer): { loaded: LoadedRecord; parsed?: ParsedYaml } {
+    const kept = this.parsedBytes.get(file);
+    if (kept && kept.bytes.equals(bytes)) return kept;
+    return parseRecordDetailed(file, bytes);
   }
 
   /** As readRecord, synchronously: for one record someone just expanded (a few milliseconds). */
@@ -484,7 +524,7 @@ export class IncidentStore {
     return withRecordLock(target, async () => {
       for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
         const snapshot = await readRegularFile(target, this.maxRecordBytes);
-        const { loaded, parsed } = parseRecordDetailed(file, snapshot.bytes);
+        const { loaded, parsed } = this.parseForEdit(file, snapshot.bytes);
         if (loaded.kind === 'broken' || !parsed) {
           const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
           this.remember(broken);
@@ -506,8 +546,11 @@ export class IncidentStore {
           return result.loaded.incident;
         }
         const bom = startsWithBom(snapshot.bytes) ? '\uFEFF' : '';
-        if (await replaceIfUnchanged(target, snapshot, bom + result.text)) {
+        const written = Buffer.from(bom + result.text, 'utf8');
+        if (await replaceIfUnchanged(target, snapshot, written)) {
           this.remember(result.loaded);
+          // Kept only when the text was parsed back and said exactly this value.
+          if (result.checked) this.options.valueCache?.put(written, result.loaded.incident);
           return result.loaded.incident;
         }
       }
@@ -604,7 +647,7 @@ function startsWithBom(bytes: Buffer): boolean {
  * is the loaded value with the same edits applied, validated. Only a small text is parsed once
  * more to check that the two agree (a large one's patches are checked by construction).
  */
-function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits: readonly RecordEdit[]): { text: string; loaded: Extract<LoadedRecord, { kind: 'ok' }> } {
+function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits: readonly RecordEdit[]): { text: string; loaded: Extract<LoadedRecord, { kind: 'ok' }>; checked: boolean } {
   const text = editText(parsed.text, parsed.doc, edits);
   let value: unknown;
   try {
@@ -613,14 +656,15 @@ function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits:
     throw new RecordInvalidError(file, [{ line: 1, col: 1, message: (err as Error).message }]);
   }
   const problems = validateIncident(value);
-  if (problems.length > 0 || text.length <= RECHECK_BELOW_CHARS) {
+  const checked = problems.length > 0 || text.length <= RECHECK_BELOW_CHARS;
+  if (checked) {
     const check = parseRecordDetailed(file, text);
     if (check.loaded.kind === 'broken') throw new RecordInvalidError(file, check.loaded.problems);
     if (!isDeepStrictEqual(check.loaded.incident, value)) {
       throw new RecordInvalidError(file, [{ line: 1, col: 1, message: 'the change could not be written without changing other values; nothing was written' }]);
     }
   }
-  return { text, loaded: { kind: 'ok', file, incident: value as Incident, text } };
+  return { text, loaded: { kind: 'ok', file, incident: value as Incident, text }, checked };
 }
 
 // Below this size a patched record is parsed again to prove the text says what was meant.

@@ -20,7 +20,7 @@ const RULES_REVISION = 1;
 
 let rulesKey: string | undefined;
 /** Which rules made a summary: a cache made with another schema (another version of this code) is not trusted. */
-function rules(): string {
+export function recordRulesKey(): string {
   rulesKey ??= `${RULES_REVISION}:${createHash('sha1').update(JSON.stringify(schemaJson)).digest('hex').slice(0, 16)}`;
   return rulesKey;
 }
@@ -265,7 +265,7 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   } catch {
     return undefined;
   }
-  if (typeof header !== 'object' || header === null || header.format !== SUMMARY_CACHE_FORMAT || header.rules !== rules() || header.folder !== path.resolve(folder)) return undefined;
+  if (typeof header !== 'object' || header === null || header.format !== SUMMARY_CACHE_FORMAT || header.rules !== recordRulesKey() || header.folder !== path.resolve(folder)) return undefined;
   if (typeof header.writtenAt !== 'number' || header.count !== lines.length - 1) return undefined;
   const entries = new Map<string, CachedSummary>();
   const pace = slicePacer();
@@ -296,7 +296,7 @@ export function trustByStamp(entry: CachedSummary, stamp: FileStamp): boolean {
 
 /** Writes the cache atomically (temp file, then rename); a failure leaves no cache rather than a bad one. */
 export async function writeSummaryCache(cacheFile: string, folder: string, entries: Map<string, CachedSummary>): Promise<void> {
-  const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: rules(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size };
+  const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: recordRulesKey(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size };
   const lines = [JSON.stringify(header)];
   const pace = slicePacer();
   for (const [name, entry] of entries) {
