@@ -1,7 +1,7 @@
 // A folder of incident records: loading them all, creating one, and updating one safely
 // (one writer at a time through a lock, re-read first, never write a broken or invalid record,
 // never clobber a change on disk, never leave a temp file where it could be committed).
-import { existsSync, promises as fs, statSync, type Stats } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -233,7 +233,10 @@ export class IncidentStore {
     const recent = this.recentRecords.get(abs);
     if (recent) {
       try {
-        if (sameStamp(stampOf(await fs.stat(abs)), recent.stamp)) return recent.record;
+        if (sameStamp(stampOf(await fs.stat(abs)), recent.stamp)) {
+          if (this.options.valueCache && recent.record.kind === 'ok') this.keepValue(abs, recent.record);
+          return recent.record;
+        }
       } catch {
         // fall through to reading it, which reports the error
       }
@@ -273,6 +276,17 @@ export class IncidentStore {
     if (this.parsedBytes.size > 8) this.parsedBytes.delete(this.parsedBytes.keys().next().value!);
     if (result.loaded.kind === 'ok') this.options.valueCache?.put(bytes, result.loaded.incident);
     return result;
+  }
+
+  /** Keeps the value of a record parsed while summarising, for the bytes it was parsed from (read again, and compared). */
+  private keepValue(file: string, record: Extract<LoadedRecord, { kind: 'ok' }>): void {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      return;
+    }
+    if (bytes.length <= this.maxRecordBytes && recordText(bytes) === record.text) this.options.valueCache?.put(bytes, record.incident);
   }
 
   /** The kept parse of exactly these bytes of file, else a new one. */
