@@ -264,6 +264,7 @@ export class IncidentStore {
     const abs = path.resolve(this.folderPath, file);
     try {
       this.parseBytes(abs, (await readRegularFile(await writableTarget(abs), this.maxRecordBytes)).bytes);
+      process.stderr.write(`T parsed for update ${performance.now().toFixed(0)}\n`);
     } catch {
       // The update reads the file again and reports what is wrong with it.
     }
@@ -407,7 +408,7 @@ export class IncidentStore {
       const parsing = (
         this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)
           ? parseInWorkers(files, this.maxRecordBytes, accept)
-          : parseInSlices(files, accept, total <= WORKER_THRESHOLD ? true : 'open', this.maxRecordBytes)
+          : parseInSlices(files, accept, total <= WORKER_THRESHOLD ? true : 'open', this.maxRecordBytes, this.options.valueCache)
       ).finally(() => (finished = true));
       if (onProgress) {
         // Progress at a steady pace, not per batch: each report walks every summary.
@@ -727,12 +728,12 @@ function parseInWorker(files: string[], maxBytes: number, accept: (results: Summ
 }
 
 /** Parses files on this thread in slices of a few milliseconds, yielding to the event loop between them. */
-async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean | 'open', maxBytes: number): Promise<void> {
+async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean | 'open', maxBytes: number, values?: RecordValueCache): Promise<void> {
   let i = 0;
   while (i < files.length) {
     const start = performance.now();
     const results: SummarizedFile[] = [];
-    while (i < files.length && performance.now() - start < SLICE_MS) results.push(summarizeFileSync(files[i++]!, keepRecords, maxBytes));
+    while (i < files.length && performance.now() - start < SLICE_MS) results.push(summarizeFileSync(files[i++]!, keepRecords, maxBytes, values));
     accept(results);
     if (i < files.length) await new Promise((r) => setImmediate(r));
   }

@@ -138,10 +138,15 @@ interface BenchEnv {
   name: string;
   env: NodeJS.ProcessEnv;
 }
-const ENVS: BenchEnv[] = [
-  { name: process.env[CA_VARIABLE] ? `this machine (${CA_VARIABLE} set)` : 'this machine', env: process.env },
-  ...(process.env[CA_VARIABLE] ? [{ name: `${CA_VARIABLE} unset`, env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== CA_VARIABLE)) }] : []),
-];
+/** Made once main() has set the bench's private state home, which both share. */
+function benchEnvs(): BenchEnv[] {
+  const unset = { ...process.env };
+  delete unset[CA_VARIABLE];
+  return [
+    { name: process.env[CA_VARIABLE] ? `this machine (${CA_VARIABLE} set)` : 'this machine', env: process.env },
+    ...(process.env[CA_VARIABLE] ? [{ name: `${CA_VARIABLE} unset`, env: unset }] : []),
+  ];
+}
 
 function timed(cwd: string, argv: string[], ok: (code: number | null) => boolean, env: NodeJS.ProcessEnv = process.env): Promise<Timing> {
   const cpu = childrenCpuMs();
@@ -238,6 +243,7 @@ async function main(): Promise<void> {
   console.log(
     `${'runner'.padEnd(12)}${'raw command'.padStart(18)}${'cpu'.padStart(6)}${'gate --run'.padStart(18)}${'cpu'.padStart(6)}${'ratio'.padStart(7)}${'goal ≤1.10x+150'.padStart(17)}${'editor run'.padStart(18)}${'cpu'.padStart(6)}${'ratio'.padStart(7)}${'goal ≤1.10x+300'.padStart(17)}`,
   );
+  const ENVS = benchEnvs();
   const dirs: string[] = [];
   const only = process.env.GATE_BENCH_SUITES?.split(',').map((n) => n.trim());
   const commit = (dir: string, message: string) => simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit(message));
