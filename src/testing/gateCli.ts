@@ -4,6 +4,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { checkExclusions, codeChangedBetween, codeState } from '../git/codeState';
 import { codeChanges, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
+import { timelineEdit, type RecordEdit } from '../model/edits';
 import type { Incident } from '../model/record';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
@@ -89,6 +90,12 @@ async function trustedCommand(incident: Incident, args: GateArgs, repoDir: strin
     if (e instanceof TestCommandError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** Edits shaped like a run's audit entry (the newest one again, and a timeline entry): only to rehearse the update, never written. */
+function rehearsal(incident: Incident, actor: string): RecordEdit[] {
+  const last = incident.test_runs?.[incident.test_runs.length - 1];
+  return [...(last ? [{ op: 'append' as const, path: ['test_runs'], value: last }] : []), timelineEdit({ actor, now: new Date() }, 'test-run', 'rehearsal')];
 }
 
 /** The runner's output arrives in chunks; `io.err` takes whole lines. */
@@ -238,8 +245,9 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
           },
         });
         // The runner's process uses one core; meanwhile this one parses the record for the audit
-        // entry (the update starts from this parse when the bytes are still the same).
-        setImmediate(() => void store.parseForUpdate(loaded.file));
+        // entry (the update starts from this parse when the bytes are still the same) and
+        // rehearses that update with the newest entry again, so the real one runs warm code.
+        setImmediate(() => void store.parseForUpdate(loaded.file, (i) => rehearsal(i, parsed.actor)));
         result = await running;
       } catch (e) {
         if (!(e instanceof CommandRefused)) throw e;
