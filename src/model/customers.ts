@@ -2,6 +2,7 @@
 // asked the IM's questions); the full list may also live in a shared customers file.
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import type { Customer, CustomerContact, Incident } from './record';
+import { countOf } from './plural';
 import { isTimeZone } from './time';
 
 export const RULE_CUSTOMER = 'customer';
@@ -23,24 +24,33 @@ export function customerIdFromName(name: string, taken: readonly string[]): stri
   return id;
 }
 
-/** A customer as it is written: trimmed, contacts without empty fields, zone checked. */
-export function cleanCustomer(customer: Customer): Customer {
-  const id = customer.id.trim();
+/** A contact as it is written: trimmed, without empty fields; null when it has no name. */
+function cleanContact(c: CustomerContact): CustomerContact | null {
+  const name = (c.name ?? '').trim();
+  if (!name) return null;
+  const contact: CustomerContact = { name };
+  if (c.phone?.trim()) contact.phone = c.phone.trim();
+  if (c.email?.trim()) contact.email = c.email.trim();
+  return contact;
+}
+
+/** The customer's name and zone as written: trimmed, zone checked. */
+function cleanNameAndZone(customer: Pick<Customer, 'name' | 'timezone'>): { name: string; timezone: string } {
   const name = customer.name.trim();
-  if (!ID_PATTERN.test(id)) throw new RuleViolation(RULE_CUSTOMER, `"${customer.id}" is not a usable customer id: letters, digits, ".", "_" and "-".`);
   if (!name) throw new RuleViolation(RULE_CUSTOMER, 'A customer needs a name.');
   if (!isTimeZone(customer.timezone.trim())) {
     throw new RuleViolation(RULE_CUSTOMER, `"${customer.timezone}" is not an IANA time zone (e.g. America/New_York). Customer calls follow their waking hours, so it is required.`);
   }
-  const contacts: CustomerContact[] = (customer.contacts ?? [])
-    .map((c) => {
-      const contact: CustomerContact = { name: c.name.trim() };
-      if (c.phone?.trim()) contact.phone = c.phone.trim();
-      if (c.email?.trim()) contact.email = c.email.trim();
-      return contact;
-    })
-    .filter((c) => c.name);
-  const out: Customer = { id, name, timezone: customer.timezone.trim() };
+  return { name, timezone: customer.timezone.trim() };
+}
+
+/** A customer as it is written: trimmed, contacts without empty fields, zone checked. */
+export function cleanCustomer(customer: Customer): Customer {
+  const id = customer.id.trim();
+  if (!ID_PATTERN.test(id)) throw new RuleViolation(RULE_CUSTOMER, `"${customer.id}" is not a usable customer id: letters, digits, ".", "_" and "-".`);
+  const { name, timezone } = cleanNameAndZone(customer);
+  const contacts = (customer.contacts ?? []).map(cleanContact).filter((c): c is CustomerContact => c !== null);
+  const out: Customer = { id, name, timezone };
   if (contacts.length) out.contacts = contacts;
   return out;
 }
@@ -54,12 +64,81 @@ export function addCustomer(incident: Incident, customer: Customer, ctx: ActionC
   return [{ op: 'append', path: ['customers'], value }, timelineEdit(ctx, 'customer-added', `${value.name} added as an affected customer`)];
 }
 
-/** Replaces the customer with this id (name, zone, contacts); the id stays. */
-export function editCustomer(incident: Incident, id: string, customer: Omit<Customer, 'id'>, ctx: ActionContext): RecordEdit[] {
+/** A contact after an edit: `was` is its index in the customer's contacts before the edit; a new contact has none. */
+export interface ContactChange extends CustomerContact {
+  was?: number;
+}
+
+export interface CustomerChanges {
+  name: string;
+  timezone: string;
+  /**
+   * Every contact after the edit: existing ones name their index (`was`), new ones do not, and an
+   * existing contact not listed (or left without a name) is removed. Absent: contacts unchanged.
+   */
+  contacts?: ContactChange[];
+}
+
+const CONTACT_FIELDS = ['name', 'phone', 'email'] as const;
+
+/**
+ * Edits the customer with this id in place: only the values that changed are written, so keys
+ * Incident Room does not know, comments and the file's layout stay, on the customer and on each
+ * contact. Contacts are edited, added and removed; the id stays. The timeline says what changed
+ * without any contact detail.
+ */
+export function editCustomer(incident: Incident, id: string, changes: CustomerChanges, ctx: ActionContext): RecordEdit[] {
   const index = (incident.customers ?? []).findIndex((c) => c.id === id);
   if (index < 0) throw new RuleViolation(RULE_CUSTOMER, `No customer "${id}" in this incident.`);
-  const value = cleanCustomer({ ...customer, id });
-  return [{ op: 'set', path: ['customers', index], value }, timelineEdit(ctx, 'customer-edited', `${value.name}: details corrected`)];
+  const current = incident.customers![index];
+  const base = ['customers', index];
+  const { name, timezone } = cleanNameAndZone(changes);
+  const edits: RecordEdit[] = [];
+  if (name !== current.name) edits.push({ op: 'set', path: [...base, 'name'], value: name });
+  if (timezone !== current.timezone) edits.push({ op: 'set', path: [...base, 'timezone'], value: timezone });
+  const said: string[] = [];
+  if (changes.contacts) {
+    const existing = current.contacts ?? [];
+    const kept = new Map<number, CustomerContact>();
+    const added: CustomerContact[] = [];
+    for (const change of changes.contacts) {
+      const contact = cleanContact(change);
+      if (change.was === undefined) {
+        if (contact) added.push(contact);
+        continue;
+      }
+      if (!Number.isInteger(change.was) || change.was < 0 || change.was >= existing.length || kept.has(change.was)) {
+        throw new RuleViolation(RULE_CUSTOMER, `${current.name} has no contact number ${change.was + 1} to edit (or it is edited twice).`);
+      }
+      if (contact) kept.set(change.was, contact);
+    }
+    let edited = 0;
+    for (const [at, contact] of kept) {
+      const before = existing[at];
+      let changed = false;
+      for (const field of CONTACT_FIELDS) {
+        if (contact[field] === before[field]) continue;
+        changed = true;
+        const path = [...base, 'contacts', at, field];
+        edits.push(contact[field] === undefined ? { op: 'delete', path } : { op: 'set', path, value: contact[field] });
+      }
+      if (changed) edited++;
+    }
+    const removed = existing.map((_, at) => at).filter((at) => !kept.has(at));
+    if (removed.length === existing.length && existing.length > 0 && added.length === 0) {
+      edits.push({ op: 'delete', path: [...base, 'contacts'] });
+    } else {
+      // From the last, so the earlier indexes still point at the same contacts.
+      for (const at of [...removed].reverse()) edits.push({ op: 'delete', path: [...base, 'contacts', at] });
+      for (const contact of added) edits.push({ op: 'append', path: [...base, 'contacts'], value: contact });
+    }
+    if (edited) said.push(`${countOf(edited, 'contact')} edited`);
+    if (added.length) said.push(`${countOf(added.length, 'contact')} added`);
+    if (removed.length) said.push(`${countOf(removed.length, 'contact')} removed`);
+  }
+  if (edits.length === 0) return [];
+  const what = [name !== current.name || timezone !== current.timezone ? 'details corrected' : undefined, ...said].filter(Boolean).join(', ');
+  return [...edits, timelineEdit(ctx, 'customer-edited', `${name}: ${what}`)];
 }
 
 /** Removes a customer from the incident (not affected after all); their logged contacts stay. */

@@ -18,7 +18,7 @@ export type ImplicitReason = 'editor' | 'selection' | 'only';
  * The incident the context names, and why; undefined when a person has to choose.
  * `candidates` are the incidents the command may act on (open ones, usually).
  */
-export function implicitIncident<T extends { incident: Incident }>(candidates: readonly T[], context: ChoiceContext): { entry: T; reason: ImplicitReason } | undefined {
+export function implicitIncident<T extends { incident: Pick<Incident, 'id'> }>(candidates: readonly T[], context: ChoiceContext): { entry: T; reason: ImplicitReason } | undefined {
   const byId = (id: string | undefined) => (id === undefined ? undefined : candidates.find((c) => c.incident.id === id));
   const fromEditor = byId(context.editorIncidentId);
   if (fromEditor) return { entry: fromEditor, reason: 'editor' };
@@ -28,11 +28,14 @@ export function implicitIncident<T extends { incident: Incident }>(candidates: r
   return undefined;
 }
 
+/** What choosing needs of an incident: a closed one not read yet offers these from its summary. */
+export type ChoiceFacts = Pick<Incident, 'id' | 'title' | 'severity' | 'status' | 'declared_at'>;
+
 /**
  * The order incidents are offered in when asking: open before closed, most severe level first
  * (Level 1 before 2 before 3), then the most recently declared first, then by id.
  */
-export function compareForChoice(a: Incident, b: Incident): number {
+export function compareForChoice(a: ChoiceFacts, b: ChoiceFacts): number {
   if (isOpen(a) !== isOpen(b)) return isOpen(a) ? -1 : 1;
   return a.severity - b.severity || compareTimestamps(b.declared_at, a.declared_at) || a.id.localeCompare(b.id);
 }

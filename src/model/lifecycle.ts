@@ -3,7 +3,7 @@
 import type { Incident } from './record';
 import { instantOf } from './time';
 
-export function isOpen(incident: Incident): boolean {
+export function isOpen(incident: Pick<Incident, 'status'>): boolean {
   return incident.status !== 'closed';
 }
 

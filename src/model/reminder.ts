@@ -24,8 +24,14 @@ export interface Reminder {
   message: string;
   action?: ReminderAction;
   /**
-   * Which threshold of the same reminder this is (e.g. the IM's 7th hour, then past the 8th, for
-   * one IM): a notification is raised once per id and threshold.
+   * Which threshold of the same reminder this is (e.g. the IM's 7th hour, then past the 8th, of
+   * one IM's stretch): a notification is raised once per id and threshold. Reminders about a
+   * stretch of work name the stretch's start, so a new stretch is announced again.
    */
   threshold?: string;
+}
+
+/** The key a reminder is announced once under, for one incident (kept across window reloads). */
+export function notificationKey(incidentId: string, r: Reminder): string {
+  return `${incidentId}|${r.id}|${r.severity}|${r.threshold ?? ''}`;
 }

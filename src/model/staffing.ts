@@ -36,8 +36,18 @@ export interface WorkerTime {
   releasedAt: Timestamp | null;
   /** Time at it since they started or last came back from a regroup; 0 once released. */
   stretchMs: number;
+  /** When the current stretch began (an instant, UTC); null once released. */
+  stretchSince: Timestamp | null;
   /** All their time on the incident, regroup pauses excluded. */
   totalMs: number;
+}
+
+/**
+ * A stretch's start as one canonical instant: the same stretch gives the same text however its
+ * timestamp was written, so a reminder about it is announced once (per stretch, not per person).
+ */
+function stretchKey(ms: number): Timestamp {
+  return new Date(ms).toISOString();
 }
 
 /** Each worker's time on the incident, in the order they first joined. */
@@ -52,8 +62,10 @@ export function workerTimes(incident: Incident, now: Date): WorkerTime[] {
     const active = sorted.some((a) => !a.released_at);
     const current = sorted.find((a) => !a.released_at) ?? latest;
     const totalMs = sorted.reduce((sum, a) => sum + workedMs(instantOf(a.since), a.released_at ? instantOf(a.released_at) : t, pauses), 0);
-    const stretchMs = active ? Math.max(0, t - stretchStart(instantOf(current.since), pauses)) : 0;
-    return { person, active, since: current.since, releasedAt: active ? null : (latest.released_at ?? null), stretchMs, totalMs };
+    const startedMs = stretchStart(instantOf(current.since), pauses);
+    const stretchMs = active ? Math.max(0, t - startedMs) : 0;
+    const stretchSince = active ? stretchKey(startedMs) : null;
+    return { person, active, since: current.since, releasedAt: active ? null : (latest.released_at ?? null), stretchMs, stretchSince, totalMs };
   });
 }
 
@@ -94,6 +106,8 @@ export function handOffSuggestions(
       severity: 'warning' as const,
       message: `${personLabel(people, w.person)} has been at it for ${formatDuration(w.stretchMs)}: help them hand off. The runbook: "${QUOTE_HAND_OFF}" (${RUNBOOK_URL})`,
       action: { kind: 'hand-off-worker' as const, label: `Hand off ${personLabel(people, w.person)}`, person: w.person },
+      // Once per stretch: someone released and back at work later is reminded again.
+      threshold: `${w.person}@${w.stretchSince}`,
     }));
 }
 
@@ -200,7 +214,7 @@ export function imHandOverPrompt(
       severity: 'warning',
       message: `${name} has been Incident Manager for ${formatDuration(stretch.ms)}, past the ${settings.limitMinutes / 60}-hour limit: hand over the IM role now.`,
       action,
-      threshold: `${stretch.person}:limit`,
+      threshold: `${stretch.person}@${stretchKey(instantOf(stretch.since))}:limit`,
     };
   }
   if (stretch.ms >= settings.promptAfterMinutes * 60_000) {
@@ -209,7 +223,7 @@ export function imHandOverPrompt(
       severity: 'info',
       message: `${name} has been Incident Manager for ${formatDuration(stretch.ms)}: start handing over (an IM works at most about ${settings.limitMinutes / 60} hours without a break).`,
       action,
-      threshold: `${stretch.person}:prompt`,
+      threshold: `${stretch.person}@${stretchKey(instantOf(stretch.since))}:prompt`,
     };
   }
   return null;

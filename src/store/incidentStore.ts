@@ -168,7 +168,10 @@ export class IncidentStore {
   }
 
   /** As loadSummaries, leaving the cache to be written a little later. */
-  private async syncSummaries(onProgress?: (progress: LoadProgress, summaries: readonly RecordSummary[]) => void): Promise<RecordSummary[]> {
+  private async syncSummaries(
+    onProgress?: (progress: LoadProgress, summaries: readonly RecordSummary[]) => void,
+    except?: string,
+  ): Promise<RecordSummary[]> {
     await this.readCacheOnce();
     let names: string[];
     try {
@@ -184,7 +187,7 @@ export class IncidentStore {
         this.cacheDirty = true;
       }
     }
-    await this.refreshNames(names, onProgress);
+    await this.refreshNames(except === undefined ? names : names.filter((n) => n !== except), onProgress);
     this.scheduleCacheWrite();
     return this.summaryList;
   }
@@ -582,7 +585,9 @@ export class IncidentStore {
   /** Other record files in the folder with this id, as "name:line" (from the summaries, brought up to date first). */
   private async otherFilesWithId(file: string, id: string): Promise<string[]> {
     const abs = path.resolve(file);
-    return (await this.syncSummaries())
+    // The record being edited was just parsed; re-reading it for its own summary would parse it twice per edit.
+    const own = path.dirname(abs) === path.resolve(this.folderPath) ? path.basename(abs) : undefined;
+    return (await this.syncSummaries(undefined, own))
       .filter((s) => s.id === id && path.resolve(s.file) !== abs)
       .map((s) => `${path.basename(s.file)}:${s.idLine ?? 1}`);
   }

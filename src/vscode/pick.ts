@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionParts } from './context';
 import type { IncidentEntry } from './incidentsModel';
-import { compareForChoice, implicitIncident, type ChoiceContext } from '../model/incidentChoice';
+import { compareForChoice, implicitIncident, type ChoiceContext, type ChoiceFacts } from '../model/incidentChoice';
 import { levelRules } from '../model/levels';
 import { isOpen } from '../model/lifecycle';
 import { formatTimeRelative } from '../model/timeDisplay';
@@ -32,8 +32,11 @@ export function choiceContext(parts: ExtensionParts): ChoiceContext {
   const uri = vscode.window.activeTextEditor?.document.uri;
   if (uri?.scheme === 'file') {
     const wanted = path.resolve(uri.fsPath);
-    const entry = parts.model.incidents().find((e) => path.resolve(e.record.file) === wanted);
-    if (entry) context.editorIncidentId = entry.incident.id;
+    // A closed record in the editor may not be held in full yet: its summary names it.
+    const id =
+      parts.model.incidents().find((e) => path.resolve(e.record.file) === wanted)?.incident.id ??
+      parts.model.summaries().find((s) => s.summary.kind === 'ok' && path.resolve(s.summary.file) === wanted)?.summary.id;
+    if (id) context.editorIncidentId = id;
   }
   const selected = parts.treeView.selection[0];
   const fromTree = selected && incidentOfNode(selected);
@@ -42,8 +45,7 @@ export function choiceContext(parts: ExtensionParts): ChoiceContext {
 }
 
 /** "Level 1 · active · declared 14:05 CET (3 h ago)": what tells incidents apart in a pick. */
-function choiceDescription(entry: IncidentEntry, now: number): string {
-  const i = entry.incident;
+function choiceDescription(i: ChoiceFacts, now: number): string {
   let declared = i.declared_at;
   try {
     declared = formatTimeRelative(i.declared_at, undefined, now);
@@ -73,18 +75,46 @@ export async function pickIncident(parts: ExtensionParts, target: unknown, purpo
     return found && (await parts.model.loadIncident(found.incident.id));
   }
   const openOnly = opts.openOnly !== false;
-  const candidates = parts.model.incidents().filter((e) => !openOnly || isOpen(e.incident));
+  const candidates = candidatesOf(parts, openOnly);
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(openOnly ? 'There is no open incident.' : 'There are no incidents.');
     return undefined;
   }
   const implicit = implicitIncident(candidates, choiceContext(parts));
-  if (implicit) return implicit.entry;
+  if (implicit) return implicit.entry.load();
   const now = Date.now();
   const sorted = [...candidates].sort((a, b) => compareForChoice(a.incident, b.incident));
   const picked = await vscode.window.showQuickPick(
-    sorted.map((e) => ({ label: e.incident.title, description: choiceDescription(e, now), detail: e.incident.id, entry: e })),
+    sorted.map((c) => ({ label: c.incident.title, description: choiceDescription(c.incident, now), detail: c.incident.id, candidate: c })),
     { title: purpose, placeHolder: 'Which incident? (Open its record or select it in the sidebar to skip this question.)', matchOnDescription: true, matchOnDetail: true },
   );
-  return picked?.entry;
+  return picked?.candidate.load();
+}
+
+/** An incident that may be chosen, and how to get it in full once chosen. */
+interface Candidate {
+  incident: ChoiceFacts;
+  load(): Promise<IncidentEntry | undefined>;
+}
+
+/**
+ * Every open incident is held in full; a closed one only once something opened it. Commands that
+ * act after close offer every closed incident too, from its summary, and read the chosen one.
+ */
+function candidatesOf(parts: ExtensionParts, openOnly: boolean): Candidate[] {
+  const held = parts.model.incidents().filter((e) => !openOnly || isOpen(e.incident));
+  const candidates: Candidate[] = held.map((e) => ({ incident: e.incident, load: async () => e }));
+  if (openOnly) return candidates;
+  const seen = new Set(held.map((e) => e.incident.id));
+  for (const { summary } of parts.model.summaries()) {
+    if (summary.kind !== 'ok' || summary.status !== 'closed' || summary.id === undefined || seen.has(summary.id)) continue;
+    if (summary.title === undefined || summary.severity === undefined || summary.declaredAt === undefined) continue;
+    seen.add(summary.id);
+    const file = summary.file;
+    candidates.push({
+      incident: { id: summary.id, title: summary.title, severity: summary.severity, status: summary.status, declared_at: summary.declaredAt },
+      load: () => parts.model.loadIncident(file),
+    });
+  }
+  return candidates;
 }

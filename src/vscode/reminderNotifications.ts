@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { shortIncidentId } from '../model/cadence';
 import { isOpen } from '../model/lifecycle';
-import type { Reminder } from '../model/reminder';
+import { notificationKey, type Reminder } from '../model/reminder';
 import type { ExtensionParts } from './context';
 import { DisposableStore } from './disposables';
 import type { IncidentEntry } from './incidentsModel';
@@ -36,7 +36,7 @@ export class ReminderNotifications implements vscode.Disposable {
 
   /** The key a reminder is announced once under. */
   static keyOf(incidentId: string, r: Reminder): string {
-    return `${incidentId}|${r.id}|${r.severity}|${r.threshold ?? ''}`;
+    return notificationKey(incidentId, r);
   }
 
   /** Every open incident's reminders that ask someone to act. */

@@ -70,10 +70,22 @@ describe('Customers from the UI', () => {
     const edited = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.editCustomer, {
       incident: ID,
       customer: 'globex-shipping',
-      changes: { name: 'Globex Shipping KK', timezone: 'Asia/Tokyo', contacts: [{ name: 'Hiro Tanaka', email: 'h.tanaka@globex.example' }] },
+      // The existing contact loses the phone; a second contact is added.
+      changes: {
+        name: 'Globex Shipping KK',
+        timezone: 'Asia/Tokyo',
+        contacts: [
+          { was: 0, name: 'Hiro Tanaka', email: 'h.tanaka@globex.example' },
+          { name: 'Yuki Sato', phone: '+81 3 5555 0123' },
+        ],
+      },
     });
     assert.equal(edited?.outcome, 'done', JSON.stringify(edited));
-    assert.equal((await read()).customers?.find((c) => c.id === 'globex-shipping')?.name, 'Globex Shipping KK');
+    const globex = (await read()).customers?.find((c) => c.id === 'globex-shipping');
+    assert.equal(globex?.name, 'Globex Shipping KK');
+    assert.deepEqual(globex?.contacts, [{ name: 'Hiro Tanaka', email: 'h.tanaka@globex.example' }, { name: 'Yuki Sato', phone: '+81 3 5555 0123' }]);
+    // The shared customers file follows.
+    assert.match(await fs.readFile(customersFile(), 'utf8'), /Yuki Sato/);
     const removed = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.removeCustomer, { incident: ID, customer: 'globex-shipping' });
     assert.equal(removed?.outcome, 'done', JSON.stringify(removed));
     const after = await read();

@@ -6,7 +6,7 @@ import type { IncidentRoomApi } from '../../src/extension';
 import { parseRecord } from '../../src/store/recordFile';
 import type { WriteResult } from '../../src/vscode/commands/story';
 import type { RunbookResult } from '../../src/vscode/commands/runbookShared';
-import { COMMANDS } from '../../src/vscode/ids';
+import { COMMANDS, VIEW_INCIDENTS } from '../../src/vscode/ids';
 import { activateExtension, waitFor, workspaceRoot } from './helpers';
 
 const ID = '2026-11-26-checkout-5xx';
@@ -147,6 +147,51 @@ describe('After close in the extension host: the meeting and the post-post-morte
     if (publicLog === undefined) await fs.rm(logFile(), { force: true });
     else await fs.writeFile(logFile(), publicLog);
     await api.model.reload();
+  });
+
+  // First in this suite: the closed incident has not been opened by anything yet, so the pick
+  // must offer it from its summary.
+  it('ticks an end step of the closed incident picked in the palette\'s quick pick, with no record in view', async () => {
+    assert.equal(api.model.findIncident(CLOSED), undefined, 'the closed incident is already held');
+    // Nothing names the incident: no record in the editor, nothing selected in the sidebar.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand(`${VIEW_INCIDENTS}.focus`);
+    await vscode.commands.executeCommand('list.clear');
+    await waitFor('the sidebar selection to clear', () => api.treeView.selection.length === 0);
+    const records = async () =>
+      Object.fromEntries(await Promise.all(api.model.incidents().map(async (e) => [e.incident.id, await fs.readFile(e.record.file, 'utf8')] as const)));
+    const before = await records();
+    const doneSteps = async () => {
+      const loaded = parseRecord(closedFile, await fs.readFile(closedFile));
+      assert.equal(loaded.kind, 'ok');
+      const { checklists } = (loaded as Extract<typeof loaded, { kind: 'ok' }>).incident;
+      return checklists.end.filter((s) => s.done_at);
+    };
+    const doneBefore = (await doneSteps()).map((s) => s.id);
+
+    // As from the palette: no argument. Open incidents come first in the pick; closed ones last.
+    const running = vscode.commands.executeCommand<RunbookResult>(COMMANDS.tickStep);
+    const settle = () => new Promise((r) => setTimeout(r, 1500));
+    await settle();
+    await vscode.commands.executeCommand('quickInput.last');
+    await settle();
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    // The steps not done yet, start checklist first, several may be marked: mark the last (the
+    // end checklist's "Celebrate", a step for after the close) and accept.
+    await settle();
+    await vscode.commands.executeCommand('quickInput.last');
+    await vscode.commands.executeCommand('workbench.action.quickPickManyToggle');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    const result = await running;
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    assert.equal((result as Extract<RunbookResult, { outcome: 'done' }>).incident.id, CLOSED);
+
+    const ticked = (await doneSteps()).filter((s) => !doneBefore.includes(s.id));
+    assert.deepEqual(ticked.map((s) => s.id), ['celebrate']);
+    assert.equal(ticked[0].done_by, 'carla');
+    // Only the closed incident's record changed.
+    const after = await records();
+    for (const [id, text] of Object.entries(before)) if (id !== CLOSED) assert.equal(after[id], text, `${id} changed`);
   });
 
   it('schedules the review inside everyone\'s waking hours, writes the invitation and records the meeting', async () => {

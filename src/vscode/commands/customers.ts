@@ -3,7 +3,7 @@
 // post-post-mortem can reach every customer, affected or not.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addCustomer, customerIdFromName, editCustomer, removeCustomer } from '../../model/customers';
+import { addCustomer, customerIdFromName, editCustomer, removeCustomer, type ContactChange, type CustomerChanges } from '../../model/customers';
 import type { Customer, CustomerContact } from '../../model/record';
 import { isTimeZone } from '../../model/time';
 import { personClock } from '../../model/waking';
@@ -32,7 +32,31 @@ export function customersFilePath(folder: vscode.WorkspaceFolder): string | unde
 
 const NEW = '\u0000new';
 
-function customerSteps(taken: readonly string[], known: readonly Customer[], editing: boolean): Step[] {
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/;
+const checkEmail = (v: string): string | undefined => (!v || EMAIL_PATTERN.test(v) ? undefined : 'An email such as name@example.com, or nothing.');
+
+/** Phone and email of one contact, asked once the contact has a name. */
+function contactDetailSteps(prefix: string, hasName: (a: Record<string, string>) => boolean): Step[] {
+  return [
+    {
+      kind: 'input',
+      key: `${prefix}Phone`,
+      when: hasName,
+      prompt: (a) => `${a[`${prefix}Name`]}'s phone (optional${isTimeZone(a.timezone) ? `; ${personClock(a.timezone)}` : ''})`,
+      placeHolder: '+1 212 555 0147',
+    },
+    { kind: 'input', key: `${prefix}Email`, when: hasName, prompt: (a) => `${a[`${prefix}Name`]}'s email (optional)`, placeHolder: 'pat@acme.example', validate: checkEmail },
+  ];
+}
+
+/** The answers' key prefix of the i-th existing contact when editing. */
+const existingContact = (i: number): string => `contact${i}`;
+
+/**
+ * Add Customer asks for one contact; Edit Customer goes through every existing contact (clear a
+ * name to remove that contact) and then offers a new one.
+ */
+function customerSteps(taken: readonly string[], known: readonly Customer[], editing: readonly CustomerContact[] | undefined): Step[] {
   const steps: Step[] = [];
   if (!editing && known.length > 0) {
     steps.push({
@@ -42,7 +66,7 @@ function customerSteps(taken: readonly string[], known: readonly Customer[], edi
       options: () => [...known.filter((c) => !taken.includes(c.id)).map((c) => ({ label: c.name, description: c.timezone, value: c.id })), { label: '$(add) A new customer…', value: NEW }],
     });
   }
-  const asking = (a: Record<string, string>) => editing || !a.known || a.known === NEW;
+  const asking = (a: Record<string, string>) => Boolean(editing) || !a.known || a.known === NEW;
   steps.push(
     { kind: 'input', key: 'name', when: asking, prompt: 'Customer name', placeHolder: 'ACME Retail', validate: (v) => (v ? undefined : 'A customer needs a name.') },
     {
@@ -53,18 +77,28 @@ function customerSteps(taken: readonly string[], known: readonly Customer[], edi
       placeHolder: 'America/New_York',
       validate: (v) => (isTimeZone(v) ? undefined : 'An IANA time zone, e.g. America/New_York or Asia/Tokyo.'),
     },
-    { kind: 'input', key: 'contactName', when: asking, prompt: 'Contact person (optional)', placeHolder: 'Pat Lee' },
-    { kind: 'input', key: 'contactPhone', when: (a) => asking(a) && Boolean(a.contactName), prompt: (a) => `${a.contactName}'s phone (optional${isTimeZone(a.timezone) ? `; ${personClock(a.timezone)}` : ''})`, placeHolder: '+1 212 555 0147' },
-    {
-      kind: 'input',
-      key: 'contactEmail',
-      when: (a) => asking(a) && Boolean(a.contactName),
-      prompt: (a) => `${a.contactName}'s email (optional)`,
-      placeHolder: 'pat@acme.example',
-      validate: (v) => (!v || /^[^\s@]+@[^\s@]+$/.test(v) ? undefined : 'An email such as name@example.com, or nothing.'),
-    },
+  );
+  (editing ?? []).forEach((contact, i) => {
+    const prefix = existingContact(i);
+    steps.push(
+      { kind: 'input', key: `${prefix}Name`, prompt: `Contact ${i + 1} of ${editing!.length}: name (clear it to remove ${contact.name})`, placeHolder: contact.name },
+      ...contactDetailSteps(prefix, (a) => Boolean(a[`${prefix}Name`])),
+    );
+  });
+  steps.push(
+    { kind: 'input', key: 'contactName', when: asking, prompt: editing?.length ? 'Another contact person (optional)' : 'Contact person (optional)', placeHolder: 'Pat Lee' },
+    ...contactDetailSteps('contact', (a) => asking(a) && Boolean(a.contactName)),
   );
   return steps;
+}
+
+/** The edit's answers as the contacts after it: the existing ones by index, then a new one. */
+function contactChangesFrom(a: Record<string, string>, existing: readonly CustomerContact[]): ContactChange[] {
+  const changes: ContactChange[] = existing.map((_, i) => {
+    const prefix = existingContact(i);
+    return { was: i, name: a[`${prefix}Name`] ?? '', phone: a[`${prefix}Phone`], email: a[`${prefix}Email`] };
+  });
+  return [...changes, ...contactFrom(a)];
 }
 
 function contactFrom(a: Record<string, string>): CustomerContact[] {
@@ -113,7 +147,7 @@ export async function addCustomerCommand(parts: ExtensionParts, arg: unknown): P
     customer = { ...args.customer, id: args.customer.id ?? customerIdFromName(args.customer.name, taken) };
   } else {
     const known = await knownCustomers(entry.folder);
-    const answers = await runSteps('Add Customer (affected by this incident)', customerSteps(taken, known, false));
+    const answers = await runSteps('Add Customer (affected by this incident)', customerSteps(taken, known, undefined));
     if (!answers) return CANCELLED;
     const fromFile = known.find((c) => c.id === answers.known);
     customer = fromFile ?? { id: customerIdFromName(answers.name, taken), name: answers.name, timezone: answers.timezone, contacts: contactFrom(answers) };
@@ -127,7 +161,8 @@ export async function addCustomerCommand(parts: ExtensionParts, arg: unknown): P
 
 export interface EditCustomerArgs extends IncidentArgs {
   customer: string;
-  changes?: Omit<Customer, 'id'>;
+  /** Contacts naming `was` edit that existing contact; the others are added; existing ones not named are removed. */
+  changes?: CustomerChanges;
 }
 
 async function pickCustomer(entry: IncidentEntry, title: string): Promise<string | undefined> {
@@ -153,17 +188,16 @@ export async function editCustomerCommand(parts: ExtensionParts, arg: unknown): 
   if (!current) return CANCELLED;
   let changes = args.changes;
   if (!changes) {
-    const first = current.contacts?.[0];
-    const answers = await runSteps(`Edit Customer: ${current.name}`, customerSteps([], [], true), {
-      name: current.name,
-      timezone: current.timezone,
-      contactName: first?.name ?? '',
-      contactPhone: first?.phone ?? '',
-      contactEmail: first?.email ?? '',
+    const existing = current.contacts ?? [];
+    const initial: Record<string, string> = { name: current.name, timezone: current.timezone };
+    existing.forEach((c, i) => {
+      initial[`${existingContact(i)}Name`] = c.name;
+      initial[`${existingContact(i)}Phone`] = c.phone ?? '';
+      initial[`${existingContact(i)}Email`] = c.email ?? '';
     });
+    const answers = await runSteps(`Edit Customer: ${current.name}`, customerSteps([], [], existing), initial);
     if (!answers) return CANCELLED;
-    // The first contact is edited here; others are kept as they are.
-    changes = { name: answers.name, timezone: answers.timezone, contacts: [...contactFrom(answers), ...(current.contacts ?? []).slice(1)] };
+    changes = { name: answers.name, timezone: answers.timezone, contacts: contactChangesFrom(answers, existing) };
   }
   const wanted = changes;
   const result = await runRunbook(parts, entry, ({ incident, ctx }) => editCustomer(incident, id, wanted, ctx), `${wanted.name}: details corrected.`);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ANNOUNCE_STEP_ID, announcementText } from '../../model/announce';
 import { tickStep, untickStep, type ChecklistName } from '../../model/checklists';
+import { notRequiredText } from '../../model/labels';
 import { LEVEL_TABLE } from '../../model/levels';
 import { findPerson } from '../../model/people';
 import { LEVELS, type Incident, type Level, type Timestamp } from '../../model/record';
@@ -33,7 +34,13 @@ async function pickSteps(entry: IncidentEntry, done: boolean, title: string): Pr
   const items = lists.flatMap((list) =>
     entry.incident.checklists[list]
       .filter((s) => Boolean(s.done_at) === done)
-      .map((s) => ({ label: s.text, description: list === 'start' ? 'Start checklist' : 'End checklist', detail: s.done_at ? `done ${doneWhen(s.done_at, now)}` : undefined, list, step: s.id })),
+      .map((s) => ({
+        label: s.text,
+        description: `${list === 'start' ? 'Start checklist' : 'End checklist'}${s.required === false ? ` · ${notRequiredText(entry.incident)}` : ''}`,
+        detail: s.done_at ? `done ${doneWhen(s.done_at, now)}` : undefined,
+        list,
+        step: s.id,
+      })),
   );
   if (items.length === 0) {
     void vscode.window.showInformationMessage(done ? 'No step is ticked.' : 'Every step is ticked.');

@@ -6,7 +6,8 @@ import { findPerson, personLabel } from '../../model/people';
 import type { ChecklistStep, Incident, NoteKind, PersonId } from '../../model/record';
 import { workerTimes } from '../../model/staffing';
 import { formatDuration } from '../../model/time';
-import { formatTime, formatTimeRelative } from '../../model/timeDisplay';
+import { formatTime, formatTimeRelative, viewerZone } from '../../model/timeDisplay';
+import { checklistStepRow } from '../../model/labels';
 import { entryKindLabel, isNote, orderedTimeline, TIMELINE_ORDERS, type TimelineOrder } from '../../model/timelineNotes';
 import { personClock } from '../../model/waking';
 import type { QuietHours } from '../../model/waking';
@@ -134,14 +135,16 @@ function roleItems(incident: Incident, now: number, quiet: QuietHours): LeafItem
 }
 
 function checklistItem(incident: Incident, step: ChecklistStep, list: 'start' | 'end', now: number): LeafItem {
-  const done = Boolean(step.done_at);
+  const row = checklistStepRow(incident, step, viewerZone(), now);
+  // A step the level no longer asks for is drawn apart: it counts toward nothing.
+  const icon = row.done ? 'pass-filled' : row.required ? 'circle-large-outline' : 'circle-slash';
   return {
     key: step.id,
-    label: step.text,
-    description: done ? `done ${when(step.done_at as string, now)}${step.done_by ? ` by ${name(incident, step.done_by)}` : ''}` : undefined,
-    tooltip: done ? `${step.text}\n\nDone ${whenRelative(step.done_at as string, now)}${step.done_by ? ` by ${name(incident, step.done_by)}` : ''}` : step.text,
-    icon: new vscode.ThemeIcon(done ? 'pass-filled' : 'circle-large-outline', done ? new vscode.ThemeColor('testing.iconPassed') : undefined),
-    contextValue: `checklist:${list}:${done ? 'done' : 'todo'}`,
+    label: row.label,
+    description: row.description,
+    tooltip: row.tooltip,
+    icon: new vscode.ThemeIcon(icon, row.done && row.required ? new vscode.ThemeColor('testing.iconPassed') : row.required ? undefined : new vscode.ThemeColor('disabledForeground')),
+    contextValue: `checklist:${list}:${row.done ? 'done' : 'todo'}`,
     data: { list, step: step.id },
   };
 }
