@@ -98,6 +98,16 @@ function rehearsal(incident: Incident, actor: string): RecordEdit[] {
   return [...(last ? [{ op: 'append' as const, path: ['test_runs'], value: last }] : []), timelineEdit({ actor, now: new Date() }, 'test-run', 'rehearsal')];
 }
 
+/**
+ * How long the incident's newest recorded run took, in ms; 0 when there is none to go by, or
+ * when it was shorter than its timestamps (whole seconds) can tell.
+ */
+function previousRunMs(incident: Incident): number {
+  const last = incident.test_runs?.[incident.test_runs.length - 1];
+  const ms = last ? Date.parse(String(last.ended_at)) - Date.parse(String(last.started_at)) : Number.NaN;
+  return Number.isFinite(ms) && ms >= 2000 ? ms : 0;
+}
+
 /** The runner's output arrives in chunks; `io.err` takes whole lines. */
 function lineWriter(writeLine: (line: string) => void): { write(chunk: string): void; end(): void } {
   let pending = '';
@@ -245,9 +255,13 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
           },
         });
         // The runner's process uses one core; meanwhile this one parses the record for the audit
-        // entry (the update starts from this parse when the bytes are still the same) and
-        // rehearses that update with the newest entry again, so the real one runs warm code.
-        setImmediate(() => void store.parseForUpdate(loaded.file, (i) => rehearsal(i, parsed.actor)));
+        // entry (the update starts from this parse when the bytes are still the same) and, when
+        // the previous run says this one will outlast it, rehearses that update with the newest
+        // entry again, so the real one runs warm code. A rehearsal still going when the run ends
+        // would only delay what follows.
+        const started = Date.now();
+        const expectedEnd = started + previousRunMs(incident);
+        setImmediate(() => void store.parseForUpdate(loaded.file, (i) => (Date.now() + (Date.now() - started) < expectedEnd ? rehearsal(i, parsed.actor) : [])));
         result = await running;
       } catch (e) {
         if (!(e instanceof CommandRefused)) throw e;
