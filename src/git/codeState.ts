@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeChanges, git, gitDirOf, isExcluded } from './fixBranch';
+import { codeChanges, git, gitDirOf, isExcluded, treeStatus } from './fixBranch';
 
 /** The first line Incident Room writes into the public log; a file without it is not the log. */
 export const PUBLIC_LOG_HEADING = '# Incident log';
@@ -62,15 +62,10 @@ export interface CodeState {
 
 /** The code a run runs on, read just before and just after it. */
 export async function codeState(repoDir: string, exclusions: readonly string[]): Promise<CodeState> {
-  const g = git(repoDir);
-  // Three git processes at once: the status names the branch too, and the git dir is known after the first call.
-  const [sha, status, index, gitDir] = await Promise.all([
-    g.raw(['rev-parse', '--verify', 'HEAD^{commit}']).then((s) => s.trim()),
-    g.status(['--untracked-files=all']),
-    g.raw(['ls-files', '--stage']),
-    gitDirOf(repoDir),
-  ]);
-  const branch = status.detached ? null : status.current;
+  // Two git processes at once: the status names HEAD's commit and the branch too, and the git dir is known after the first call.
+  const [status, index, gitDir] = await Promise.all([treeStatus(repoDir), git(repoDir).raw(['ls-files', '--stage']), gitDirOf(repoDir)]);
+  if (status.head === null) throw new Error('the repository has no commit yet: commit the code before running its tests');
+  const { head: sha, branch } = status;
   let headMoves = 0;
   try {
     headMoves = readFileSync(join(gitDir, 'logs', 'HEAD'), 'utf8').split('\n').filter(Boolean).length;

@@ -1,5 +1,5 @@
 // Facts about the fix branch, read through simple-git. Nothing here changes the record.
-import type { SimpleGit, StatusResult } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { sharedGit } from './runner';
 import type { FixBranch, Person } from '../model/record';
 
@@ -68,8 +68,63 @@ export function isExcluded(path: string, exclusions: readonly string[]): boolean
   return exclusions.some((e) => (e.endsWith('/') ? path.startsWith(e) && !path.slice(e.length).includes('/') && /\.ya?ml$/i.test(path) : path === e));
 }
 
+/** One changed path as git status reports it: the index and work-tree letters ("?" for untracked). */
+export interface ChangedPath {
+  path: string;
+  index: string;
+  working_dir: string;
+}
+
+/** The working tree as one `git status --porcelain=v2 --branch` reports it. */
+export interface TreeStatus {
+  /** HEAD's commit; null before the first commit. */
+  head: string | null;
+  /** The checked-out branch; null when HEAD is detached. */
+  branch: string | null;
+  files: ChangedPath[];
+}
+
+/**
+ * HEAD's commit, the checked-out branch and every uncommitted or untracked file, in one git
+ * process. Paths are relative to the repository's top level; a rename or copy lists both its
+ * paths, so moving a file into an excluded place does not hide that it left its old one.
+ */
+export async function treeStatus(repoDir: string): Promise<TreeStatus> {
+  const out = await git(repoDir).raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
+  return parseTreeStatus(out);
+}
+
+export function parseTreeStatus(out: string): TreeStatus {
+  const status: TreeStatus = { head: null, branch: null, files: [] };
+  const fields = out.split('\0');
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i]!;
+    if (entry.startsWith('# branch.oid ')) {
+      const oid = entry.slice('# branch.oid '.length);
+      status.head = oid === '(initial)' ? null : oid;
+    } else if (entry.startsWith('# branch.head ')) {
+      const head = entry.slice('# branch.head '.length);
+      status.branch = head === '(detached)' ? null : head;
+    } else if (entry.startsWith('? ')) {
+      status.files.push({ path: entry.slice(2), index: '?', working_dir: '?' });
+    } else if (entry.startsWith('! ')) {
+      status.files.push({ path: entry.slice(2), index: '!', working_dir: '!' });
+    } else if (/^[12u] /.test(entry)) {
+      // Fields before the path: "1 XY sub mH mI mW hH hI", "2 … Xscore", "u XY sub m1 m2 m3 mW h1 h2 h3".
+      const before = entry[0] === '1' ? 8 : entry[0] === '2' ? 9 : 10;
+      const parts = entry.split(' ');
+      const xy = parts[1] ?? '..';
+      const change = { index: xy[0] ?? '.', working_dir: xy[1] ?? '.' };
+      status.files.push({ path: parts.slice(before).join(' '), ...change });
+      // A rename or copy: its original path is the next field.
+      if (entry[0] === '2' && i + 1 < fields.length) status.files.push({ path: fields[++i]!, ...change });
+    }
+  }
+  return status;
+}
+
 /** Uncommitted changes to tracked files, and untracked files git does not ignore, outside the exclusions. */
-export function codeChanges(status: StatusResult, exclusions: readonly string[]): { dirtyFiles: string[]; untrackedFiles: string[] } {
+export function codeChanges(status: { files: readonly ChangedPath[] }, exclusions: readonly string[]): { dirtyFiles: string[]; untrackedFiles: string[] } {
   const dirtyFiles: string[] = [];
   const untrackedFiles: string[] = [];
   for (const f of status.files) {
@@ -77,14 +132,14 @@ export function codeChanges(status: StatusResult, exclusions: readonly string[])
     if (f.index === '?' && f.working_dir === '?') untrackedFiles.push(f.path);
     else dirtyFiles.push(f.path);
   }
-  return { dirtyFiles: dirtyFiles.sort(), untrackedFiles: untrackedFiles.sort() };
+  return { dirtyFiles: [...new Set(dirtyFiles)].sort(), untrackedFiles: untrackedFiles.sort() };
 }
 
 /**
  * Tracked files with uncommitted changes, staged or not, outside the exclusions (a records
  * folder's YAML files, the public log: recording a run edits the record, which must not make the tree dirty).
  */
-export function trackedChanges(status: StatusResult, ignore: readonly string[] = DEFAULT_IGNORED_PATHS): string[] {
+export function trackedChanges(status: { files: readonly ChangedPath[] }, ignore: readonly string[] = DEFAULT_IGNORED_PATHS): string[] {
   return codeChanges(status, ignore).dirtyFiles;
 }
 
@@ -136,12 +191,18 @@ export function personForEmail(people: readonly Person[], email: string): Person
   return people.find((p) => p.email?.trim().toLowerCase() === e || (p.git_emails ?? []).some((g) => g.trim().toLowerCase() === e));
 }
 
+export interface KnownTree {
+  currentBranch: string | null;
+  dirtyFiles: string[];
+  untrackedFiles: string[];
+}
+
 export interface FixBranchStatusOptions {
   imEmails: string[];
   /** Repository-relative prefixes whose changes do not make the tree dirty; default the records folder. */
   ignorePaths?: readonly string[];
-  /** The checked-out branch and the tree's changes (outside the same ignorePaths) as just read, e.g. right after a run: not asked of git again. */
-  known?: { currentBranch: string | null; dirtyFiles: string[]; untrackedFiles: string[] };
+  /** The checked-out branch and the tree's changes (outside the same ignorePaths) as just read, or being read, e.g. right after a run: not asked of git again. */
+  known?: KnownTree | Promise<KnownTree>;
 }
 
 /** Commits since the branch left its base authored by any of the emails (the IM's). */
@@ -166,20 +227,37 @@ async function branchTips(g: SimpleGit, branches: readonly string[]): Promise<Ma
   return tips;
 }
 
+/** A promise's outcome without rejecting: read after the others it ran with. */
+function settled<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
 export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: FixBranchStatusOptions): Promise<FixBranchStatus> {
   const g = git(repoDir);
   const known = opts.known;
-  const [tips, currentBranch] = await Promise.all([branchTips(g, [fix.branch, fix.base]), known ? known.currentBranch : currentBranchOf(repoDir)]);
+  const baseRef = `refs/heads/${fix.base}`;
+  const branchRef = `refs/heads/${fix.branch}`;
+  // Every read at once, the counts and the IM's commits by the branches' names: a verdict waits
+  // on the slowest git process, not on a chain of them. One status names the checked-out branch
+  // and lists the tree's changes.
+  const [tips, tree, counts, imCommits] = await Promise.all([
+    branchTips(g, [fix.branch, fix.base]),
+    known ? Promise.resolve(known) : treeStatus(repoDir).then((t) => ({ currentBranch: t.branch, ...codeChanges(t, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS) })),
+    settled(g.raw(['rev-list', '--left-right', '--count', `${baseRef}...${branchRef}`, '--'])),
+    settled(commitsBy(g, baseRef, branchRef, opts.imEmails)),
+  ]);
   const head = tips.get(fix.branch)?.sha ?? null;
   const baseHead = tips.get(fix.base)?.sha ?? null;
+  const bothExist = head !== null && baseHead !== null;
+  // Without both branches these fail, and mean nothing; with both, a failure is real.
+  if (bothExist && !counts.ok) throw counts.error;
+  if (bothExist && !imCommits.ok) throw imCommits.error;
+  const currentBranch = tree.currentBranch;
   const checkedOut = currentBranch === fix.branch;
-  // Independent reads run together: a verdict waits on the slowest, not on their sum.
-  const [shortHead, changes, counts, imCommits] = await Promise.all([
-    Promise.resolve(tips.get(fix.branch)?.short ?? ''),
-    !checkedOut ? Promise.resolve(null) : known ? Promise.resolve(known) : g.status(['--untracked-files=all']).then((s) => codeChanges(s, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS)),
-    head && baseHead ? g.raw(['rev-list', '--left-right', '--count', `${baseHead}...${head}`]) : Promise.resolve(null),
-    head && baseHead ? commitsBy(g, baseHead, head, opts.imEmails) : Promise.resolve([]),
-  ]);
+  const changes = checkedOut ? tree : null;
   const status: FixBranchStatus = {
     branch: fix.branch,
     base: fix.base,
@@ -188,17 +266,17 @@ export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: Fix
     currentBranch,
     checkedOut,
     head: head ?? '',
-    shortHead,
+    shortHead: tips.get(fix.branch)?.short ?? '',
     ahead: null,
     behind: null,
     dirty: false,
     dirtyFiles: changes?.dirtyFiles ?? [],
     untrackedFiles: changes?.untrackedFiles ?? [],
-    imCommits,
+    imCommits: bothExist && imCommits.ok ? imCommits.value : [],
   };
   status.dirty = status.dirtyFiles.length > 0 || status.untrackedFiles.length > 0;
-  if (counts !== null) {
-    const [behind, ahead] = counts.trim().split(/\s+/).map(Number);
+  if (bothExist && counts.ok) {
+    const [behind, ahead] = counts.value.trim().split(/\s+/).map(Number);
     status.ahead = ahead ?? 0;
     status.behind = behind ?? 0;
   }

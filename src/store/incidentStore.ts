@@ -1,7 +1,7 @@
 // A folder of incident records: loading them all, creating one, and updating one safely
 // (one writer at a time through a lock, re-read first, never write a broken or invalid record,
 // never clobber a change on disk, never leave a temp file where it could be committed).
-import { existsSync, promises as fs, statSync, type Stats } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -15,9 +15,11 @@ import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writable
 import { withRecordLock } from './recordLock';
 import { forEachInSlices, slicePacer, yieldToEventLoop } from './slices';
 import { sweepTempFiles } from './workDir';
+import type { RecordValueCache } from './recordValueCache';
 import {
   locateProblems,
   parseRecordDetailed,
+  recordText,
   parseYamlFile,
   positionOfPath,
   type BrokenReason,
@@ -100,6 +102,12 @@ export interface IncidentStoreOptions {
   offThread?: boolean;
   /** Records larger than this many bytes are refused unread (default DEFAULT_MAX_RECORD_BYTES). */
   maxRecordBytes?: number;
+  /**
+   * Valid records' values by the hash of their bytes (see recordValueCache.ts): readRecord uses
+   * an entry for the exact bytes on disk instead of parsing, and every read that parsed and every
+   * write whose text was parsed back keeps one.
+   */
+  valueCache?: RecordValueCache;
 }
 
 export interface LoadProgress {
@@ -134,6 +142,8 @@ export class IncidentStore {
   private cacheTimer: NodeJS.Timeout | undefined;
   /** Records parsed in full while summarising (the few changed on the main thread), for readRecord. */
   private readonly recentRecords = new Map<string, { stamp: CachedSummary['stamp']; record: LoadedRecord }>();
+  /** The last parse of each record's bytes (see parseForUpdate): an update of the same bytes starts from it instead of parsing again. */
+  private readonly parsedBytes = new Map<string, { bytes: Buffer; loaded: LoadedRecord; parsed?: ParsedYaml }>();
 
   private swept = false;
   /** Records larger than this many bytes are refused (not read). */
@@ -226,7 +236,10 @@ export class IncidentStore {
     const recent = this.recentRecords.get(abs);
     if (recent) {
       try {
-        if (sameStamp(stampOf(await fs.stat(abs)), recent.stamp)) return recent.record;
+        if (sameStamp(stampOf(await fs.stat(abs)), recent.stamp)) {
+          if (this.options.valueCache && recent.record.kind === 'ok') this.keepValue(abs, recent.record);
+          return recent.record;
+        }
       } catch {
         // fall through to reading it, which reports the error
       }
@@ -237,12 +250,60 @@ export class IncidentStore {
     } catch (err) {
       return ioBroken(abs, err);
     }
-    const record = parseRecordDetailed(abs, bytes).loaded;
+    const cached = this.options.valueCache?.get(bytes);
+    const record: LoadedRecord = cached ? { kind: 'ok', file: abs, incident: cached, text: recordText(bytes) } : this.parseBytes(abs, bytes).loaded;
     const duplicate = this.summaryList.find((s) => s.file === abs && s.reason === 'duplicate-id');
     if (duplicate && record.kind === 'ok') {
       return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
     }
     return record;
+  }
+
+  /**
+   * Reads and parses the record now and keeps the parse, so that an update that finds the same
+   * bytes does not parse them again: e.g. while a test run, whose result the record gets, goes on.
+   * With `rehearse`, also goes through that update once without writing anything (the edits the
+   * operation makes applied to the text, the result parsed back and compared), so that the real
+   * one, later, runs code that is already compiled.
+   */
+  async parseForUpdate(file: string, rehearse?: RecordOperation): Promise<void> {
+    const abs = path.resolve(this.folderPath, file);
+    try {
+      const { loaded, parsed } = this.parseBytes(abs, (await readRegularFile(await writableTarget(abs), this.maxRecordBytes)).bytes);
+      if (rehearse && loaded.kind === 'ok' && parsed) {
+        const edits = rehearse(structuredClone(loaded.incident));
+        if (edits.length > 0) editRecord(abs, parsed, loaded.incident, edits);
+      }
+    } catch {
+      // The update reads the file again and reports what is wrong with it.
+    }
+  }
+
+  /** Parses a record's bytes, keeping the parse for an update of the same bytes and a valid record's value in the value cache. */
+  private parseBytes(file: string, bytes: Buffer): { loaded: LoadedRecord; parsed?: ParsedYaml } {
+    const result = parseRecordDetailed(file, bytes);
+    this.parsedBytes.set(file, { bytes, ...result });
+    if (this.parsedBytes.size > 8) this.parsedBytes.delete(this.parsedBytes.keys().next().value!);
+    if (result.loaded.kind === 'ok') this.options.valueCache?.put(bytes, result.loaded.incident);
+    return result;
+  }
+
+  /** Keeps the value of a record parsed while summarising, for the bytes it was parsed from (read again, and compared). */
+  private keepValue(file: string, record: Extract<LoadedRecord, { kind: 'ok' }>): void {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch {
+      return;
+    }
+    if (bytes.length <= this.maxRecordBytes && recordText(bytes) === record.text) this.options.valueCache?.put(bytes, record.incident);
+  }
+
+  /** The kept parse of exactly these bytes of file, else a new one. */
+  private parseForEdit(file: string, bytes: Buffer): { loaded: LoadedRecord; parsed?: ParsedYaml } {
+    const kept = this.parsedBytes.get(file);
+    if (kept && kept.bytes.equals(bytes)) return kept;
+    return parseRecordDetailed(file, bytes);
   }
 
   /** As readRecord, synchronously: for one record someone just expanded (a few milliseconds). */
@@ -356,7 +417,7 @@ export class IncidentStore {
       const parsing = (
         this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)
           ? parseInWorkers(files, this.maxRecordBytes, accept)
-          : parseInSlices(files, accept, total <= WORKER_THRESHOLD ? true : 'open', this.maxRecordBytes)
+          : parseInSlices(files, accept, total <= WORKER_THRESHOLD ? true : 'open', this.maxRecordBytes, this.options.valueCache)
       ).finally(() => (finished = true));
       if (onProgress) {
         // Progress at a steady pace, not per batch: each report walks every summary.
@@ -487,7 +548,7 @@ export class IncidentStore {
     return withRecordLock(target, async () => {
       for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
         const snapshot = await readRegularFile(target, this.maxRecordBytes);
-        const { loaded, parsed } = parseRecordDetailed(file, snapshot.bytes);
+        const { loaded, parsed } = this.parseForEdit(file, snapshot.bytes);
         if (loaded.kind === 'broken' || !parsed) {
           const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
           this.remember(broken);
@@ -509,8 +570,11 @@ export class IncidentStore {
           return result.loaded.incident;
         }
         const bom = startsWithBom(snapshot.bytes) ? '\uFEFF' : '';
-        if (await replaceIfUnchanged(target, snapshot, bom + result.text)) {
+        const written = Buffer.from(bom + result.text, 'utf8');
+        if (await replaceIfUnchanged(target, snapshot, written)) {
           this.remember(result.loaded);
+          // Kept only when the text was parsed back and said exactly this value.
+          if (result.checked) this.options.valueCache?.put(written, result.loaded.incident);
           return result.loaded.incident;
         }
       }
@@ -609,7 +673,7 @@ function startsWithBom(bytes: Buffer): boolean {
  * is the loaded value with the same edits applied, validated. Only a small text is parsed once
  * more to check that the two agree (a large one's patches are checked by construction).
  */
-function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits: readonly RecordEdit[]): { text: string; loaded: Extract<LoadedRecord, { kind: 'ok' }> } {
+function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits: readonly RecordEdit[]): { text: string; loaded: Extract<LoadedRecord, { kind: 'ok' }>; checked: boolean } {
   const text = editText(parsed.text, parsed.doc, edits);
   let value: unknown;
   try {
@@ -618,14 +682,15 @@ function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits:
     throw new RecordInvalidError(file, [{ line: 1, col: 1, message: (err as Error).message }]);
   }
   const problems = validateIncident(value);
-  if (problems.length > 0 || text.length <= RECHECK_BELOW_CHARS) {
+  const checked = problems.length > 0 || text.length <= RECHECK_BELOW_CHARS;
+  if (checked) {
     const check = parseRecordDetailed(file, text);
     if (check.loaded.kind === 'broken') throw new RecordInvalidError(file, check.loaded.problems);
     if (!isDeepStrictEqual(check.loaded.incident, value)) {
       throw new RecordInvalidError(file, [{ line: 1, col: 1, message: 'the change could not be written without changing other values; nothing was written' }]);
     }
   }
-  return { text, loaded: { kind: 'ok', file, incident: value as Incident, text } };
+  return { text, loaded: { kind: 'ok', file, incident: value as Incident, text }, checked };
 }
 
 // Below this size a patched record is parsed again to prove the text says what was meant.
@@ -685,12 +750,12 @@ function parseInWorker(WorkerThread: typeof Worker, files: string[], maxBytes: n
 }
 
 /** Parses files on this thread in slices of a few milliseconds, yielding to the event loop between them. */
-async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean | 'open', maxBytes: number): Promise<void> {
+async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean | 'open', maxBytes: number, values?: RecordValueCache): Promise<void> {
   let i = 0;
   while (i < files.length) {
     const start = performance.now();
     const results: SummarizedFile[] = [];
-    while (i < files.length && performance.now() - start < SLICE_MS) results.push(summarizeFileSync(files[i++]!, keepRecords, maxBytes));
+    while (i < files.length && performance.now() - start < SLICE_MS) results.push(summarizeFileSync(files[i++]!, keepRecords, maxBytes, values));
     accept(results);
     if (i < files.length) await new Promise((r) => setImmediate(r));
   }

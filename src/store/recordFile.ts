@@ -44,6 +44,11 @@ function decodeUtf8(bytes: Uint8Array): string | undefined {
   }
 }
 
+/** The text of a record's bytes, as parseYamlFile decodes them; for bytes known to be valid UTF-8 (a record that parsed). */
+export function recordText(bytes: Buffer): string {
+  return STRICT_UTF8.decode(bytes);
+}
+
 /** Decodes UTF-8 strictly, refuses empty files and conflict markers, and parses YAML. */
 export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
   let text: string;

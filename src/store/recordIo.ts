@@ -107,7 +107,7 @@ export async function writableTarget(file: string): Promise<string> {
  * it. The last check is one stat right before the rename: the smallest window the OS allows
  * without a lock every writer honours. Returns false (writing nothing) when the file changed.
  */
-export async function replaceIfUnchanged(target: string, expected: FileSnapshot, text: string): Promise<boolean> {
+export async function replaceIfUnchanged(target: string, expected: FileSnapshot, text: string | Buffer): Promise<boolean> {
   const dir = path.dirname(target);
   const work = await ensureWorkDir(dir);
   await sweepTempFiles(dir, path.basename(target));

@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { forEachInSlices, slicePacer } from './slices';
 import type { IncidentStatus, Level, Timestamp } from '../model/record';
 import { isTimestamp } from '../model/time';
-import { parseRecordDetailed, positionOfPath, type BrokenReason, type LoadedRecord, type ParsedYaml, type RecordProblem } from './recordFile';
+import { parseRecordDetailed, positionOfPath, recordText, type BrokenReason, type LoadedRecord, type ParsedYaml, type RecordProblem } from './recordFile';
+import type { RecordValueCache } from './recordValueCache';
 
 import schemaJson from '../model/incident-room-v1.schema.json';
 
@@ -20,7 +21,7 @@ const RULES_REVISION = 1;
 
 let rulesKey: string | undefined;
 /** Which rules made a summary: a cache made with another schema (another version of this code) is not trusted. */
-function rules(): string {
+export function recordRulesKey(): string {
   rulesKey ??= `${RULES_REVISION}:${createHash('sha1').update(JSON.stringify(schemaJson)).digest('hex').slice(0, 16)}`;
   return rulesKey;
 }
@@ -137,7 +138,16 @@ export interface SummarizedFile {
  * `keepRecord`: hand back the record itself too, always, or only for an open incident (the
  * editor holds those in full, so they need not be parsed a second time).
  */
-export function summarizeFileSync(file: string, keepRecord: boolean | 'open' = false, maxBytes: number = DEFAULT_MAX_RECORD_BYTES): SummarizedFile {
+/**
+ * Reads and summarises one record file. With `values` (a RecordValueCache), a valid record whose
+ * exact bytes it holds is not parsed (its id line is then found in the text).
+ */
+export function summarizeFileSync(
+  file: string,
+  keepRecord: boolean | 'open' = false,
+  maxBytes: number = DEFAULT_MAX_RECORD_BYTES,
+  values?: Pick<RecordValueCache, 'get'>,
+): SummarizedFile {
   const checkedAt = Date.now();
   let fd: number;
   try {
@@ -157,7 +167,10 @@ export function summarizeFileSync(file: string, keepRecord: boolean | 'open' = f
       return { file, cached: { stamp: stampOf(st), hash: '', checkedAt, summary: summarize(record) }, ...(keepRecord ? { record } : {}) };
     }
     const bytes = readFileSync(fd);
-    const { loaded, parsed } = parseRecordDetailed(file, bytes);
+    const known = values?.get(bytes);
+    const { loaded, parsed }: { loaded: LoadedRecord; parsed?: ParsedYaml } = known
+      ? { loaded: { kind: 'ok', file, incident: known, text: recordText(bytes) } }
+      : parseRecordDetailed(file, bytes);
     const summary = summarize(loaded, parsed);
     const keep = keepRecord === 'open' ? isOpenSummary(summary) : keepRecord;
     return { file, cached: { stamp: stampOf(st), hash: hashBytes(bytes), checkedAt, summary }, ...(keep ? { record: loaded } : {}) };
@@ -272,7 +285,7 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   } catch {
     return undefined;
   }
-  if (typeof header !== 'object' || header === null || header.format !== SUMMARY_CACHE_FORMAT || header.rules !== rules() || header.folder !== path.resolve(folder)) return undefined;
+  if (typeof header !== 'object' || header === null || header.format !== SUMMARY_CACHE_FORMAT || header.rules !== recordRulesKey() || header.folder !== path.resolve(folder)) return undefined;
   if (typeof header.writtenAt !== 'number' || typeof header.count !== 'number') return undefined;
   const entries = new Map<string, CachedSummary>();
   const pace = slicePacer();
@@ -308,7 +321,7 @@ export function trustByStamp(entry: CachedSummary, stamp: FileStamp): boolean {
 
 /** Writes the cache atomically (temp file, then rename); a failure leaves no cache rather than a bad one. */
 export async function writeSummaryCache(cacheFile: string, folder: string, entries: Map<string, CachedSummary>): Promise<void> {
-  const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: rules(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size };
+  const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: recordRulesKey(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size };
   const lines = [JSON.stringify(header)];
   const pace = slicePacer();
   let line: CacheLine[] = [];

@@ -3,8 +3,8 @@
 // state folder, stored under the repository's git dir where they are never committed.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { defaultKeyPath, loadStateKey } from '../store/privateState';
 import type { ActionContext, RecordEdit } from '../model/edits';
 import { timelineEdit } from '../model/edits';
 import type { Incident, TestOutcome, TestRef, TestRunRecord, Timestamp } from '../model/record';
@@ -95,28 +95,10 @@ export interface LatestEvidence {
   rejectedAfterLatest: boolean;
 }
 
-export function defaultKeyPath(): string {
-  const state = process.env.XDG_STATE_HOME?.trim() || join(homedir(), '.local', 'state');
-  return join(state, 'incident-room', 'key');
-}
+export { defaultKeyPath } from '../store/privateState';
 
 function loadKey(opts: EvidenceOptions): Buffer {
-  const path = opts.keyPath ?? defaultKeyPath();
-  try {
-    return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const key = randomBytes(32);
-  try {
-    writeFileSync(path, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
-    return key;
-  } catch (e) {
-    // Another process created it first: use theirs.
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return Buffer.from(readFileSync(path, 'utf8').trim(), 'hex');
-    throw e;
-  }
+  return loadStateKey(opts.keyPath ?? defaultKeyPath());
 }
 
 /** JSON with keys sorted at every level, so the signature does not depend on key order. */

@@ -67,6 +67,11 @@ export interface GateInput {
   command?: TestCommand;
   /** The fix branch's facts, when the caller started reading them already (gateBranchStatus, same repository and ignorePaths). */
   branchStatus?: Promise<FixBranchStatus>;
+  /**
+   * What changed in the code between two commits (codeChangedBetween, same exclusions), by
+   * `<from>..<to>`, when the caller started reading it already; any other pair is read here.
+   */
+  codeChanges?: ReadonlyMap<string, Promise<string[]>>;
 }
 
 export const RULE_CLOSE_GATE = 'close-gate';
@@ -125,6 +130,7 @@ interface TestsContext {
   /** The checked paths left out of the clean check and of staleness: the records' YAML files, the public log. */
   exclusions: readonly string[];
   command?: TestCommand;
+  codeChanges?: ReadonlyMap<string, Promise<string[]>>;
 }
 
 const list = (files: readonly string[], max = 5) => `${files.slice(0, max).join(', ')}${files.length > max ? ` and ${files.length - max} more` : ''}`;
@@ -160,7 +166,7 @@ async function testsCondition(incident: Incident, branch: FixBranchStatus | null
     } else if (run.sha !== branch.head) {
       let changed: string[];
       try {
-        changed = await codeChangedBetween(ctx.repoDir, run.sha, branch.head, ctx.exclusions);
+        changed = await (ctx.codeChanges?.get(`${run.sha}..${branch.head}`) ?? codeChangedBetween(ctx.repoDir, run.sha, branch.head, ctx.exclusions));
       } catch {
         changed = ['(the commit it ran on is no longer in this repository)'];
       }
@@ -286,7 +292,12 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
     if (latest.rejected.length > 0 && !latest.rejectedAfterLatest) {
       notes.push(`${latest.rejected.length} evidence entr${latest.rejected.length === 1 ? 'y was' : 'ies were'} rejected and ignored: ${latest.rejected.map((r) => r.reason).join('; ')}`);
     }
-    const { judged: judgedRun, ...tests } = await testsCondition(incident, branch, latest, { repoDir, exclusions: exclusions.paths, ...(input.command ? { command: input.command } : {}) });
+    const { judged: judgedRun, ...tests } = await testsCondition(incident, branch, latest, {
+      repoDir,
+      exclusions: exclusions.paths,
+      ...(input.command ? { command: input.command } : {}),
+      ...(input.codeChanges ? { codeChanges: input.codeChanges } : {}),
+    });
     conditions.push(tests);
     if (judgedRun) {
       judged = { runId: judgedRun.id, sha: judgedRun.sha, command: judgedRun.command, commandSource: judgedRun.commandSource, runner: judgedRun.runner };

@@ -1,14 +1,18 @@
 // `incident-room gate <id>`: the close gate's verdict for CI and terminals (exit 0 only when the
 // incident may close). The options and their help are declared once in GATE_OPTIONS.
 import { realpathSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { checkExclusions, codeState } from '../git/codeState';
-import { repositoryOf, type FixBranchStatus } from '../git/fixBranch';
+import { dirname, relative, resolve } from 'node:path';
+import { checkExclusions, codeChangedBetween, codeState } from '../git/codeState';
+import { codeChanges, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
+import { timelineEdit, type RecordEdit } from '../model/edits';
 import type { Incident } from '../model/record';
+import { toTimestamp } from '../model/time';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
+import type { LoadedRecord } from '../store/recordFile';
+import { RecordValueCache, recordValueCacheDir } from '../store/recordValueCache';
 import { cacheFileInGitDir, findGitDir } from '../store/summaryCache';
-import { EvidenceStore } from './evidence';
+import { EvidenceStore, type LatestEvidence } from './evidence';
 import { evaluateGate, gateBranchStatus, type GateVerdict } from './gate';
 import { runIncidentTests } from './incidentRun';
 import type { TestCommand } from './runner';
@@ -89,6 +93,22 @@ async function trustedCommand(incident: Incident, args: GateArgs, repoDir: strin
   }
 }
 
+/** Edits shaped like a run's audit entry (the newest one again, and a timeline entry): only to rehearse the update, never written. */
+function rehearsal(incident: Incident, actor: string): RecordEdit[] {
+  const last = incident.test_runs?.[incident.test_runs.length - 1];
+  return [...(last ? [{ op: 'append' as const, path: ['test_runs'], value: last }] : []), timelineEdit({ actor, now: new Date() }, 'test-run', 'rehearsal')];
+}
+
+/**
+ * How long the incident's newest recorded run took, in ms; 0 when there is none to go by, or
+ * when it was shorter than its timestamps (whole seconds) can tell.
+ */
+function previousRunMs(incident: Incident): number {
+  const last = incident.test_runs?.[incident.test_runs.length - 1];
+  const ms = last ? Date.parse(String(last.ended_at)) - Date.parse(String(last.started_at)) : Number.NaN;
+  return Number.isFinite(ms) && ms >= 2000 ? ms : 0;
+}
+
 /** The runner's output arrives in chunks; `io.err` takes whole lines. */
 function lineWriter(writeLine: (line: string) => void): { write(chunk: string): void; end(): void } {
   let pending = '';
@@ -124,16 +144,45 @@ The command that counts is --command, else package.json's "incident-room": { "te
   run: async (values, [id], io) => gate(gateArgs(values, id!), io),
 });
 
-/** The records folder's store, its summaries cached in the repository's git dir (never committed). */
-function recordsStore(folder: string): IncidentStore {
-  const gitDir = findGitDir(folder);
-  return new IncidentStore(folder, gitDir ? { cacheFile: cacheFileInGitDir(gitDir, folder) } : {});
+/**
+ * The records folder's store: its summaries cached in the repository's git dir (never committed),
+ * only to find the record's file; the record's value cached by its bytes' hash in the private
+ * state folder, signed (see recordValueCache.ts).
+ */
+function recordsStore(folder: string, withSummaryCache = true): IncidentStore {
+  const gitDir = withSummaryCache ? findGitDir(folder) : undefined;
+  return new IncidentStore(folder, { valueCache: new RecordValueCache(recordValueCacheDir()), ...(gitDir ? { cacheFile: cacheFileInGitDir(gitDir, folder) } : {}) });
+}
+
+/**
+ * The record of the incident with this id. The summary cache (in the git dir, which whoever
+ * controls the repository can write) only says which file to read: a file outside the folder, or
+ * one whose record has another id, is not taken, and the folder is read without that cache.
+ */
+async function readIncidentRecord(folder: string, id: string, folderName: string): Promise<{ store: IncidentStore; loaded: LoadedRecord }> {
+  for (const withSummaryCache of [true, false]) {
+    const store = recordsStore(folder, withSummaryCache);
+    const matches = (await store.loadSummaries()).filter((s) => s.id === id);
+    const summary = matches.find((s) => s.kind === 'ok') ?? matches[0];
+    if (!summary) {
+      if (withSummaryCache) continue;
+      throw new UsageError(`no incident "${id}" in ${folderName}`);
+    }
+    const inFolder = dirname(resolve(folder, summary.file)) === resolve(folder);
+    const loaded = inFolder ? await store.readRecord(summary.file) : undefined;
+    if (loaded && (loaded.kind === 'ok' ? loaded.incident.id : loaded.id) === id) return { store, loaded };
+  }
+  throw new UsageError(`no incident "${id}" in ${folderName}`);
 }
 
 async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
-  // git starts while the records are read: parsing the record is the slowest part of the gate's own work.
+  // git starts while the record is read: where the repository is, and (for a plain verdict) the
+  // tree's status, which names HEAD's commit and the checked-out branch (its paths are the top
+  // level's, from any folder in the repository).
   const repository = repositoryOf(io.cwd);
   repository.catch(() => undefined);
+  const treeRead = parsed.run ? undefined : treeStatus(io.cwd);
+  treeRead?.catch(() => undefined);
   // Recording a run edits the record, and the public log follows the records: neither is a change to the code.
   const ignorePathsIn = (repoDir: string) => {
     const inRepo = (p: string) => relative(repoDir, resolve(realpathSync(io.cwd), p)).split('\\').join('/');
@@ -143,22 +192,35 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   // early it only widens the window in which a change shows as one made during the run.
   const beforeRead = parsed.run ? repository.then(({ repoDir }) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths)) : undefined;
   beforeRead?.catch(() => undefined);
-  const store = recordsStore(resolve(io.cwd, parsed.folder));
   // The summaries find the record by id without parsing unchanged records; only this one is read in full.
-  const matches = (await store.loadSummaries()).filter((s) => s.id === parsed.id);
-  const summary = matches.find((s) => s.kind === 'ok') ?? matches[0];
-  if (!summary) throw new UsageError(`no incident "${parsed.id}" in ${parsed.folder}`);
-  const loaded = await store.readRecord(summary.file);
+  const { store, loaded } = await readIncidentRecord(resolve(io.cwd, parsed.folder), parsed.id, parsed.folder);
   if (loaded.kind !== 'ok') throw new UsageError(`the record ${loaded.file} is broken (${loaded.reason}); fix it first`);
   let incident = loaded.incident;
   const { repoDir } = await repository;
   const evidence = new EvidenceStore(repoDir);
   const ignorePaths = ignorePathsIn(repoDir);
   const commandRead = trustedCommand(incident, parsed, repoDir, io.cwd);
+  commandRead.catch(() => undefined);
   let branchStatus: Promise<FixBranchStatus> | undefined;
+  let latest: Promise<LatestEvidence> | undefined;
+  const diffs = new Map<string, Promise<string[]>>();
   if (!parsed.run) {
-    branchStatus = gateBranchStatus(incident, repoDir, ignorePaths);
+    // Everything the verdict needs from git at once: the branches' tips and counts, and (when the
+    // fix branch is checked out) what changed in the code since the newest signed run, from the status's HEAD.
+    const exclusions = checkExclusions(repoDir, ignorePaths).paths;
+    const tree = treeRead!.then((t) => ({ ...t, currentBranch: t.branch, ...codeChanges(t, exclusions) }));
+    tree.catch(() => undefined);
+    branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, tree);
     branchStatus?.catch(() => undefined);
+    latest = evidence.latest(incident.id);
+    latest.catch(() => undefined);
+    const [t, l] = await Promise.all([tree, latest]);
+    const run = l.run;
+    if (run && t.head && incident.fix && t.branch === incident.fix.branch && run.sha !== t.head) {
+      const diff = codeChangedBetween(repoDir, run.sha, t.head, exclusions);
+      diff.catch(() => undefined);
+      diffs.set(`${run.sha}..${t.head}`, diff);
+    }
   } else {
     const [command, before] = await Promise.all([commandRead, beforeRead!]);
     if (incident.fix && before.branch !== incident.fix.branch) {
@@ -172,7 +234,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
       const runOutput = lineWriter(io.err);
       let result;
       try {
-        result = await runIncidentTests({
+        const running = runIncidentTests({
           incident,
           repoDir,
           cwd: io.cwd,
@@ -182,7 +244,30 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
           onOutput: (chunk) => runOutput.write(chunk),
           ignorePaths,
           before,
+          // The branches' tips and counts are read with the code state after the run, which names the branch and the tree's changes.
+          onRunEnded: (after) => {
+            branchStatus = gateBranchStatus(
+              incident,
+              repoDir,
+              ignorePaths,
+              after.then((a) => ({ currentBranch: a.branch, dirtyFiles: a.dirtyFiles, untrackedFiles: a.untrackedFiles })),
+            );
+            branchStatus?.catch(() => undefined);
+          },
         });
+        // The runner's process uses one core; meanwhile this one parses the record for the audit
+        // entry (the update starts from this parse when the bytes are still the same) and, when
+        // the previous run says this one will outlast it, rehearses that update with the newest
+        // entry again, so the real one runs warm code. A rehearsal still going when the run ends
+        // would only delay what follows.
+        const started = Date.now();
+        const expectedEnd = started + previousRunMs(incident);
+        setImmediate(() => {
+          // The audit entry's times go through the time-zone library; loading it now, not after the run, takes it off the path that follows the run.
+          toTimestamp(Date.now());
+          void store.parseForUpdate(loaded.file, (i) => (Date.now() + (Date.now() - started) < expectedEnd ? rehearsal(i, parsed.actor) : []));
+        });
+        result = await running;
       } catch (e) {
         if (!(e instanceof CommandRefused)) throw e;
         io.err(`incident-room gate: the test command is refused: ${e.message}`);
@@ -190,16 +275,20 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
       } finally {
         runOutput.end();
       }
-      // The verdict's git reads run while the audit entry goes into the record (the gate itself reads the signed evidence).
-      // The branch and the tree were read just after the run; only the branches' tips are asked again.
-      const { after } = result;
-      branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, { currentBranch: after.branch, dirtyFiles: after.dirtyFiles, untrackedFiles: after.untrackedFiles });
-      branchStatus?.catch(() => undefined);
       incident = await store.update(loaded.file, () => result.edits);
     }
   }
   const command = await commandRead;
-  const verdict = await evaluateGate({ incident, repoDir, evidence, now: new Date(), ignorePaths, ...(command ? { command } : {}), ...(branchStatus ? { branchStatus } : {}) });
+  const verdict = await evaluateGate({
+    incident,
+    repoDir,
+    evidence: (await latest) ?? evidence,
+    now: new Date(),
+    ignorePaths,
+    codeChanges: diffs,
+    ...(command ? { command } : {}),
+    ...(branchStatus ? { branchStatus } : {}),
+  });
   io.out(parsed.json ? JSON.stringify({ id: incident.id, ...verdict }, null, 2) : renderText(incident.id, verdict));
   return verdict.mayClose ? 0 : 1;
 }

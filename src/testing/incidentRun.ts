@@ -25,6 +25,8 @@ export interface IncidentRunOptions {
   reportersDir?: string;
   /** The code state just read by the caller (with the same ignorePaths), e.g. to check the branch before running; read here otherwise. */
   before?: CodeState;
+  /** Called once the command has ended, with the code state being read after it: what else git must tell can be asked at the same time. */
+  onRunEnded?(after: Promise<CodeState>): void;
 }
 
 /** Throws CommandRefused, before anything runs, for a command outside the contract. */
@@ -41,7 +43,9 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
     ...(opts.reportersDir ? { reportersDir: opts.reportersDir } : {}),
   });
-  const after = await codeState(opts.repoDir, exclusions.paths);
+  const afterRead = codeState(opts.repoDir, exclusions.paths);
+  opts.onRunEnded?.(afterRead);
+  const after = await afterRead;
   const recorded = await recordRun({
     repoDir: opts.repoDir,
     cwd: opts.cwd,

@@ -10,6 +10,7 @@ import type { Incident } from '../model/record';
 import { IncidentStore, type LoadProgress } from '../store/incidentStore';
 import { DEFAULT_MAX_RECORD_BYTES } from '../store/recordIo';
 import type { LoadedRecord } from '../store/recordFile';
+import { RecordValueCache, recordValueCacheDir } from '../store/recordValueCache';
 import { cacheFileInGitDir, findGitDir, isOpenSummary, type RecordSummary } from '../store/summaryCache';
 import { DisposableStore } from './disposables';
 import { DEFAULT_RECORDS_FOLDER, SETTINGS, SETTINGS_SECTION, VIEW_INCIDENTS } from './ids';
@@ -267,7 +268,7 @@ export class IncidentsModel implements vscode.Disposable {
       const folderPath = path.join(folder.uri.fsPath, relative);
       const maxRecordBytes = maxRecordBytesSetting(folder);
       const kept = previous.find((f) => f.folder.uri.toString() === folder.uri.toString() && f.store.folderPath === folderPath && f.store.maxRecordBytes === (maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES));
-      const target: FolderRecords = kept ?? { folder, store: new IncidentStore(folderPath, { cacheFile: this.cacheFileFor(folderPath), offThread: true, maxRecordBytes }) };
+      const target: FolderRecords = kept ?? { folder, store: new IncidentStore(folderPath, { cacheFile: this.cacheFileFor(folderPath), offThread: true, maxRecordBytes, valueCache: new RecordValueCache(recordValueCacheDir()) }) };
       // One watcher per workspace folder; it also sees the records folder being created later.
       const watcher = this.folderDisposables.add(
         vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, `${relative}/*.{yaml,yml}`)),

@@ -10,7 +10,12 @@
 // Wall time is the goal's measure; CPU time (user + system of the whole process tree, from
 // /proc where there is one) is printed beside it, steadier on a busy machine. Numbers only, no
 // asserts: machines differ.
+// When NODE_EXTRA_CA_CERTS is set, Node 20 reads that certificate bundle at every start, which
+// every node process the gate or the runner starts pays; each figure is then measured a second
+// time with the variable unset for the bench's child processes (and the editor run's runner), so
+// the gate's own cost and the environment's can be told apart.
 // Run after `npm run build && npm run build:tests` as `node out/test/bench/gateCost.js [runs]`.
+// GATE_BENCH_SUITES=mocha,jest picks runners; GATE_BENCH_ONLY_PLAIN=1 measures only the plain gate.
 // GATE_BENCH_BASELINE_CLI=<another build's dist/cli.js> adds that build's gate, interleaved with
 // this one's, to compare a change before and after in one run.
 import { spawn } from 'node:child_process';
@@ -24,6 +29,7 @@ import { currentBranchOf } from '../../src/git/fixBranch';
 import { LEVEL_TABLE } from '../../src/model/levels';
 import type { Incident } from '../../src/model/record';
 import { IncidentStore } from '../../src/store/incidentStore';
+import { RecordValueCache, recordValueCacheDir } from '../../src/store/recordValueCache';
 import { EvidenceStore, recordRun } from '../../src/testing/evidence';
 import { evaluateGate, gateBranchStatus } from '../../src/testing/gate';
 import { runIncidentTests } from '../../src/testing/incidentRun';
@@ -126,11 +132,27 @@ interface Timing {
   cpuMs?: number;
 }
 
-function timed(cwd: string, argv: string[], ok: (code: number | null) => boolean): Promise<Timing> {
+/** The environments measured: the machine's own, and (when it sets one) without the extra CA bundle. */
+const CA_VARIABLE = 'NODE_EXTRA_CA_CERTS';
+interface BenchEnv {
+  name: string;
+  env: NodeJS.ProcessEnv;
+}
+/** Made once main() has set the bench's private state home, which both share. */
+function benchEnvs(): BenchEnv[] {
+  const unset = { ...process.env };
+  delete unset[CA_VARIABLE];
+  return [
+    { name: process.env[CA_VARIABLE] ? `this machine (${CA_VARIABLE} set)` : 'this machine', env: process.env },
+    ...(process.env[CA_VARIABLE] ? [{ name: `${CA_VARIABLE} unset`, env: unset }] : []),
+  ];
+}
+
+function timed(cwd: string, argv: string[], ok: (code: number | null) => boolean, env: NodeJS.ProcessEnv = process.env): Promise<Timing> {
   const cpu = childrenCpuMs();
   const start = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: 'ignore' });
+    const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: 'ignore', env });
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -147,18 +169,21 @@ function timed(cwd: string, argv: string[], ok: (code: number | null) => boolean
  * evidence, the audit entry written into the record, and the verdict the tree and the
  * notification show. CPU time is this process's plus its children's.
  */
-async function editorRun(dir: string): Promise<Timing> {
+async function editorRun(dir: string, env: NodeJS.ProcessEnv = process.env): Promise<Timing> {
   const cpu = childrenCpuMs();
   const own = process.cpuUsage();
   const start = process.hrtime.bigint();
-  const store = new IncidentStore(join(dir, '.incidents'));
+  // As the extension's store: its writes keep the record's value for the command line's next read.
+  const store = new IncidentStore(join(dir, '.incidents'), { valueCache: new RecordValueCache(recordValueCacheDir()) });
   await store.loadAll();
   const loaded = store.get('2025-01-01-bench');
   if (loaded?.kind !== 'ok') throw new Error('no bench record');
   const ignorePaths = ['.incidents/', 'INCIDENT-LOG.md'];
   const [command] = await Promise.all([baseBranchCommand(dir, dir, 'main'), currentBranchOf(dir)]);
   if (!command) throw new Error('no committed command');
-  const result = await runIncidentTests({ incident: loaded.incident, repoDir: dir, cwd: dir, test: command, timeoutMs: 600_000, ctx: { actor: 'bench', now: new Date() }, ignorePaths, onOutput: () => undefined });
+  // The runner's environment: the variables this bench's environment leaves out are unset for it.
+  const unset = Object.fromEntries(Object.keys(process.env).filter((k) => !(k in env)).map((k) => [k, undefined]));
+  const result = await runIncidentTests({ incident: loaded.incident, repoDir: dir, cwd: dir, test: command, timeoutMs: 600_000, ctx: { actor: 'bench', now: new Date() }, ignorePaths, env: unset, onOutput: () => undefined });
   const incident = await store.update(loaded.file, () => result.edits);
   const evidence = await new EvidenceStore(dir).latest(incident.id);
   const branchStatus = gateBranchStatus(incident, dir, ignorePaths);
@@ -218,62 +243,72 @@ async function main(): Promise<void> {
   console.log(
     `${'runner'.padEnd(12)}${'raw command'.padStart(18)}${'cpu'.padStart(6)}${'gate --run'.padStart(18)}${'cpu'.padStart(6)}${'ratio'.padStart(7)}${'goal ≤1.10x+150'.padStart(17)}${'editor run'.padStart(18)}${'cpu'.padStart(6)}${'ratio'.padStart(7)}${'goal ≤1.10x+300'.padStart(17)}`,
   );
+  const ENVS = benchEnvs();
   const dirs: string[] = [];
+  const only = process.env.GATE_BENCH_SUITES?.split(',').map((n) => n.trim());
+  const commit = (dir: string, message: string) => simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit(message));
   try {
-    for (const suite of process.env.GATE_BENCH_ONLY_PLAIN ? [] : SUITES) {
+    for (const suite of process.env.GATE_BENCH_ONLY_PLAIN ? [] : SUITES.filter((s) => !only || only.includes(s.name))) {
       const dir = await project(suite);
       dirs.push(dir);
       const gate = [process.execPath, CLI, 'gate', '2025-01-01-bench', '--run'];
       await timed(dir, suite.command, (c) => c === 0); // warm the file cache for both
       await editorRun(dir); // and this process's modules, as in a running extension host
-      await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('warm-up'));
-      const raw: Timing[] = [];
-      const via: Timing[] = [];
-      const editor: Timing[] = [];
-      const baseline: Timing[] = [];
+      await commit(dir, 'warm-up');
+      const raw = ENVS.map((): Timing[] => []);
+      const via = ENVS.map((): Timing[] => []);
+      const editor = ENVS.map((): Timing[] => []);
+      const baseline = ENVS.map((): Timing[] => []);
       for (let i = 0; i < RUNS; i++) {
-        raw.push(await timed(dir, suite.command, (c) => c === 0));
-        via.push(await timed(dir, gate, (c) => c === 0));
-        if (BASELINE_CLI) {
-          await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('run'));
-          baseline.push(await timed(dir, [process.execPath, BASELINE_CLI, ...gate.slice(2)], (c) => c === 0));
-          await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('run'));
+        for (const [e, { env }] of ENVS.entries()) {
+          raw[e]!.push(await timed(dir, suite.command, (c) => c === 0, env));
+          via[e]!.push(await timed(dir, gate, (c) => c === 0, env));
+          if (BASELINE_CLI) {
+            await commit(dir, 'run');
+            baseline[e]!.push(await timed(dir, [process.execPath, BASELINE_CLI, ...gate.slice(2)], (c) => c === 0, env));
+            await commit(dir, 'run');
+          }
+          editor[e]!.push(await editorRun(dir, env));
+          // Each run edits the record; commit it, as a team would, so the next starts from the same state.
+          await commit(dir, 'run');
         }
-        editor.push(await editorRun(dir));
-        // Each run edits the record; commit it, as a team would, so the next starts from the same state.
-        await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('run'));
       }
-      const r = median(wall(raw));
-      const v = median(wall(via));
-      const e = median(wall(editor));
-      const goal = (extra: number, x: number) => (x <= 1.1 * r + extra ? ' met' : ` missed (${(1.1 * r + extra).toFixed(0)})`);
-      console.log(
-        `${suite.name.padEnd(12)}${cell(raw).padStart(18)}${cpuCell(raw).padStart(6)}${cell(via).padStart(18)}${cpuCell(via).padStart(6)}${`${(v / r).toFixed(2)}x`.padStart(7)}${goal(150, v).padStart(17)}` +
-          `${cell(editor).padStart(18)}${cpuCell(editor).padStart(6)}${`${(e / r).toFixed(2)}x`.padStart(7)}${goal(300, e).padStart(17)}`,
-      );
-      if (BASELINE_CLI) {
-        const b = median(wall(baseline));
-        console.log(`${'  baseline'.padEnd(12)}${''.padStart(24)}${cell(baseline).padStart(18)}${cpuCell(baseline).padStart(6)}${`${(b / r).toFixed(2)}x`.padStart(7)}${goal(150, b).padStart(17)}`);
+      for (const [e, { name }] of ENVS.entries()) {
+        const r = median(wall(raw[e]!));
+        const v = median(wall(via[e]!));
+        const x = median(wall(editor[e]!));
+        const goal = (extra: number, y: number) => (y <= 1.1 * r + extra ? ' met' : ` missed (${(1.1 * r + extra).toFixed(0)})`);
+        console.log(
+          `${(e === 0 ? suite.name : '').padEnd(12)}${cell(raw[e]!).padStart(18)}${cpuCell(raw[e]!).padStart(6)}${cell(via[e]!).padStart(18)}${cpuCell(via[e]!).padStart(6)}${`${(v / r).toFixed(2)}x`.padStart(7)}${goal(150, v).padStart(17)}` +
+            `${cell(editor[e]!).padStart(18)}${cpuCell(editor[e]!).padStart(6)}${`${(x / r).toFixed(2)}x`.padStart(7)}${goal(300, x).padStart(17)}  ${name}`,
+        );
+        if (BASELINE_CLI) {
+          const b = median(wall(baseline[e]!));
+          console.log(`${'  baseline'.padEnd(12)}${''.padStart(24)}${cell(baseline[e]!).padStart(18)}${cpuCell(baseline[e]!).padStart(6)}${`${(b / r).toFixed(2)}x`.padStart(7)}${goal(150, b).padStart(17)}  ${name}`);
+        }
       }
     }
     const dir = await project(SUITES[0]!);
     dirs.push(dir);
     await fiftyRuns(dir);
-    await simpleGit(dir).add('.incidents').then(() => simpleGit(dir).commit('fifty runs'));
-    const plain: Timing[] = [];
-    const node: Timing[] = [];
-    const help: Timing[] = [];
-    const basePlain: Timing[] = [];
-    for (let i = 0; i < RUNS * 2; i++) {
-      node.push(await timed(dir, [process.execPath, '-e', ''], (c) => c === 0));
-      help.push(await timed(dir, [process.execPath, CLI, '--help'], (c) => c === 0));
-      plain.push(await timed(dir, [process.execPath, CLI, 'gate', '2025-01-01-bench'], (c) => c === 0));
-      if (BASELINE_CLI) basePlain.push(await timed(dir, [process.execPath, BASELINE_CLI, 'gate', '2025-01-01-bench'], (c) => c === 0));
+    await commit(dir, 'fifty runs');
+    for (const { name, env } of ENVS) {
+      const plain: Timing[] = [];
+      const node: Timing[] = [];
+      const help: Timing[] = [];
+      const basePlain: Timing[] = [];
+      for (let i = 0; i < RUNS * 2; i++) {
+        node.push(await timed(dir, [process.execPath, '-e', ''], (c) => c === 0, env));
+        help.push(await timed(dir, [process.execPath, CLI, '--help'], (c) => c === 0, env));
+        plain.push(await timed(dir, [process.execPath, CLI, 'gate', '2025-01-01-bench'], (c) => c === 0, env));
+        if (BASELINE_CLI) basePlain.push(await timed(dir, [process.execPath, BASELINE_CLI, 'gate', '2025-01-01-bench'], (c) => c === 0, env));
+      }
+      console.log(`${name}:`);
+      if (BASELINE_CLI) console.log(`  baseline plain gate: ${cell(basePlain)} ms, CPU ${cpuCell(basePlain)} ms`);
+      console.log(`  plain gate, record and evidence with 50 runs: ${cell(plain)} ms, CPU ${cpuCell(plain)} ms; goal ≤ 200 ms: ${median(wall(plain)) <= 200 ? 'met' : 'missed'}`);
+      console.log(`    of which start-up: node alone ${cell(node)} ms (CPU ${cpuCell(node)}), the CLI bundle's start-up (incident-room --help) ${cell(help)} ms (CPU ${cpuCell(help)});`);
+      console.log(`    the gate's own work, above node alone: ${(median(wall(plain)) - median(wall(node))).toFixed(0)} ms (CPU ${cpuOf(plain) !== undefined && cpuOf(node) !== undefined ? (cpuOf(plain)! - cpuOf(node)!).toFixed(0) : 'n/a'}), above --help: ${(median(wall(plain)) - median(wall(help))).toFixed(0)} ms (CPU ${cpuOf(plain) !== undefined && cpuOf(help) !== undefined ? (cpuOf(plain)! - cpuOf(help)!).toFixed(0) : 'n/a'})`);
     }
-    if (BASELINE_CLI) console.log(`baseline plain gate: ${cell(basePlain)} ms, CPU ${cpuCell(basePlain)} ms`);
-    console.log(`plain gate, record and evidence with 50 runs: ${cell(plain)} ms, CPU ${cpuCell(plain)} ms; goal ≤ 200 ms`);
-    console.log(`  of which start-up: node alone ${cell(node)} ms (CPU ${cpuCell(node)}), the CLI bundle's start-up (incident-room --help) ${cell(help)} ms (CPU ${cpuCell(help)});`);
-    console.log(`  the gate's own work, above --help: ${(median(wall(plain)) - median(wall(help))).toFixed(0)} ms (CPU ${cpuOf(plain) !== undefined && cpuOf(help) !== undefined ? (cpuOf(plain)! - cpuOf(help)!).toFixed(0) : 'n/a'})`);
   } finally {
     // GATE_BENCH_KEEP=1 leaves the projects for profiling a single command.
     if (process.env.GATE_BENCH_KEEP) console.log(`kept: ${dirs.join(' ')}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { checkoutBranch, createFixBranch, fixBranchStatus, GitFactError, linkExistingBranch, personForEmail } from '../../src/git/fixBranch';
+import { checkoutBranch, codeChanges, createFixBranch, fixBranchStatus, GitFactError, linkExistingBranch, personForEmail, treeStatus } from '../../src/git/fixBranch';
 import { cleanupTemp, commitFiles, IM_AUTHOR, initRepo, readyIncident, tempDir } from './helpers/testProjects';
 
 describe('git: the fix branch', () => {
@@ -27,6 +27,22 @@ describe('git: the fix branch', () => {
     assert.equal((await simpleGit(dir).revparse(['--abbrev-ref', 'HEAD'])).trim(), 'fix/two');
     await assert.rejects(createFixBranch(dir, 'fix/one', 'main'), /already exists/);
     await assert.rejects(createFixBranch(dir, 'fix/three', 'develop'), /no local base branch/);
+  });
+
+  it('the tree status names HEAD, the branch and every change; a staged move into the records folder still shows the file it left', async () => {
+    const dir = tempDir('tree');
+    await initRepo(dir, { 'src/pay.js': 'module.exports = 1;\n', 'src/with space.js': 'x\n', '.incidents/a.yaml': 'id: a\n' });
+    await simpleGit(dir).raw(['mv', 'src/pay.js', '.incidents/pay.yaml']);
+    writeFileSync(join(dir, 'src', 'with space.js'), 'changed\n');
+    writeFileSync(join(dir, 'new file.js'), 'untracked\n');
+    mkdirSync(join(dir, 'sub'));
+    const tree = await treeStatus(join(dir, 'sub'));
+    assert.equal(tree.head, (await simpleGit(dir).revparse(['HEAD'])).trim());
+    assert.equal(tree.branch, 'main');
+    // From a subfolder too, paths are the top level's; the move's old path is a change to the code.
+    assert.deepEqual(codeChanges(tree, ['.incidents/']), { dirtyFiles: ['src/pay.js', 'src/with space.js'], untrackedFiles: ['new file.js'] });
+    await simpleGit(dir).raw(['checkout', '--detach']);
+    assert.equal((await treeStatus(dir)).branch, null);
   });
 
   it('refuses to check out over uncommitted changes to tracked files; untracked files do not count', async () => {

@@ -5,6 +5,7 @@ import { ReportError } from '../../src/testing/reports/report';
 import { readRunnerReport } from '../../src/testing/reports/runnerReport';
 import { listTests, runTestCommand, RunnerError } from '../../src/testing/runner';
 import { CommandRefused, commandWithReporter, recogniseRunner } from '../../src/testing/runnerCommand';
+import { MAX_MESSAGE_CHARS } from '../../src/testing/reporters/protocol';
 import { cleanupTemp, CHECKOUT_TEST, jestCommand, mochaCommand, nodeTestCommand, tempDir, writeFiles } from './helpers/testProjects';
 
 function alive(pid: number): boolean {
@@ -43,6 +44,8 @@ describe('VAT', () => {
     it.skip('rounds half up', () => {});
   });
   it('fails loudly', () => { throw new Error('expected 23, got 21'); });
+  it('compares', () => { require('node:assert').strictEqual(21, 23); });
+  it('says a lot', () => { throw new Error('line one\\n' + 'x'.repeat(10000)); });
 });
 `;
 
@@ -85,8 +88,16 @@ describe('runner: runTestCommand with Incident Room\'s reporters', () => {
       'test/vat.test.js | VAT | Portugal | is 23% | passed',
       'test/vat.test.js | VAT | Portugal | rounds half up | skipped',
       'test/vat.test.js | VAT | fails loudly | failed',
+      'test/vat.test.js | VAT | compares | failed',
+      'test/vat.test.js | VAT | says a lot | failed',
     ]);
     assert.match(outcome.report?.tests[2]?.message ?? '', /expected 23, got 21/);
+    // The whole message, not its first line: an assertion names the values on later lines.
+    assert.match(outcome.report?.tests[3]?.message ?? '', /^Expected values to be strictly equal:\n\n21 !== 23$/);
+    // Bounded.
+    const long = outcome.report?.tests[4]?.message ?? '';
+    assert.match(long, /^line one\nxxx/);
+    assert.equal(long.length, MAX_MESSAGE_CHARS);
     // People still read spec on the output stream.
     assert.match(chunks.join(''), /is 23%/);
   });

@@ -2,7 +2,7 @@
 // --test-reporter-destination=<report>`. Node writes what it yields to the destination; it
 // yields the run's report once, at the end. Title paths come from the nesting of `test:start`,
 // which node emits in declaration order per file.
-import { firstLine, runnerReport, type ReportedTest } from './protocol';
+import { runnerReport, wholeMessage, type ReportedTest } from './protocol';
 
 interface TestEventData {
   name: string;
@@ -36,7 +36,7 @@ async function* incidentRoomNodeTestReporter(source: AsyncIterable<{ type: strin
         outcome: d.skip !== undefined || d.todo !== undefined ? 'skipped' : failed ? 'failed' : 'passed',
       };
       if (typeof d.details?.duration_ms === 'number') entry.durationMs = d.details.duration_ms;
-      const message = firstLine(error?.cause?.message ?? error?.message);
+      const message = wholeMessage(error?.cause?.message ?? error?.message);
       if (failed && message) entry.message = message;
       if (isSuite) entry.notATest = true;
       tests.push(entry);

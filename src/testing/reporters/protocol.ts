@@ -57,6 +57,20 @@ export function writeRunnerReport(report: RunnerReport): void {
   writeFileSync(path, JSON.stringify(report), { flag: 'wx', mode: 0o600 });
 }
 
+/** The most of a failure message a report keeps. */
+export const MAX_MESSAGE_CHARS = 4000;
+
+/**
+ * A failure message whole (an assertion's message spans lines: "Expected values to be strictly
+ * equal:", a blank line, then "23 !== 21"), trimmed and bounded to MAX_MESSAGE_CHARS.
+ */
+export function wholeMessage(text: unknown): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const trimmed = text.replace(/^\s*\n/, '').trimEnd();
+  if (!trimmed.trim()) return undefined;
+  return trimmed.length > MAX_MESSAGE_CHARS ? `${trimmed.slice(0, MAX_MESSAGE_CHARS - 1)}…` : trimmed;
+}
+
 export function firstLine(text: unknown): string | undefined {
   if (typeof text !== 'string' || !text) return undefined;
   return text.split('\n').find((l) => l.trim())?.trim().slice(0, 500);
