@@ -154,11 +154,29 @@ function lazyStub(name, outfile, { names, esModule }) {
   return `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(requirePath(outfile, libraryFile(name)))}));\nmodule.exports = Object.defineProperties({}, {\n  ${props.join(',\n  ')}\n});\n`;
 }
 
-/** Replaces the lazy libraries' imports with their stubs in the bundle written to outfile. */
+/**
+ * Node's built-in modules that cost a start-up several milliseconds to load (crypto, and
+ * child_process with the streams and sockets it brings) and are needed only once a record is
+ * hashed or a process is started: required on first access, as the libraries above are.
+ */
+const LAZY_BUILTINS = ['node:crypto', 'node:child_process'];
+
+/** The stand-in for a built-in module: getters that require it on first access. */
+function lazyBuiltinStub(name) {
+  const names = Object.keys(require(name));
+  const props = names.map((n) => `${JSON.stringify(n)}: { enumerable: true, get: () => load()[${JSON.stringify(n)}] }`);
+  return `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(name)}));\nmodule.exports = Object.defineProperties({}, {\n  ${props.join(',\n  ')}\n});\n`;
+}
+
+/** Replaces the lazy libraries' imports (and the lazy built-ins') with their stubs in the bundle written to outfile. */
 function lazyLibraries(outfile, exportsByName) {
   return {
     name: 'lazy-libraries',
     setup(build) {
+      build.onResolve({ filter: /^(node:)?(crypto|child_process)$/ }, (args) =>
+        args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: `node:${args.path.replace(/^node:/, '')}`, namespace: 'lazy-builtin' },
+      );
+      build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => (LAZY_BUILTINS.includes(args.path) ? { contents: lazyBuiltinStub(args.path), loader: 'js' } : undefined));
       // The stub's own `require` of the library's bundle stays a run-time require.
       build.onResolve({ filter: /.*/, namespace: 'lazy-library' }, (args) => ({ path: args.path, external: true }));
       for (const lib of LAZY_LIBRARIES) build.onResolve({ filter: lib.filter }, () => ({ path: lib.name, namespace: 'lazy-library' }));
