@@ -22,7 +22,7 @@ const RULES_REVISION = 1;
 let rulesKey: string | undefined;
 /** Which rules made a summary: a cache made with another schema (another version of this code) is not trusted. */
 export function recordRulesKey(): string {
-  rulesKey ??= `${RULES_REVISION}:${createHash('sha1').update(JSON.stringify(schemaJson)).digest('hex').slice(0, 16)}`;
+  rulesKey ??= `${RULES_REVISION}:${textKey(JSON.stringify(schemaJson))}`;
   return rulesKey;
 }
 
@@ -375,5 +375,21 @@ export function findGitDir(dir: string): string | undefined {
 
 /** Where the summaries of a records folder are cached inside a git dir (never committed). */
 export function cacheFileInGitDir(gitDir: string, folder: string): string {
-  return path.join(gitDir, 'incident-room', `summaries-${createHash('sha1').update(path.resolve(folder)).digest('hex').slice(0, 12)}.json`);
+  return path.join(gitDir, 'incident-room', `summaries-${textKey(path.resolve(folder)).slice(0, 12)}.json`);
+}
+
+/**
+ * Sixteen hex digits for a text: two 32-bit FNV-1a hashes. Names a folder's cache and the rules
+ * that made it; not a security measure (what is under .git is never trusted over the files), and
+ * it keeps a warm `status`, which hashes nothing else, from loading the crypto module.
+ */
+export function textKey(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
 }

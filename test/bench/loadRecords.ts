@@ -6,7 +6,6 @@
 //   node out/test/bench/loadRecords.js <count> [runs]     (after `node esbuild.mjs && node esbuild.mjs --tests`)
 //   PRIORITY=1 ... as above, at a high priority (root only), when other work shares the machine
 import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, promises as fs, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -16,6 +15,7 @@ import { parseDocument } from 'yaml';
 import * as cadence from '../../src/model/cadence';
 import type { Incident } from '../../src/model/record';
 import * as storeModule from '../../src/store/incidentStore';
+import { textKey } from '../../src/store/summaryCache';
 import { generateRecords } from './generateRecords';
 import { stats, type Stats } from './stats';
 
@@ -25,7 +25,7 @@ const OPEN = 20;
 const ROOT = path.join(tmpdir(), `incident-room-bench-${COUNT}`);
 const FOLDER = path.join(ROOT, '.incidents');
 // Where the editor and the command line keep it: inside the repository's git dir.
-const CACHE = path.join(ROOT, '.git', 'incident-room', `summaries-${createHash('sha1').update(path.resolve(FOLDER)).digest('hex').slice(0, 12)}.json`);
+const CACHE = path.join(ROOT, '.git', 'incident-room', `summaries-${textKey(path.resolve(FOLDER)).slice(0, 12)}.json`);
 /** The command line as `npm run package` ships it (minified), built into a temp folder by main(). */
 const CLI_DIR = path.join(tmpdir(), `incident-room-bench-cli-${process.pid}`);
 const CLI = path.join(CLI_DIR, 'cli.js');

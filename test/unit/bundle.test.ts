@@ -3,7 +3,7 @@
 // neither loaded by require and activate() nor broken when first used. Sizes only, no timing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -61,17 +61,33 @@ describe('The production bundles load what they need on first use', function () 
   it('runs the command line with only what each command needs', async () => {
     // Lists, at exit, the files of the build folder the process loaded.
     const hook = path.join(dir, 'loaded.js');
-    writeFileSync(hook, `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dist + path.sep)})).map((f) => f.slice(${dist.length + 1}).split(require('path').sep).join('/')).sort())));\n`);
+    // and which of the built-in modules that cost a start most (crypto, child_process) it loaded.
+    writeFileSync(
+      hook,
+      `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dist + path.sep)})).map((f) => f.slice(${dist.length + 1}).split(require('path').sep).join('/')).sort()) + '\\nBUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (crypto|child_process)$/.test(m)).map((m) => m.slice(13)).sort())));\n`,
+    );
     const cli = async (...args: string[]) => {
       const child = await run(process.execPath, ['--require', hook, path.join(dist, 'cli.js'), ...args], { cwd: workspace });
-      return { stdout: child.stdout, loaded: JSON.parse(/LOADED (.*)$/m.exec(child.stderr)![1]!) as string[] };
+      return { stdout: child.stdout, loaded: JSON.parse(/LOADED (.*)$/m.exec(child.stderr)![1]!) as string[], builtins: JSON.parse(/BUILTINS (.*)$/m.exec(child.stderr)![1]!) as string[] };
     };
     const help = await cli('--help');
     assert.match(help.stdout, /^Usage: incident-room <command>/);
     assert.deepEqual(help.loaded, ['cli.js']);
+    assert.deepEqual(help.builtins, []);
     const validate = await cli('validate');
     assert.match(validate.stdout, /2 records, 0 broken/);
     assert.ok(validate.loaded.includes('lib/yaml.js') && validate.loaded.includes('lib/record-validators.js'), validate.loaded.join(', '));
     assert.ok(!validate.loaded.includes('lib/simple-git.js'), validate.loaded.join(', '));
+
+    // In a repository (whose git dir keeps the summary cache), a warm status reads the cache and
+    // stats the files: no library, no hashing, no process.
+    mkdirSync(path.join(workspace, '.git'));
+    // Records in a repository are older than the file system's timestamp granularity (else their bytes are hashed to be sure).
+    await new Promise((r) => setTimeout(r, 2100));
+    await cli('status');
+    const warm = await cli('status');
+    assert.match(warm.stdout, new RegExp(OPEN_INCIDENT.id));
+    assert.deepEqual(warm.loaded, ['cli.js']);
+    assert.deepEqual(warm.builtins, []);
   });
 });
