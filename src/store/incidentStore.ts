@@ -13,7 +13,7 @@ import { validateIncident, validatePeopleFile } from '../model/validate';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
 import { withRecordLock } from './recordLock';
-import { forEachInSlices, slicePacer, yieldToEventLoop } from './slices';
+import { forEachInSlices, sliceClockMs, slicePacer, yieldToEventLoop } from './slices';
 import { sweepTempFiles } from './workDir';
 import type { RecordValueCache } from './recordValueCache';
 import {
@@ -753,9 +753,9 @@ function parseInWorker(WorkerThread: typeof Worker, files: string[], maxBytes: n
 async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean | 'open', maxBytes: number, values?: RecordValueCache): Promise<void> {
   let i = 0;
   while (i < files.length) {
-    const start = performance.now();
+    const start = sliceClockMs();
     const results: SummarizedFile[] = [];
-    while (i < files.length && performance.now() - start < SLICE_MS) results.push(summarizeFileSync(files[i++]!, keepRecords, maxBytes, values));
+    while (i < files.length && sliceClockMs() - start < SLICE_MS) results.push(summarizeFileSync(files[i++]!, keepRecords, maxBytes, values));
     accept(results);
     if (i < files.length) await new Promise((r) => setImmediate(r));
   }
