@@ -194,6 +194,19 @@ describe('After close in the extension host: the meeting and the post-post-morte
     for (const [id, text] of Object.entries(before)) if (id !== CLOSED) assert.equal(after[id], text, `${id} changed`);
   });
 
+  it('declares the closed incident over: ticking the declare-over step copies the text for the chat room, everyone thanked by name', async () => {
+    const result = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.tickStep, { incident: CLOSED, list: 'end', step: 'declare-over', copyAnnouncement: true });
+    assert.equal(result.outcome, 'done', JSON.stringify(result));
+    const text = (result as unknown as { detail: { announcement: string } }).detail.announcement;
+    assert.match(text, /^Level 2 incident over: Webhooks dropped by queue-7 for ACME Retail\nClosed Wednesday 25 November 2026, 11:00 Lisbon time \(WET\) by the Incident Manager, Ana Pereira\.\nThank you, Bruno Costa, /);
+    assert.match(text, /Erin Walsh/, 'the observer is thanked');
+    assert.match(text, /\nPost-mortem: postmortems\/2026-11-25-webhooks\.md \(top priority\)\./);
+    assert.equal(await vscode.env.clipboard.readText(), text);
+    // On an open incident the same command still copies the declaration's announcement.
+    const open = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.copyAnnouncement, { incident: ID });
+    assert.match((open as unknown as { detail: { announcement: string } }).detail.announcement, /^Level 2 incident: Checkout returns 500/);
+  });
+
   it('schedules the review inside everyone\'s waking hours, writes the invitation and records the meeting', async () => {
     const result = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.schedulePostMortemMeeting, { incident: CLOSED, slot: 0, from: '2026-11-30T06:00:00Z' });
     assert.equal(result.outcome, 'done', JSON.stringify(result));

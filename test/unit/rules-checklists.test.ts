@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { announcementText } from '../../src/model/announce';
+import { announcementText, closingAnnouncementText } from '../../src/model/announce';
 import { checklistsForLevel, openStepsBeforeClose, tickStep, untickStep } from '../../src/model/checklists';
 import { RuleViolation } from '../../src/model/edits';
 import { LEVEL_TABLE, RUNBOOK_URL } from '../../src/model/levels';
@@ -100,5 +100,43 @@ describe('Rule: the announcement names the actual level, the runbook and ticket 
     const incident = incidentAt(2);
     incident.links!.runbook = 'https://wiki.example/runbooks/level-2';
     assert.match(announcementText(incident, PEOPLE), /Runbook: https:\/\/wiki\.example\/runbooks\/level-2/);
+  });
+});
+
+describe('Rule: the incident is declared over in the chat room once it is closed, everyone thanked', () => {
+  const closed = (level: Level) => {
+    const incident = incidentAt(level);
+    incident.roles.sme = ['bruno'];
+    incident.roles.workers = [
+      { person: 'bruno', since: '2026-11-27T14:10:00Z', released_at: null },
+      { person: 'dev', since: '2026-11-27T14:20:00Z', released_at: '2026-11-27T16:00:00Z' },
+    ];
+    incident.roles.observers = ['carla'];
+    incident.status = 'closed';
+    incident.closed_at = '2026-11-27T18:30:00Z';
+    return incident;
+  };
+
+  for (const level of LEVELS) {
+    it(`Level ${level}: the level, when it closed in the IM's zone, named, the people by name once each, the post-mortem's place and priority`, () => {
+      const text = closingAnnouncementText(closed(level), PEOPLE, 'postmortems/x.md');
+      const lines = text.split('\n');
+      assert.equal(lines[0], `${LEVEL_TABLE[level].name} incident over: Checkout returns 500`);
+      // 18:30 UTC is 18:30 in Lisbon in November (WET), the IM's zone.
+      assert.equal(lines[1], 'Closed Friday 27 November 2026, 18:30 Lisbon time (WET) by the Incident Manager, Ana Pereira.');
+      // Bruno is SME and worker: thanked once; the released worker and the observer too; never the IM.
+      assert.equal(lines[2], 'Thank you, Bruno Costa, Dev Rao and Carla Dias.');
+      assert.equal(lines[3], `Post-mortem: postmortems/x.md (${level === 3 ? 'at the next convenient time' : 'top priority'}).`);
+      assert.equal(lines[4], 'Ticket: https://tickets.example/INC-42');
+      assert.doesNotMatch(text, /\+351|\+1 \(212\)/, 'no phone numbers: the room is told the incident is over, not how to call anyone');
+    });
+  }
+
+  it('thanks everyone when nobody but the IM held a role, and is refused before the close', () => {
+    const alone = closed(2);
+    alone.roles = { incident_manager: 'ana' };
+    assert.match(closingAnnouncementText(alone, PEOPLE, 'p.md'), /^Thank you, everyone\.$/m);
+    const open = incidentAt(2);
+    assert.throws(() => closingAnnouncementText(open, PEOPLE, 'p.md'), /not closed yet/);
   });
 });

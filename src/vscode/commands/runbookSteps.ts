@@ -1,6 +1,6 @@
 // Checklists, the announcement, severity changes and sending everyone home.
 import * as vscode from 'vscode';
-import { ANNOUNCE_STEP_ID, announcementText } from '../../model/announce';
+import { ANNOUNCE_STEP_ID, announcementText, closingAnnouncementText, DECLARE_OVER_STEP_ID } from '../../model/announce';
 import { tickStep, untickStep, type ChecklistName } from '../../model/checklists';
 import { notRequiredText } from '../../model/labels';
 import { LEVEL_TABLE } from '../../model/levels';
@@ -17,13 +17,14 @@ import type { ExtensionParts } from '../context';
 import { pickIncident } from '../pick';
 import type { IncidentEntry } from '../incidentsModel';
 import { CANCELLED, commandInput, failNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
+import { postMortemFile } from './story';
 
 // ---- Tick / Untick Checklist Step
 
 export interface StepArgs extends IncidentArgs {
   list: ChecklistName;
   step: string;
-  /** After ticking the announce step, copy the announcement without asking. */
+  /** After ticking the announce step (or, on a closed incident, the declare-over step), copy the text for the chat room without asking. */
   copyAnnouncement?: boolean;
 }
 
@@ -89,25 +90,31 @@ async function changeStep(parts: ExtensionParts, arg: unknown, tick: boolean): P
     chosen.length > 1 ? `${countOf(chosen.length, 'step')} ${tick ? 'ticked' : 'unticked'}.` : undefined,
   );
   const announce = chosen.some((c) => c.list === 'start' && c.step === ANNOUNCE_STEP_ID);
-  if (result.outcome !== 'done' || !tick || !announce) return result;
-  // The announce step is the moment the room needs the text: offer it right there.
+  // Declaring it over in the room comes after the close: only a closed incident has that text.
+  const declareOver = result.outcome === 'done' && result.incident.status === 'closed' && chosen.some((c) => c.list === 'end' && c.step === DECLARE_OVER_STEP_ID);
+  if (result.outcome !== 'done' || !tick || !(announce || declareOver)) return result;
+  // The announce and declare-over steps are the moments the room needs a text: offer it right there.
   if (args.copyAnnouncement) {
     const text = await copyAnnouncementOf(entry, result.incident);
     return { ...result, detail: { announcement: text } };
   }
   if (interactive) {
-    const copy = 'Copy Announcement';
-    void vscode.window.showInformationMessage('Announce step ticked. Copy the announcement for the chat room?', copy).then((choice) => {
+    const copy = declareOver ? 'Copy Closing Text' : 'Copy Announcement';
+    const question = declareOver ? 'Declare-over step ticked. Copy the text that declares the incident over in the chat room?' : 'Announce step ticked. Copy the announcement for the chat room?';
+    void vscode.window.showInformationMessage(question, copy).then((choice) => {
       if (choice === copy) void copyAnnouncementOf(entry, result.incident);
     });
   }
   return result;
 }
 
+/** The text for the chat room: the declaration's announcement while the incident is open; once closed, the text that declares it over. */
 async function copyAnnouncementOf(entry: IncidentEntry, incident: Incident): Promise<string> {
-  const text = announcementText(incident, await peopleOf(entry.folder, incident));
+  const people = await peopleOf(entry.folder, incident);
+  const closing = incident.status === 'closed';
+  const text = closing ? closingAnnouncementText(incident, people, postMortemFile({ ...entry, incident }).relative) : announcementText(incident, people);
   await vscode.env.clipboard.writeText(text);
-  void vscode.window.showInformationMessage(`Announcement copied: ${text.split('\n')[0]}`);
+  void vscode.window.showInformationMessage(`${closing ? 'Closing text' : 'Announcement'} copied: ${text.split('\n')[0]}`);
   return text;
 }
 
