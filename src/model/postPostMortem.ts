@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import { privateFacts, privateLeaks, publicTitle, scrubForOutsiders, type PrivateFacts } from './customerText';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import { LEVEL_TABLE } from './levels';
-import type { Incident, Person } from './record';
+import type { Customer, Incident, Person } from './record';
 import { instantOf, toTimestamp } from './time';
 import { isNote, orderedTimeline } from './timelineNotes';
 
@@ -92,4 +92,40 @@ export function recordPostPostMortem(incident: Incident, text: string, ctx: Acti
     { op: 'set', path: ['post_post_mortem'], value: { text: body, sent_at: toTimestamp(ctx.now, ctx.zone), by: ctx.actor } },
     timelineEdit(ctx, 'post-post-mortem-sent', 'Post-post-mortem sent to all customers and added to the public log'),
   ];
+}
+
+/** Whom the post-post-mortem goes to: every customer, not just the affected ones. */
+export interface PostPostMortemRecipients {
+  /** Every customer known: the shared customers file's and the record's, once each. */
+  customers: number;
+  /** Their contacts' email addresses, once each, in the customers' order. */
+  addresses: string[];
+  /** Customers none of whose contacts has an email address: to be reached some other way. */
+  withoutEmail: string[];
+}
+
+/**
+ * "Communicate this information to all customers (not just the ones directly affected)": the
+ * customers file (the full list, kept out of version control) and the incident's own customers,
+ * joined by id (the record's entry is the incident's, so it wins).
+ */
+export function postPostMortemRecipients(incident: Incident, fileCustomers: readonly Customer[]): PostPostMortemRecipients {
+  const byId = new Map<string, Customer>();
+  for (const c of fileCustomers) byId.set(c.id, c);
+  for (const c of incident.customers ?? []) byId.set(c.id, c);
+  const addresses: string[] = [];
+  const seen = new Set<string>();
+  const withoutEmail: string[] = [];
+  for (const customer of byId.values()) {
+    const emails = (customer.contacts ?? []).map((c) => c.email?.trim()).filter((e): e is string => !!e);
+    if (emails.length === 0) withoutEmail.push(customer.name);
+    for (const email of emails) {
+      const key = email.toLowerCase();
+      if (!seen.has(key)) {
+        seen.add(key);
+        addresses.push(email);
+      }
+    }
+  }
+  return { customers: byId.size, addresses, withoutEmail };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { RuleViolation } from '../../src/model/edits';
-import { draftPostPostMortem, postPostMortemLeaks, recordPostPostMortem } from '../../src/model/postPostMortem';
+import { draftPostPostMortem, postPostMortemLeaks, postPostMortemRecipients, recordPostPostMortem } from '../../src/model/postPostMortem';
 import { renderPublicLog } from '../../src/model/publicLog';
 import type { Incident } from '../../src/model/record';
 import { apply } from './rules-support';
@@ -76,5 +76,30 @@ describe('Post-post-mortem: what all customers are told', () => {
     refused({ ...withActionItems(), status: 'active' }, 'Fine text.', /close the incident first/);
     refused(withActionItems(), '   ', /empty/);
     refused({ ...withActionItems(), post_post_mortem: { text: 'x', sent_at: '2026-12-01T09:00:00Z', by: 'carla' } }, 'Fine text.', /already sent/);
+  });
+});
+
+describe('Post-post-mortem: it goes to every customer, not just the affected ones', () => {
+  it("joins the customers file's customers with the record's, once each, every contact's address once", () => {
+    const incident = richIncident();
+    incident.customers = [
+      { id: 'acme', name: 'ACME Retail', timezone: 'Europe/Berlin', contacts: [{ name: 'Jo', email: 'jo@acme.example' }, { name: 'Lee', email: 'lee@acme.example' }] },
+    ] as Incident['customers'];
+    const file = [
+      // The same customer in the file, with an older contact list: the incident's entry wins.
+      { id: 'acme', name: 'ACME Retail', timezone: 'Europe/Berlin', contacts: [{ name: 'Old', email: 'old@acme.example' }] },
+      { id: 'globex', name: 'Globex', timezone: 'America/Chicago', contacts: [{ name: 'Hank', email: 'hank@globex.example' }, { name: 'Hank again', email: 'HANK@globex.example' }] },
+      { id: 'initech', name: 'Initech', timezone: 'Asia/Tokyo', contacts: [{ name: 'Bill', phone: '+81 3 0000 0000' }] },
+    ];
+    const to = postPostMortemRecipients(incident, file);
+    assert.equal(to.customers, 3);
+    assert.deepEqual(to.addresses, ['jo@acme.example', 'lee@acme.example', 'hank@globex.example']);
+    assert.deepEqual(to.withoutEmail, ['Initech']);
+  });
+
+  it('with no customers file, the incident\'s own customers', () => {
+    const incident = richIncident();
+    incident.customers = [{ id: 'acme', name: 'ACME Retail', timezone: 'Europe/Berlin', contacts: [{ name: 'Jo', email: 'jo@acme.example' }] }] as Incident['customers'];
+    assert.deepEqual(postPostMortemRecipients(incident, []), { customers: 1, addresses: ['jo@acme.example'], withoutEmail: [] });
   });
 });

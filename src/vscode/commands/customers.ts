@@ -109,7 +109,8 @@ function contactFrom(a: Record<string, string>): CustomerContact[] {
   return [contact];
 }
 
-async function knownCustomers(folder: vscode.WorkspaceFolder): Promise<Customer[]> {
+/** The customers file's customers (none when no file is set or it cannot be read, with a warning). */
+export async function knownCustomers(folder: vscode.WorkspaceFolder): Promise<Customer[]> {
   const file = customersFilePath(folder);
   if (!file) return [];
   try {

@@ -10,7 +10,8 @@ import { invitationIcs, meetingPeople, proposeSlots, recordMeeting, slotLabel } 
 import { findPerson } from '../../model/people';
 import { DEFAULT_POSTMORTEM_FOLDER, postMortemPath, PostMortemFormatError, recordPostMortemWritten, writePostMortemText, type FixCommit } from '../../model/postmortem';
 import { markPostMortemReady } from '../../model/postmortemReadiness';
-import { draftPostPostMortem, recordPostPostMortem } from '../../model/postPostMortem';
+import { draftPostPostMortem, postPostMortemRecipients, recordPostPostMortem } from '../../model/postPostMortem';
+import { countOf } from '../../model/plural';
 import { NOTE_KINDS, type NoteKind, type Timestamp } from '../../model/record';
 import { buildReport, reportMarkdown, type IncidentReport } from '../../model/report';
 import { addTimelineNote, parseNoteTime, storyZone, timelineMarkdown } from '../../model/timelineNotes';
@@ -20,6 +21,7 @@ import { COMMANDS, CONTEXT, SETTINGS, SETTINGS_SECTION } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
 import { pickIncident } from '../pick';
 import { writePublicLog } from '../publicLog';
+import { knownCustomers } from './customers';
 import { postPostMortemDrafts } from './drafts';
 import { CANCELLED, commandInput, failNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
 import type { CommandTable } from './table';
@@ -269,7 +271,20 @@ export async function draftPostPostMortemCommand(parts: ExtensionParts, arg: unk
     postPostMortemDrafts.set(doc.uri.toString(), entry.incident.id);
     await vscode.window.showTextDocument(doc, { preview: false });
     void vscode.commands.executeCommand('setContext', CONTEXT.postPostMortemDraftActive, true);
-    void vscode.window.showInformationMessage('Edit the summary for all customers, then Record Post-Post-Mortem as Sent.');
+    // It goes to every customer, not only the affected ones: say to whom, and hand over the addresses.
+    const to = postPostMortemRecipients(entry.incident, await knownCustomers(entry.folder));
+    const unreached = to.withoutEmail.length > 0 ? ` No email address for ${to.withoutEmail.join(', ')}: reach them another way.` : '';
+    const copy = 'Copy Addresses';
+    void vscode.window
+      .showInformationMessage(
+        `Edit the summary for all customers, then Record Post-Post-Mortem as Sent. It goes to every customer (${countOf(to.customers, 'customer')}, ${countOf(to.addresses.length, 'address', 'addresses')}), not only the affected ones.${unreached}`,
+        ...(to.addresses.length > 0 ? [copy] : []),
+      )
+      .then(async (choice) => {
+        if (choice !== copy) return;
+        await vscode.env.clipboard.writeText(to.addresses.join(', '));
+        void vscode.window.showInformationMessage(`${countOf(to.addresses.length, 'address', 'addresses')} copied, to send the post-post-mortem to every customer (use Bcc).`);
+      });
   }
   return text;
 }
