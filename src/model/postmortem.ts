@@ -15,6 +15,8 @@ import { planStatus } from './testPlan';
 
 export const DEFAULT_POSTMORTEM_FOLDER = 'postmortems';
 export const RULE_POSTMORTEM = 'post-mortem';
+/** The end checklist's step for beginning the post-mortem (or notes on the key points). */
+export const POST_MORTEM_END_STEP = 'post-mortem';
 export const QUOTE_POSTMORTEM = "Once the incident has been addressed it is the manager's top priority to provide a post-mortem.";
 
 /** A commit on the fix branch, as git reports it. */
@@ -433,11 +435,18 @@ export function postMortemPath(incident: Incident, folder: string = DEFAULT_POST
 export function recordPostMortemWritten(incident: Incident, file: string, ctx: ActionContext): RecordEdit[] {
   if (incident.postmortem?.written_at && incident.postmortem.file === file) return [];
   const entry = timelineEdit(ctx, 'postmortem-written', `Post-mortem drafted in ${file}`);
+  const at = toTimestamp(ctx.now, ctx.zone);
   // Key by key, so comments and hand-added keys under postmortem survive.
-  return [
+  const edits: RecordEdit[] = [
     { op: 'set', path: ['postmortem', 'file'], value: file },
-    { op: 'set', path: ['postmortem', 'written_at'], value: toTimestamp(ctx.now, ctx.zone) },
+    { op: 'set', path: ['postmortem', 'written_at'], value: at },
     { op: 'set', path: ['postmortem', 'written_by'], value: ctx.actor },
-    entry,
   ];
+  // After the close, drafting it is the end step "Begin writing up the Post-Mortem".
+  const step = incident.status === 'closed' ? incident.checklists.end.findIndex((s) => s.id === POST_MORTEM_END_STEP) : -1;
+  if (step >= 0 && !incident.checklists.end[step]!.done_at) {
+    edits.push({ op: 'set', path: ['checklists', 'end', step, 'done_at'], value: at }, { op: 'set', path: ['checklists', 'end', step, 'done_by'], value: ctx.actor });
+  }
+  edits.push(entry);
+  return edits;
 }

@@ -5,14 +5,14 @@
 import { DateTime } from 'luxon';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import { LEVEL_TABLE } from './levels';
-import { HUMAN_SECTIONS, parseRegions, QUOTE_POSTMORTEM, RULE_POSTMORTEM } from './postmortem';
+import { HUMAN_SECTIONS, parseRegions, POST_MORTEM_END_STEP, QUOTE_POSTMORTEM, RULE_POSTMORTEM } from './postmortem';
 import type { ActionItem, Incident, Person } from './record';
 import type { Reminder } from './reminder';
 import { instantOf, toTimestamp } from './time';
 import { storyZone } from './timelineNotes';
 import { DEFAULT_BUSINESS_DAY, nextBusinessDayStart, parseClock, type BusinessDay } from './waking';
 
-export const POST_MORTEM_STEP = 'post-mortem';
+export const POST_MORTEM_STEP = POST_MORTEM_END_STEP;
 
 export interface Readiness {
   ready: boolean;
@@ -145,11 +145,26 @@ export function markPostMortemReady(incident: Incident, markdown: string, ctx: A
   return edits;
 }
 
-/** Ticking the post-mortem step by hand is refused: Post-Mortem Ready meets it. */
+/**
+ * The runbook's end step is "Begin writing up the Post-Mortem OR if you need a break, write up
+ * some notes about the key points": it may be ticked once either is on record (a post-mortem
+ * begun with Write Post-Mortem, or a timeline note written after the close), not on a bare
+ * checkbox. Post-Mortem Ready meets it too. The post-mortem's own reminder stays until it is ready.
+ */
 export function refuseManualPostMortemTick(incident: Incident, list: string, stepId: string): void {
-  if (list === 'end' && stepId === POST_MORTEM_STEP && !incident.postmortem?.ready_at) {
-    throw new RuleViolation(RULE_POSTMORTEM, 'The post-mortem step is met by Post-Mortem Ready (its written sections filled, every action item owned and dated), not by a checkbox.');
-  }
+  if (list !== 'end' || stepId !== POST_MORTEM_STEP || incident.postmortem?.ready_at || incident.postmortem?.written_at) return;
+  if (notesAfterClose(incident)) return;
+  throw new RuleViolation(
+    RULE_POSTMORTEM,
+    'The post-mortem step is met once the post-mortem is begun (Write Post-Mortem) or notes on the key points are in the timeline (Add Timeline Note, after the close), not by a checkbox.',
+  );
+}
+
+/** Whether a timeline note was written after the close (whatever time it tells of). */
+function notesAfterClose(incident: Incident): boolean {
+  if (!incident.closed_at) return false;
+  const closed = instantOf(incident.closed_at);
+  return incident.timeline.some((e) => e.kind === 'note' && instantOf(e.recorded_at ?? e.at) >= closed);
 }
 
 function isBusinessTime(at: number, zone: string, business: BusinessDay): boolean {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { tickStep } from '../../src/model/checklists';
 import { RuleViolation } from '../../src/model/edits';
-import { draftPostMortem } from '../../src/model/postmortem';
+import { draftPostMortem, recordPostMortemWritten } from '../../src/model/postmortem';
+import { addTimelineNote } from '../../src/model/timelineNotes';
 import { markPostMortemReady, postMortemReadiness, postMortemReminder, postMortemReminderStart } from '../../src/model/postmortemReadiness';
 import type { Incident } from '../../src/model/record';
 import { remindersFor } from '../../src/model/reminders';
@@ -87,9 +88,30 @@ describe('Post-mortem ready: the rules', () => {
     refused(() => markPostMortemReady(active, written(), ctx), /top priority.*still active/);
   });
 
-  it('the end checklist post-mortem step cannot be ticked by hand; other steps can', () => {
-    refused(() => tickStep(richIncident(), 'end', 'post-mortem', ctx), /met by Post-Mortem Ready/);
+  it('the end checklist post-mortem step is not a bare checkbox: it needs the post-mortem begun or notes after the close; other steps can be ticked', () => {
+    refused(() => tickStep(richIncident(), 'end', 'post-mortem', ctx), /begun \(Write Post-Mortem\) or notes on the key points/);
     assert.ok(tickStep(richIncident(), 'end', 'celebrate', ctx).length > 0);
+
+    // "…OR if you need a break, write up some notes about the key points": a note written after the close.
+    const noted = apply(richIncident(), addTimelineNote(richIncident(), { text: 'Key point: the VAT table had no owner' }, ctx));
+    assert.ok(tickStep(noted, 'end', 'post-mortem', ctx).length > 0);
+    // A note written before the close (the story of the incident itself) is not the runbook's notes.
+    const before = richIncident();
+    const early = apply(before, addTimelineNote(before, { text: 'Rollback prepared' }, { ...ctx, now: new Date('2026-11-27T17:00:00Z') }));
+    refused(() => tickStep(early, 'end', 'post-mortem', ctx), /begun/);
+    // Told after the close about an earlier moment: written after the close, so it counts.
+    const told = apply(before, addTimelineNote(before, { text: 'Deploy at 13:30 started it', at: '2026-11-27T13:30:00Z' }, ctx));
+    assert.ok(tickStep(told, 'end', 'post-mortem', ctx).length > 0);
+  });
+
+  it('Write Post-Mortem after the close is the step "Begin writing up the Post-Mortem": it ticks it, once; not while the incident is active', () => {
+    const closed = apply(richIncident(), recordPostMortemWritten(richIncident(), 'postmortems/x.md', ctx));
+    const step = closed.checklists.end.find((s) => s.id === 'post-mortem')!;
+    assert.equal(step.done_at, '2026-11-30T10:00:00Z');
+    assert.equal(step.done_by, 'ana');
+    const active = { ...richIncident(), status: 'active' as const, closed_at: undefined };
+    const drafted = apply(active, recordPostMortemWritten(active, 'postmortems/x.md', ctx));
+    assert.equal(drafted.checklists.end.find((s) => s.id === 'post-mortem')!.done_at ?? null, null);
   });
 });
 
