@@ -110,6 +110,26 @@ describe('runner: runTestCommand with Incident Room\'s reporters', () => {
     assert.deepEqual(outcome.report?.tests.map((t) => [t.ref.file, ...t.ref.title, t.outcome].join(' | ')), ['test/vat.test.js | VAT | is 23% | passed', 'test/vat.test.js | VAT | rounds | skipped']);
   });
 
+  it('every runner keeps a failure\'s whole message, without its stack trace: mocha and jest as node --test', async () => {
+    const dir = tempDir('messages');
+    writeFiles(dir, {
+      'package.json': '{"name":"m","private":true}\n',
+      'test/vat.test.js': "describe('VAT', () => { it('compares', () => { require('node:assert').strictEqual(21, 23); }); });\n",
+      'jest/vat.test.js': "describe('VAT', () => { test('compares', () => { expect(21).toBe(23); }); });\n",
+    });
+    const mocha = await runTestCommand({ cwd: dir, command: mochaCommand('test/vat.test.js'), timeoutMs: 60_000 });
+    assert.equal(mocha.reportError, undefined);
+    assert.match(mocha.report?.tests[0]?.message ?? '', /^Expected values to be strictly equal:\n\n21 !== 23$/);
+    const jest = await runTestCommand({ cwd: dir, command: jestCommand('jest/'), timeoutMs: 120_000 });
+    assert.equal(jest.reportError, undefined);
+    const message = jest.report?.tests[0]?.message ?? '';
+    // jest's failure message: the matcher, then the values on later lines, then a stack trace.
+    assert.match(message, /expect\(received\)\.toBe\(expected\)/);
+    assert.match(message, /Expected: 23\nReceived: 21/);
+    assert.doesNotMatch(message, /\n\s+at \S/, 'no stack trace');
+    assert.doesNotMatch(message, /\u001b\[/, 'no terminal colours');
+  });
+
   it('never uses a shell: shell syntax in an argument stays one literal argument', async () => {
     const dir = tempDir('noshell');
     writeFiles(dir, { 'test/checkout.test.js': CHECKOUT_TEST });

@@ -1,7 +1,7 @@
 // Incident Room's jest reporter (jest ≥ 27): `jest --reporters=default --reporters=<this file>`.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { firstLine, runnerReport, writeRunnerReport, type ReportedTest } from './protocol';
+import { runnerReport, wholeMessage, writeRunnerReport, type ReportedTest } from './protocol';
 
 interface JestAssertion {
   ancestorTitles: string[];
@@ -53,14 +53,15 @@ class IncidentRoomJestReporter {
     const tests: ReportedTest[] = [];
     for (const file of results.testResults) {
       if (file.testExecError) {
-        tests.push({ file: file.testFilePath, title: ['(the file failed to run)'], outcome: 'failed', notATest: true, ...(firstLine(file.testExecError.message) ? { message: firstLine(file.testExecError.message)! } : {}) });
+        const message = wholeMessage(file.testExecError.message);
+        tests.push({ file: file.testFilePath, title: ['(the file failed to run)'], outcome: 'failed', notATest: true, ...(message ? { message } : {}) });
       }
       for (const a of file.testResults) {
         const outcome = a.status === 'passed' ? 'passed' : a.status === 'failed' ? 'failed' : 'skipped';
         const entry: ReportedTest = { file: file.testFilePath, title: [...a.ancestorTitles, a.title], outcome };
         if (typeof a.duration === 'number') entry.durationMs = a.duration;
         if (counted && typeof a.numPassingAsserts === 'number') entry.assertions = a.numPassingAsserts;
-        const message = firstLine(a.failureMessages?.[0]);
+        const message = wholeMessage(a.failureMessages?.[0]);
         if (outcome === 'failed' && message) entry.message = message;
         tests.push(entry);
       }

@@ -1,7 +1,7 @@
 // Incident Room's mocha reporter (mocha ≥ 8): `mocha --reporter <this file>`. It prints one line
 // per test for people and writes the run's report where Incident Room asked. It needs nothing
 // from mocha itself, so it works with whichever mocha the project has.
-import { firstLine, LIST_ONLY_ENV, runnerReport, writeRunnerReport, type ReportedTest } from './protocol';
+import { firstLine, LIST_ONLY_ENV, runnerReport, wholeMessage, writeRunnerReport, type ReportedTest } from './protocol';
 
 interface MochaRunnable {
   title: string;
@@ -38,7 +38,7 @@ class IncidentRoomMochaReporter {
     const add = (t: MochaRunnable, outcome: ReportedTest['outcome'], err?: { message?: string }) => {
       const entry: ReportedTest = { file: fileOf(t), title: t.titlePath(), outcome };
       if (typeof t.duration === 'number') entry.durationMs = t.duration;
-      const message = firstLine(err?.message);
+      const message = wholeMessage(err?.message);
       if (message) entry.message = message;
       if (t.type === 'hook') entry.notATest = true;
       tests.push(entry);

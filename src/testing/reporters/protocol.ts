@@ -62,15 +62,20 @@ export const MAX_MESSAGE_CHARS = 4000;
 
 /**
  * A failure message whole (an assertion's message spans lines: "Expected values to be strictly
- * equal:", a blank line, then "23 !== 21"), trimmed and bounded to MAX_MESSAGE_CHARS.
+ * equal:", a blank line, then "23 !== 21"), trimmed and bounded to MAX_MESSAGE_CHARS. A stack
+ * trace after it (jest's failure messages carry one) and terminal colours are left out: they say
+ * where, not what. Every runner's report keeps its failures this way.
  */
 export function wholeMessage(text: unknown): string | undefined {
   if (typeof text !== 'string') return undefined;
-  const trimmed = text.replace(/^\s*\n/, '').trimEnd();
+  const frame = text.search(/\n\s+at \S/);
+  const message = (frame >= 0 ? text.slice(0, frame) : text).replace(/\u001b\[[0-9;]*m/g, '');
+  const trimmed = message.replace(/^\s*\n/, '').trimEnd();
   if (!trimmed.trim()) return undefined;
   return trimmed.length > MAX_MESSAGE_CHARS ? `${trimmed.slice(0, MAX_MESSAGE_CHARS - 1)}…` : trimmed;
 }
 
+/** The first non-blank line, for a one-line progress message. */
 export function firstLine(text: unknown): string | undefined {
   if (typeof text !== 'string' || !text) return undefined;
   return text.split('\n').find((l) => l.trim())?.trim().slice(0, 500);
