@@ -134,13 +134,11 @@ export interface SummarizedFile {
 }
 
 /**
- * Reads and parses one file; the stamp comes from the open descriptor, so it matches the bytes read.
- * `keepRecord`: hand back the record itself too, always, or only for an open incident (the
- * editor holds those in full, so they need not be parsed a second time).
- */
-/**
- * Reads and summarises one record file. With `values` (a RecordValueCache), a valid record whose
- * exact bytes it holds is not parsed (its id line is then found in the text).
+ * Reads and summarises one record file; the stamp comes from the open descriptor, so it matches
+ * the bytes read. `keepRecord`: hand back the record itself too, always, or only for an open
+ * incident (the editor holds those in full, so they need not be parsed a second time). With
+ * `values` (a RecordValueCache), a valid record whose exact bytes it holds is not parsed (its id
+ * line is then found in the text).
  */
 export function summarizeFileSync(
   file: string,
