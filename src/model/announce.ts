@@ -3,6 +3,7 @@
 // internal, so the IM's direct phone number belongs in it where the level asks for it.
 import { LEVEL_TABLE, RUNBOOK_URL } from './levels';
 import { findPerson, personLabel } from './people';
+import { personIdsInRoles } from './roles';
 import type { Incident, Person } from './record';
 import { formatForReader } from './timeDisplay';
 
@@ -44,14 +45,7 @@ export function closingAnnouncementText(incident: Incident, people: readonly Per
   const rules = LEVEL_TABLE[incident.severity];
   const imId = incident.roles.incident_manager;
   const zone = findPerson(people, imId)?.timezone ?? 'UTC';
-  const thanked: string[] = [];
-  const add = (id: string | null | undefined) => {
-    if (id && id !== imId && !thanked.includes(id)) thanked.push(id);
-  };
-  for (const id of incident.roles.sme ?? []) add(id);
-  for (const w of incident.roles.workers ?? []) add(w.person);
-  add(incident.roles.prm);
-  for (const id of incident.roles.observers ?? []) add(id);
+  const thanked = [...new Set(personIdsInRoles(incident))].filter((id) => id !== imId);
   const names = thanked.map((id) => personLabel(people, id));
   const lines = [
     `${rules.name} incident over: ${incident.title}`,

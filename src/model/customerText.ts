@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from './edits';
 import { LEVEL_TABLE } from './levels';
+import { personIdsInRoles } from './roles';
 import type { Customer, Incident, IncidentStatus, Person, UpdateCycle } from './record';
 import { instantOf, toTimestamp } from './time';
 import { formatForReader, formatTime, formatTimeRelative, zoneAbbreviation, zonePlace } from './timeDisplay';
@@ -88,11 +89,6 @@ export function privateFacts(incident: Incident, people: readonly Person[] = [])
     internalHosts: [...hosts].sort(),
     internalRefs: byLengthDesc(refs),
   };
-}
-
-function personIdsInRoles(incident: Incident): string[] {
-  const r = incident.roles;
-  return [r.incident_manager, ...(r.sme ?? []), ...(r.workers ?? []).map((w) => w.person), ...(r.observers ?? []), r.prm ?? ''];
 }
 
 function escapeRegExp(text: string): string {
