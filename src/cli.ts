@@ -87,12 +87,16 @@ export function compareForStatus(a: Incident, b: Incident): number {
 
 export const statusCommand = defineCommand({
   name: 'status',
-  summary: 'List incidents: open first, then by level, then by declaration.',
-  synopsis: '[folder] [--json]',
-  description: 'Prints one line per incident with its level, status, age and title; broken records are named on stderr. Exit 0.',
+  summary: 'List open incidents (every incident with --all): by level, then by declaration.',
+  synopsis: '[folder] [--all] [--json]',
+  description:
+    'Prints one line per open incident with its level, status, age and title, then how many closed incidents there are; with --all, the closed ones too, after the open ones. Broken records are named on stderr. Exit 0.',
   positionals: [FOLDER_ARGUMENT],
-  options: { json: { type: 'boolean', description: 'Print the list as JSON ({ incidents, broken }) instead of a table.' } },
-  run: async (values, positionals, io) => status(recordsFolder(positionals, io), values.json === true, io),
+  options: {
+    all: { type: 'boolean', description: 'List the closed incidents too, after the open ones.' },
+    json: { type: 'boolean', description: 'Print the list as JSON ({ incidents, closed, broken }; closed is how many closed incidents there are) instead of a table.' },
+  },
+  run: async (values, positionals, io) => status(recordsFolder(positionals, io), { json: values.json === true, all: values.all === true }, io),
 });
 
 /** compareForStatus over summaries: open first, the most severe level, the earliest declared. */
@@ -101,9 +105,14 @@ function compareSummariesForStatus(a: RecordSummary, b: RecordSummary): number {
   return closed(a) - closed(b) || a.severity! - b.severity! || (a.declaredMs ?? 0) - (b.declaredMs ?? 0);
 }
 
-async function status(folder: string, json: boolean, io: CliIo): Promise<number> {
-  const records = await summaryStore(folder).loadSummaries();
-  const ok = records.filter((r) => r.kind === 'ok');
+async function status(folder: string, { json, all }: { json: boolean; all: boolean }, io: CliIo): Promise<number> {
+  const store = summaryStore(folder);
+  await store.loadSummaries();
+  // A closed incident's summary is read from the cache's closed part only when it is listed.
+  if (all) await store.completeSummaries();
+  const records = store.summaries();
+  const closedCount = records.filter((r) => r.kind === 'ok' && r.status === 'closed').length;
+  const ok = records.filter((r) => r.kind === 'ok' && (all || r.status !== 'closed'));
   const broken = records.filter((r) => r.kind === 'broken');
   const now = io.now();
   const relative = relativeToCwd(io.cwd, folder);
@@ -126,11 +135,12 @@ async function status(folder: string, json: boolean, io: CliIo): Promise<number>
     });
   const brokenRows = broken.map((r) => ({ file: path.relative(io.cwd, r.file) || r.file, reason: r.reason, id: r.id ?? null, problems: r.problems ?? [] }));
   if (json) {
-    io.out(JSON.stringify({ incidents: rows, broken: brokenRows }, null, 2));
+    io.out(JSON.stringify({ incidents: rows, closed: closedCount, broken: brokenRows }, null, 2));
     return 0;
   }
-  if (rows.length === 0) io.out('No incidents.');
+  if (rows.length === 0) io.out(closedCount > 0 ? 'No open incidents.' : 'No incidents.');
   else io.out(table([['ID', 'LEVEL', 'STATUS', 'AGE', 'TITLE'], ...rows.map((r) => [r.id, `L${r.level}`, r.status, r.age, r.title])]));
+  if (!all && closedCount > 0) io.out(`${closedCount} closed incident${closedCount === 1 ? '' : 's'} (--all lists them)`);
   for (const b of brokenRows) io.err(`${b.file}: broken (${b.reason}); run "incident-room validate" for details`);
   return 0;
 }

@@ -30,7 +30,10 @@ import {
 import type { ParseReply, ParseRequest } from './parseWorker';
 import {
   hashBytes,
+  isClosedSummary,
   markDuplicateSummaries,
+  readClosedSummaries,
+  readClosedSummariesSync,
   readSummaryCache,
   sameStamp,
   stampOf,
@@ -38,6 +41,7 @@ import {
   trustByStamp,
   writeSummaryCache,
   type CachedSummary,
+  type ClosedSummary,
   type RecordSummary,
   type SummarizedFile,
 } from './summaryCache';
@@ -139,6 +143,8 @@ export class IncidentStore {
   private summaryList: RecordSummary[] = [];
   private cacheRead = false;
   private cacheDirty = false;
+  /** The generation of the cache's closed part that the closed entries' slots point into (see summaryCache.ts). */
+  private closedGeneration: string | undefined;
   private cacheTimer: NodeJS.Timeout | undefined;
   /** Records parsed in full while summarising (the few changed on the main thread), for readRecord. */
   private readonly recentRecords = new Map<string, { stamp: CachedSummary['stamp']; record: LoadedRecord }>();
@@ -213,8 +219,9 @@ export class IncidentStore {
    * (files are stat-ed; only changed ones are parsed): for what is derived from every record.
    */
   async syncedEntries(): Promise<{ name: string; hash: string; summary: RecordSummary }[]> {
-    const list = await this.syncSummaries();
-    return list.map((summary) => {
+    await this.syncSummaries();
+    await this.completeSummaries();
+    return this.summaryList.map((summary) => {
       const name = path.basename(summary.file);
       return { name, hash: this.summaryEntries.get(name)?.hash ?? '', summary };
     });
@@ -225,9 +232,89 @@ export class IncidentStore {
     return this.options.cacheFile;
   }
 
-  /** The summaries from the last loadSummaries or refreshFiles. */
+  /**
+   * The summaries from the last loadSummaries or refreshFiles. A closed record's is partial (see
+   * RecordSummary.partial) until completeSummaries has read it.
+   */
   summaries(): readonly RecordSummary[] {
     return this.summaryList;
+  }
+
+  /**
+   * Completes, in place, the partial summaries of these files (every file's when none are named)
+   * from the cache's closed part; a file the closed part does not vouch for (another generation,
+   * damaged, gone) is parsed instead. Resolves true when a record turned out to be other than
+   * the stamps part said (not closed, or another id): the list was rebuilt, and what was derived
+   * from it should be too.
+   */
+  async completeSummaries(files?: readonly string[]): Promise<boolean> {
+    const wanted = this.partialEntries(files);
+    if (wanted.size === 0) return false;
+    const { cacheFile } = this.options;
+    const found = cacheFile && this.closedGeneration !== undefined ? await readClosedSummaries(cacheFile, this.folderPath, this.closedGeneration, wanted) : new Map<number, ClosedSummary>();
+    const missing = this.fillIn(wanted, found);
+    if (missing.length === 0) return false;
+    // Not vouched for: the files decide. Forgotten first, so that their stamps do not let them pass.
+    for (const { name } of missing) this.summaryEntries.delete(name);
+    await this.refreshNames(missing.map((m) => m.name));
+    this.cacheDirty = true;
+    this.scheduleCacheWrite();
+    return missing.some(({ name, id }) => {
+      const summary = this.summaryEntries.get(name)?.summary;
+      return !summary || !isClosedSummary(summary) || summary.id !== id;
+    });
+  }
+
+  /** As completeSummaries, synchronously: for the few records of a month someone opened in the tree. */
+  completeSummariesSync(files: readonly string[]): boolean {
+    const wanted = this.partialEntries(files);
+    if (wanted.size === 0) return false;
+    const { cacheFile } = this.options;
+    const found = cacheFile && this.closedGeneration !== undefined ? readClosedSummariesSync(cacheFile, this.folderPath, this.closedGeneration, wanted) : new Map<number, ClosedSummary>();
+    const missing = this.fillIn(wanted, found);
+    let surprise = false;
+    for (const { name } of missing) {
+      const entry = this.summaryEntries.get(name)!;
+      const result = summarizeFileSync(folderPrefix(this.folderPath) + name, false, this.maxRecordBytes, this.options.valueCache);
+      if (!result.cached) continue;
+      // In place, so that whoever holds the summary sees the file's truth.
+      if (!isClosedSummary(result.cached.summary) || result.cached.summary.id !== entry.summary.id) surprise = true;
+      replaceInPlace(entry.summary, result.cached.summary);
+      this.summaryEntries.set(name, { ...result.cached, summary: entry.summary });
+    }
+    if (missing.length > 0) {
+      this.cacheDirty = true;
+      this.scheduleCacheWrite();
+    }
+    return surprise;
+  }
+
+  /** The partial entries among these files (all when none are named), by their slot in the closed part. */
+  private partialEntries(files?: readonly string[]): Map<number, { name: string; id: string; entry: CachedSummary }> {
+    const wanted = new Map<number, { name: string; id: string; entry: CachedSummary }>();
+    const add = (name: string, entry: CachedSummary | undefined) => {
+      if (entry?.summary.partial && entry.slot !== undefined) wanted.set(entry.slot, { name, id: entry.summary.id!, entry });
+    };
+    if (files === undefined) for (const [name, entry] of this.summaryEntries) add(name, entry);
+    else for (const f of files) add(path.basename(f), this.summaryEntries.get(path.basename(f)));
+    return wanted;
+  }
+
+  /** Completes the partial summaries the closed part held; returns the others. */
+  private fillIn(wanted: Map<number, { name: string; id: string; entry: CachedSummary }>, found: Map<number, ClosedSummary>): { name: string; id: string }[] {
+    const missing: { name: string; id: string }[] = [];
+    for (const [slot, { name, id, entry }] of wanted) {
+      // Replaced while the closed part was read (the file changed): the new entry is whole.
+      if (this.summaryEntries.get(name) !== entry || !entry.summary.partial) continue;
+      const closed = found.get(slot);
+      if (!closed) {
+        missing.push({ name, id });
+        continue;
+      }
+      replaceInPlace(entry.summary, closed.summary);
+      entry.hash = closed.hash;
+    }
+    return missing;
   }
 
   /** One record in full, read now (reused when it was just parsed and has not changed since). */
@@ -318,13 +405,36 @@ export class IncidentStore {
     return record;
   }
 
-  /** Writes a pending cache update now (the editor calls this when it shuts down). */
+  /**
+   * Writes a pending cache update now (the editor calls this when it shuts down). When every
+   * closed record still has its slot in the closed part on disk, only the stamps part is written;
+   * else every closed summary is read first, and both parts are written anew.
+   */
   async flushCache(): Promise<void> {
     clearTimeout(this.cacheTimer);
     this.cacheTimer = undefined;
-    if (!this.cacheDirty || !this.options.cacheFile) return;
+    const { cacheFile } = this.options;
+    if (!this.cacheDirty || !cacheFile) return;
     this.cacheDirty = false;
-    await writeSummaryCache(this.options.cacheFile, this.folderPath, this.summaryEntries);
+    let keep = this.closedGeneration;
+    for (const entry of this.summaryEntries.values()) {
+      if (keep !== undefined && isClosedSummary(entry.summary) && entry.slot === undefined) keep = undefined;
+    }
+    if (keep === undefined) {
+      await this.completeSummaries();
+      // Completing may have found more to write; this write covers it.
+      clearTimeout(this.cacheTimer);
+      this.cacheTimer = undefined;
+      this.cacheDirty = false;
+    }
+    try {
+      this.closedGeneration = await writeSummaryCache(cacheFile, this.folderPath, this.summaryEntries, keep);
+    } catch {
+      // A record changed while the cache was being written (a closed one not read yet): the next write has it, whole.
+      this.closedGeneration = undefined;
+      this.cacheDirty = true;
+      this.scheduleCacheWrite();
+    }
   }
 
   private scheduleCacheWrite(): void {
@@ -343,6 +453,7 @@ export class IncidentStore {
     const cache = await readSummaryCache(this.options.cacheFile, this.folderPath);
     if (cache) {
       this.summaryEntries = cache.entries;
+      this.closedGeneration = cache.generation;
     } else {
       // Nothing to trust: every file is parsed, and the cache is written anew.
       this.cacheDirty = true;
@@ -352,7 +463,7 @@ export class IncidentStore {
   /** Stats the named files and parses those whose stamp (or, when racy, content) changed. */
   private async refreshNames(names: string[], onProgress?: (progress: LoadProgress, summaries: readonly RecordSummary[]) => void): Promise<void> {
     const stale: string[] = [];
-    const racy: { name: string; entry: CachedSummary }[] = [];
+    let racy: { name: string; entry: CachedSummary }[] = [];
     // Synchronous stats, a slice at a time: several times cheaper than a promise per file (10,000
     // files), and a slice still yields after a few milliseconds.
     const pace = slicePacer();
@@ -379,6 +490,15 @@ export class IncidentStore {
       // Changed within the timestamp granularity of when it was read: the bytes decide, not the stamp.
       if (entry && sameStamp(entry.stamp, stamp)) racy.push({ name, entry });
       else stale.push(name);
+    }
+    // A closed record's hash is in the cache's closed part: read there first (those not found there are parsed).
+    const partialRacy = racy.filter((r) => r.entry.summary.partial).map((r) => r.name);
+    if (partialRacy.length > 0) {
+      await this.completeSummaries(partialRacy);
+      racy = racy.flatMap(({ name }) => {
+        const entry = this.summaryEntries.get(name);
+        return entry && !entry.summary.partial ? [{ name, entry }] : [];
+      });
     }
     await forEachLimited(racy, CHECK_CONCURRENCY, async ({ name, entry }) => {
       const checkedAt = Date.now();
@@ -773,6 +893,12 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 /** The folder's path with its separator, ready to have a file name appended. */
 export function folderPrefix(folder: string): string {
   return path.join(folder, 'x').slice(0, -1);
+}
+
+/** Makes target say what source says, keeping target's identity (holders of the summary see the change). */
+function replaceInPlace(target: RecordSummary, source: RecordSummary): void {
+  for (const key of Object.keys(target) as (keyof RecordSummary)[]) if (!(key in source)) delete target[key];
+  Object.assign(target, source);
 }
 
 function ioBroken(file: string, err: unknown): LoadedRecord {

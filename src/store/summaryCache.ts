@@ -3,11 +3,11 @@
 // changed within the file system's timestamp granularity of the cache being written), so a warm
 // start stats the files and parses nothing. The cache is derived: anything odd about it (a
 // corrupt file, another format, another folder) and it is thrown away and rebuilt from the files.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, statSync, promises as fs, type Stats } from 'node:fs';
 import { DEFAULT_MAX_RECORD_BYTES, RECORD_OPEN_FLAGS, unreadableRecord } from './recordIo';
 import * as path from 'node:path';
-import { forEachInSlices, slicePacer } from './slices';
+import { forEachInSlices, slicePacer, yieldToEventLoop } from './slices';
 import type { IncidentStatus, Level, Timestamp } from '../model/record';
 import { isTimestamp } from '../model/time';
 import { parseRecordDetailed, positionOfPath, recordText, type BrokenReason, type LoadedRecord, type ParsedYaml, type RecordProblem } from './recordFile';
@@ -15,7 +15,7 @@ import type { RecordValueCache } from './recordValueCache';
 
 import schemaJson from '../model/incident-room-v1.schema.json';
 
-export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/3';
+export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/4';
 /** Bump when the checks in validate.ts or recordFile.ts change: summaries made by other rules are not reused. */
 const RULES_REVISION = 1;
 
@@ -43,6 +43,14 @@ export interface RecordSummary {
   fix?: { branch: string; base: string };
   reason?: BrokenReason;
   problems?: RecordProblem[];
+  /**
+   * Set on a closed record's summary read from the cache's stamps part: only `file`, `kind`, `id`,
+   * `idLine`, `status` and `month` are known until IncidentStore.completeSummaries fills in the
+   * rest (in place: the object stays the same, as the file did).
+   */
+  partial?: true;
+  /** With `partial`: the year and month of the declaration ("2024-03"), which the tree groups by. */
+  month?: string;
 }
 
 /** The identity of a file's contents as the file system reports it. */
@@ -63,6 +71,8 @@ export interface CachedSummary {
    */
   checkedAt: number;
   summary: RecordSummary;
+  /** A closed record's: where its summary is in the cache's closed part (see writeSummaryCache). */
+  slot?: number;
 }
 
 export function stampOf(st: Stats): FileStamp {
@@ -220,11 +230,24 @@ export async function markDuplicateSummaries(summaries: RecordSummary[]): Promis
 
 // ---- the cache file ----
 
-// A header line, then lines of up to ENTRIES_PER_LINE entries each, every entry an array
-// `[name, size, mtimeMs, ctimeMs, ino, checkedAt, hash, summary]`. A line at a time is read and
-// written between yields, so the cache never holds the event loop for long (one JSON.parse or
-// JSON.stringify of 10,000 entries blocks for a hundred milliseconds and more), while a few dozen
-// lines cost far less than a parse per entry (a warm `status` spends much of its time here).
+// Two parts, so that a warm start reads only what the tree's root needs:
+//
+// - the stamps part (the cache file itself): a header line, then lines of up to ENTRIES_PER_LINE
+//   entries, one per record file. An open or broken record's entry carries its whole summary,
+//   `[name, size, mtimeMs, ctimeMs, ino, checkedAt, hash, summary]`; a closed one's only what
+//   lists, counts, groups and checks ids: `[name, size, mtimeMs, ctimeMs, ino, checkedAt, id,
+//   idLine, month, slot]`, `slot` being where its summary is in the closed part.
+// - the closed part (beside it, `.closed.json`): a header line, then lines of ENTRIES_PER_LINE
+//   slots, each `[name, hash, summary]` or null (a slot no record uses any more). It is read a
+//   line at a time, when a closed record's summary is needed (its month opened in the tree, a
+//   command listing every incident, the cache written again).
+//
+// Both headers name the same `generation`; a closed part of another generation (another writer
+// came between), or a slot that does not hold the record the stamps part says, is not trusted:
+// those records are parsed from their files. A line at a time is read and written between
+// yields, so the cache never holds the event loop for long (one JSON.parse or JSON.stringify of
+// 10,000 entries blocks for a hundred milliseconds and more), while a few dozen lines cost far
+// less than a parse per entry.
 interface CacheHeader {
   format: string;
   rules: string;
@@ -233,23 +256,55 @@ interface CacheHeader {
   writtenAt: number;
   /** Entries in the lines that follow: a cache cut short is not trusted. */
   count: number;
+  /** Names this writing of the two parts: the closed part read must carry the same. */
+  generation: string;
 }
+
+interface ClosedPartHeader {
+  format: string;
+  rules: string;
+  folder: string;
+  generation: string;
+  /** Slots in the lines that follow (some may be null). */
+  slots: number;
+}
+
+export const CLOSED_PART_FORMAT = 'incident-room-closed-summaries/1';
 
 /** Entries per line: a line parses in about a millisecond. */
 const ENTRIES_PER_LINE = 200;
 
-type CacheLine = [name: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, checkedAt: number, hash: string, summary: RecordSummary];
+type FullLine = [name: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, checkedAt: number, hash: string, summary: RecordSummary];
+type ClosedLine = [name: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, checkedAt: number, id: string, idLine: number, month: string, slot: number];
+type SlotEntry = [name: string, hash: string, summary: RecordSummary] | null;
 
 /** How coarse a file system's mtime may be (FAT: 2 s); entries this close to the write are checked by content. */
 const RACY_WINDOW_MS = 2000;
 
 export interface LoadedCache {
   entries: Map<string, CachedSummary>;
+  /** The generation of the closed part the entries' slots point into. */
+  generation: string;
+}
+
+/** The closed part of a cache file: where the summaries of closed records are kept. */
+export function closedPartFile(cacheFile: string): string {
+  return cacheFile.replace(/\.json$/, '') + '.closed.json';
+}
+
+/** The year and month a record is filed under: the date as written in its declaration. */
+export function monthOf(s: RecordSummary): string {
+  return (s.declaredAt ?? s.month ?? '').slice(0, 7);
+}
+
+/** A closed, valid record: its summary is kept in the closed part, and read only when needed. */
+export function isClosedSummary(s: RecordSummary): boolean {
+  return s.kind === 'ok' && s.status === 'closed';
 }
 
 function isSummary(v: unknown): v is RecordSummary {
   const s = v as RecordSummary;
-  if (typeof v !== 'object' || v === null || (s.kind !== 'ok' && s.kind !== 'broken')) return false;
+  if (typeof v !== 'object' || v === null || (s.kind !== 'ok' && s.kind !== 'broken') || s.partial !== undefined) return false;
   if (s.kind === 'ok') return typeof s.id === 'string' && typeof s.title === 'string' && typeof s.severity === 'number' && typeof s.status === 'string' && typeof s.declaredAt === 'string';
   return typeof s.reason === 'string' && Array.isArray(s.problems);
 }
@@ -260,14 +315,46 @@ function isRecordName(name: unknown): name is string {
 }
 const RECORD_NAME = /\.ya?ml$/i;
 
-function isCacheLine(item: unknown): item is CacheLine {
-  if (!Array.isArray(item) || item.length !== 8) return false;
-  return isRecordName(item[0]) && typeof item[1] === 'number' && typeof item[2] === 'number' && typeof item[3] === 'number' && typeof item[4] === 'number' && typeof item[5] === 'number' && typeof item[6] === 'string' && isSummary(item[7]);
+function isStampLine(item: unknown[]): boolean {
+  return isRecordName(item[0]) && typeof item[1] === 'number' && typeof item[2] === 'number' && typeof item[3] === 'number' && typeof item[4] === 'number' && typeof item[5] === 'number';
+}
+
+function isFullLine(item: unknown): item is FullLine {
+  // An open or broken record's: a closed one's summary belongs in the closed part.
+  return Array.isArray(item) && item.length === 8 && isStampLine(item) && typeof item[6] === 'string' && isSummary(item[7]) && !isClosedSummary(item[7]);
+}
+
+function isClosedLine(item: unknown): item is ClosedLine {
+  return (
+    Array.isArray(item) &&
+    item.length === 10 &&
+    isStampLine(item) &&
+    typeof item[6] === 'string' &&
+    Number.isInteger(item[7]) &&
+    typeof item[8] === 'string' &&
+    /^(\d{4}-\d{2})?$/.test(item[8]) &&
+    Number.isInteger(item[9]) &&
+    (item[9] as number) >= 0
+  );
+}
+
+function headerOf(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isHeaderFor(h: unknown, format: string, folder: string): boolean {
+  const header = h as Partial<CacheHeader>;
+  return typeof h === 'object' && h !== null && header.format === format && header.rules === recordRulesKey() && header.folder === path.resolve(folder) && typeof header.generation === 'string';
 }
 
 /**
- * Reads the cache of `folder`; undefined when there is none or it cannot be trusted as a whole
- * (not JSON, another format, written for another folder, cut short, an entry of the wrong shape).
+ * Reads the stamps part of `folder`'s cache; undefined when there is none or it cannot be trusted
+ * as a whole (not JSON, another format, written for another folder, cut short, an entry of the
+ * wrong shape). Closed records come back with a partial summary (see RecordSummary.partial).
  */
 export async function readSummaryCache(cacheFile: string, folder: string): Promise<LoadedCache | undefined> {
   let text: string;
@@ -277,15 +364,10 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
     return undefined;
   }
   let end = text.indexOf('\n');
-  let header: CacheHeader;
-  try {
-    header = JSON.parse(end < 0 ? text : text.slice(0, end)) as CacheHeader;
-  } catch {
-    return undefined;
-  }
-  if (typeof header !== 'object' || header === null || header.format !== SUMMARY_CACHE_FORMAT || header.rules !== recordRulesKey() || header.folder !== path.resolve(folder)) return undefined;
-  if (typeof header.writtenAt !== 'number' || typeof header.count !== 'number') return undefined;
+  const header = headerOf(end < 0 ? text : text.slice(0, end)) as CacheHeader;
+  if (!isHeaderFor(header, SUMMARY_CACHE_FORMAT, folder) || typeof header.writtenAt !== 'number' || typeof header.count !== 'number') return undefined;
   const entries = new Map<string, CachedSummary>();
+  const slots = new Set<number>();
   const pace = slicePacer();
   // The folder with its separator: the names are plain file names (checked below).
   const prefix = path.join(folder, 'x').slice(0, -1);
@@ -300,16 +382,117 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
     }
     if (!Array.isArray(items)) return undefined;
     for (const item of items as unknown[]) {
-      if (!isCacheLine(item) || entries.has(item[0])) return undefined;
-      const summary = item[7];
-      summary.file = prefix + item[0];
-      entries.set(item[0], { stamp: { size: item[1], mtimeMs: item[2], ctimeMs: item[3], ino: item[4] }, hash: item[6], checkedAt: item[5], summary });
+      if (isFullLine(item)) {
+        if (entries.has(item[0])) return undefined;
+        const summary = item[7];
+        summary.file = prefix + item[0];
+        entries.set(item[0], { stamp: { size: item[1], mtimeMs: item[2], ctimeMs: item[3], ino: item[4] }, hash: item[6], checkedAt: item[5], summary });
+      } else if (isClosedLine(item)) {
+        if (entries.has(item[0]) || slots.has(item[9])) return undefined;
+        slots.add(item[9]);
+        const summary: RecordSummary = { file: prefix + item[0], kind: 'ok', id: item[6], status: 'closed', month: item[8], partial: true };
+        if (item[7] > 0) summary.idLine = item[7];
+        entries.set(item[0], { stamp: { size: item[1], mtimeMs: item[2], ctimeMs: item[3], ino: item[4] }, hash: '', checkedAt: item[5], summary, slot: item[9] });
+      } else {
+        return undefined;
+      }
       const pause = pace();
       if (pause) await pause;
     }
   }
   if (end < 0 && !text.endsWith('\n')) return undefined;
-  return entries.size === header.count ? { entries } : undefined;
+  return entries.size === header.count ? { entries, generation: header.generation } : undefined;
+}
+
+/** What a slot of the closed part holds for one record. */
+export interface ClosedSummary {
+  hash: string;
+  summary: RecordSummary;
+}
+
+/** The lines of the closed part read so far: its text, where each line starts, which were parsed. */
+function closedPartLines(text: string, folder: string, generation: string): { lineAt(i: number): string | undefined; slots: number } | undefined {
+  const first = text.indexOf('\n');
+  if (first < 0 || !text.endsWith('\n')) return undefined;
+  const header = headerOf(text.slice(0, first)) as ClosedPartHeader;
+  if (!isHeaderFor(header, CLOSED_PART_FORMAT, folder) || header.generation !== generation || !Number.isInteger(header.slots)) return undefined;
+  const starts: number[] = [];
+  for (let at = first + 1; at < text.length; at = text.indexOf('\n', at) + 1) starts.push(at);
+  if (starts.length !== Math.ceil(header.slots / ENTRIES_PER_LINE)) return undefined;
+  return { slots: header.slots, lineAt: (i) => (i < starts.length ? text.slice(starts[i], (starts[i + 1] ?? text.length) - 1) : undefined) };
+}
+
+/**
+ * The summaries in these slots of the closed part of generation `generation`, by slot, each
+ * checked against the name and id the stamps part gave: a slot that holds anything else, or a
+ * closed part that is missing, damaged or of another generation, gives nothing for it (the
+ * caller parses those files). Synchronous: `slots` are the few records someone asked for.
+ */
+export function readClosedSummariesSync(cacheFile: string, folder: string, generation: string, wanted: ReadonlyMap<number, { name: string; id: string }>): Map<number, ClosedSummary> {
+  let text: string;
+  try {
+    text = readFileSync(closedPartFile(cacheFile), 'utf8');
+  } catch {
+    return new Map();
+  }
+  const found = new Map<number, ClosedSummary>();
+  const lines = closedPartLines(text, folder, generation);
+  if (!lines) return found;
+  const byLine = new Map<number, number[]>();
+  for (const slot of wanted.keys()) {
+    const line = Math.floor(slot / ENTRIES_PER_LINE);
+    const list = byLine.get(line);
+    if (list) list.push(slot);
+    else byLine.set(line, [slot]);
+  }
+  for (const [line, slots] of byLine) takeSlots(lines.lineAt(line), line, slots, wanted, folder, found);
+  return found;
+}
+
+/** As readClosedSummariesSync for many slots (every closed record), a line at a time between yields. */
+export async function readClosedSummaries(cacheFile: string, folder: string, generation: string, wanted: ReadonlyMap<number, { name: string; id: string }>): Promise<Map<number, ClosedSummary>> {
+  let text: string;
+  try {
+    text = await fs.readFile(closedPartFile(cacheFile), 'utf8');
+  } catch {
+    return new Map();
+  }
+  const found = new Map<number, ClosedSummary>();
+  const lines = closedPartLines(text, folder, generation);
+  if (!lines) return found;
+  const byLine = new Map<number, number[]>();
+  for (const slot of wanted.keys()) {
+    const line = Math.floor(slot / ENTRIES_PER_LINE);
+    const list = byLine.get(line);
+    if (list) list.push(slot);
+    else byLine.set(line, [slot]);
+  }
+  for (const [line, slots] of byLine) {
+    takeSlots(lines.lineAt(line), line, slots, wanted, folder, found);
+    await yieldToEventLoop();
+  }
+  return found;
+}
+
+function takeSlots(text: string | undefined, line: number, slots: number[], wanted: ReadonlyMap<number, { name: string; id: string }>, folder: string, found: Map<number, ClosedSummary>): void {
+  if (text === undefined) return;
+  let items: unknown;
+  try {
+    items = JSON.parse(text);
+  } catch {
+    return;
+  }
+  if (!Array.isArray(items)) return;
+  const prefix = path.join(folder, 'x').slice(0, -1);
+  for (const slot of slots) {
+    const item = (items as unknown[])[slot - line * ENTRIES_PER_LINE] as SlotEntry | undefined;
+    const want = wanted.get(slot)!;
+    if (!Array.isArray(item) || item.length !== 3 || item[0] !== want.name || typeof item[1] !== 'string' || !isSummary(item[2])) continue;
+    const summary = item[2];
+    if (!isClosedSummary(summary) || summary.id !== want.id) continue;
+    summary.file = prefix + want.name;
+    found.set(slot, { hash: item[1], summary });
+  }
 }
 
 /** Whether a cached entry may be trusted for a file with this stamp without reading it. */
@@ -317,17 +500,50 @@ export function trustByStamp(entry: CachedSummary, stamp: FileStamp): boolean {
   return sameStamp(entry.stamp, stamp) && stamp.mtimeMs < entry.checkedAt - RACY_WINDOW_MS && stamp.ctimeMs < entry.checkedAt - RACY_WINDOW_MS;
 }
 
-/** Writes the cache atomically (temp file, then rename); a failure leaves no cache rather than a bad one. */
-export async function writeSummaryCache(cacheFile: string, folder: string, entries: Map<string, CachedSummary>): Promise<void> {
-  const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: recordRulesKey(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size };
+/** A name for one writing of the two parts (not a secret: it only tells writings apart). */
+function newGeneration(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * Writes the cache atomically (temp files, then renames: the closed part first, so the stamps
+ * part never names a closed part that is not there yet); a failure leaves no cache rather than a
+ * bad one. With `keep` (the generation of the closed part on disk, when every closed entry still
+ * has its slot there), only the stamps part is written. Every closed entry must have its whole
+ * summary otherwise. Returns the generation written.
+ */
+export async function writeSummaryCache(cacheFile: string, folder: string, entries: Map<string, CachedSummary>, keep?: string): Promise<string | undefined> {
+  const generation = keep ?? newGeneration();
+  const header: CacheHeader = { format: SUMMARY_CACHE_FORMAT, rules: recordRulesKey(), folder: path.resolve(folder), writtenAt: Date.now(), count: entries.size, generation };
   const lines = [JSON.stringify(header)];
+  const closedLines: string[] = [];
+  let closedLine: SlotEntry[] = [];
+  let slots = 0;
   const pace = slicePacer();
-  let line: CacheLine[] = [];
+  let line: (FullLine | ClosedLine)[] = [];
   for (const [name, entry] of entries) {
     // The file's path is implied by the folder; the cache stays valid if the folder is the same.
     const { file: _file, ...summary } = entry.summary;
     const { size, mtimeMs, ctimeMs, ino } = entry.stamp;
-    line.push([name, size, mtimeMs, ctimeMs, ino, entry.checkedAt, entry.hash, summary as RecordSummary]);
+    if (isClosedSummary(entry.summary)) {
+      let slot: number;
+      if (keep !== undefined) {
+        if (entry.slot === undefined) throw new Error(`${name}: a closed record without its slot in the kept closed part`);
+        slot = entry.slot;
+      } else {
+        if (entry.summary.partial) throw new Error(`${name}: a closed record's summary was not read before writing the cache`);
+        slot = slots++;
+        entry.slot = slot;
+        closedLine.push([name, entry.hash, summary as RecordSummary]);
+        if (closedLine.length >= ENTRIES_PER_LINE) {
+          closedLines.push(JSON.stringify(closedLine));
+          closedLine = [];
+        }
+      }
+      line.push([name, size, mtimeMs, ctimeMs, ino, entry.checkedAt, entry.summary.id!, entry.summary.idLine ?? 0, monthOf(entry.summary), slot]);
+    } else {
+      line.push([name, size, mtimeMs, ctimeMs, ino, entry.checkedAt, entry.hash, summary as RecordSummary]);
+    }
     if (line.length >= ENTRIES_PER_LINE) {
       lines.push(JSON.stringify(line));
       line = [];
@@ -336,14 +552,23 @@ export async function writeSummaryCache(cacheFile: string, folder: string, entri
     if (pause) await pause;
   }
   if (line.length > 0) lines.push(JSON.stringify(line));
-  const temp = `${cacheFile}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  if (closedLine.length > 0) closedLines.push(JSON.stringify(closedLine));
+  const closedFile = closedPartFile(cacheFile);
+  const suffix = `.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
+  const temps = [`${cacheFile}${suffix}`, `${closedFile}${suffix}`];
   try {
     await fs.mkdir(path.dirname(cacheFile), { recursive: true });
-    await fs.writeFile(temp, `${lines.join('\n')}\n`);
-    await fs.rename(temp, cacheFile);
+    if (keep === undefined) {
+      const closedHeader: ClosedPartHeader = { format: CLOSED_PART_FORMAT, rules: header.rules, folder: header.folder, generation, slots };
+      await fs.writeFile(temps[1]!, `${[JSON.stringify(closedHeader), ...closedLines].join('\n')}\n`);
+      await fs.rename(temps[1]!, closedFile);
+    }
+    await fs.writeFile(temps[0]!, `${lines.join('\n')}\n`);
+    await fs.rename(temps[0]!, cacheFile);
+    return generation;
   } catch {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
-    await fs.rm(cacheFile, { force: true }).catch(() => undefined);
+    await Promise.all([...temps, cacheFile].map((f) => fs.rm(f, { force: true }).catch(() => undefined)));
+    return undefined;
   }
 }
 

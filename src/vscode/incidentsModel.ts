@@ -85,6 +85,24 @@ export class IncidentsModel implements vscode.Disposable {
     return this.summaryEntries;
   }
 
+  /**
+   * Completes the partial summaries (closed records, known at first by what the tree's root
+   * needs) of these entries, or of every entry, from the cache; when a record turned out other
+   * than the cache said, the records are re-read (and the model fires a change).
+   */
+  async completeSummaries(entries: readonly SummaryEntry[] = this.summaryEntries): Promise<void> {
+    let surprise = false;
+    for (const [store, files] of filesByStore(entries)) if (await store.completeSummaries(files)) surprise = true;
+    if (surprise) void this.reload();
+  }
+
+  /** As completeSummaries, synchronously: for the few records of a month someone opened in the tree. */
+  completeSummariesSync(entries: readonly SummaryEntry[]): void {
+    let surprise = false;
+    for (const [store, files] of filesByStore(entries)) if (store.completeSummariesSync(files)) surprise = true;
+    if (surprise) void this.reload();
+  }
+
   /** The incidents held in full: every open one, and the closed ones opened lately. */
   incidents(): IncidentEntry[] {
     return this.heldList;
@@ -303,6 +321,18 @@ export class IncidentsModel implements vscode.Disposable {
 export function maxRecordBytesSetting(folder: vscode.WorkspaceFolder): number | undefined {
   const kb = vscode.workspace.getConfiguration(SETTINGS_SECTION, folder).get<number>(SETTINGS.maxRecordSizeKB);
   return typeof kb === 'number' && kb > 0 ? kb * 1024 : undefined;
+}
+
+/** The files of the entries whose summaries are partial, per store. */
+function filesByStore(entries: readonly SummaryEntry[]): Map<IncidentStore, string[]> {
+  const byStore = new Map<IncidentStore, string[]>();
+  for (const e of entries) {
+    if (!e.summary.partial) continue;
+    const files = byStore.get(e.store);
+    if (files) files.push(e.summary.file);
+    else byStore.set(e.store, [e.summary.file]);
+  }
+  return byStore;
 }
 
 /** A broken record as the tree and the commands know it, from its summary. */

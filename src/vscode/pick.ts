@@ -75,6 +75,8 @@ export async function pickIncident(parts: ExtensionParts, target: unknown, purpo
     return found && (await parts.model.loadIncident(found.incident.id));
   }
   const openOnly = opts.openOnly !== false;
+  // Closed incidents are offered by their summaries, read from the cache's closed part on first need.
+  if (!openOnly) await parts.model.completeSummaries();
   const candidates = candidatesOf(parts, openOnly);
   if (candidates.length === 0) {
     void vscode.window.showInformationMessage(openOnly ? 'There is no open incident.' : 'There are no incidents.');

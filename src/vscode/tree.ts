@@ -15,7 +15,7 @@ import { COMMANDS, CONTEXT, VIEW_INCIDENTS } from './ids';
 import type { ExtensionParts } from './context';
 import { escapeMarkdown } from './markdown';
 import type { IncidentEntry, IncidentsModel, RecordEntry, SummaryEntry } from './incidentsModel';
-import type { RecordSummary } from '../store/summaryCache';
+import { monthOf, type RecordSummary } from '../store/summaryCache';
 import type { LeafItem, SectionHeader, TreeSection } from './sections/section';
 import { TREE_SECTIONS } from './sections/registry';
 
@@ -41,10 +41,10 @@ function compareClosedSummaries(a: RecordSummary, b: RecordSummary): number {
   return (b.declaredMs ?? 0) - (a.declaredMs ?? 0) || (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0);
 }
 
-/** The year or month a closed incident is filed under: the date as written in its declaration. */
+/** The year or month a closed incident is filed under: the date as written in its declaration (known from a partial summary too). */
 function periodOf(s: RecordSummary): { year: string; month: string } {
-  const date = s.declaredAt ?? '';
-  return { year: date.slice(0, 4), month: date.slice(0, 7) };
+  const month = monthOf(s);
+  return { year: month.slice(0, 4), month };
 }
 
 /** Open incidents first, most severe first, then oldest first; closed ones after, newest first. */
@@ -73,7 +73,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   /** Closed incidents by month group id; their nodes are made when the month is expanded. */
   private monthEntries = new Map<string, SummaryEntry[]>();
   private closedByFile = new Map<string, SummaryEntry>();
-  /** Closed incidents as the model listed them; sorted and grouped only once someone looks inside the group. */
+  /** Closed incidents as the model listed them; grouped only once someone looks inside the group. */
   private closedList: SummaryEntry[] = [];
   private grouped = false;
   /** Closed incident nodes made so far, so a node keeps its identity (and its loaded record) across calls. */
@@ -125,14 +125,18 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     this.changeEmitter.fire(undefined);
   }
 
-  /** Sorts and groups the closed incidents, the first time since the model changed that they are needed. */
+  /**
+   * Groups the closed incidents, the first time since the model changed that they are needed. By
+   * the month of their declaration only, which their partial summaries give: a month's incidents
+   * are read (their summaries, from the cache) and sorted when the month is opened.
+   */
   private ensureGrouped(): void {
     if (this.grouped) return;
     this.grouped = true;
-    this.groupClosed(this.closedList.slice().sort((a, b) => compareClosedSummaries(a.summary, b.summary)));
+    this.groupClosed(this.closedList);
   }
 
-  /** Files the closed incidents (newest first) under years and months; nodes are made when shown. */
+  /** Files the closed incidents under years and months, newest first; nodes are made when shown. */
   private groupClosed(closed: SummaryEntry[]): void {
     const byGroup = new Map<string, SummaryEntry[]>();
     const add = (key: string, e: SummaryEntry) => {
@@ -151,7 +155,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
       if (node.kind !== 'incident' || this.closedByFile.get(file)?.summary !== node.summary.summary) this.closedNodes.delete(file);
     }
     const years = new Map<string, string[]>();
-    for (const key of byGroup.keys()) {
+    for (const key of [...byGroup.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))) {
       const year = key.slice('closed:'.length, 'closed:'.length + 4);
       const months = years.get(year);
       if (months) months.push(key);
@@ -239,7 +243,10 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
       case 'closedGroup': {
         this.ensureGrouped();
         const month = this.monthEntries.get(node.id);
-        return month ? month.map((e) => this.closedNode(e, node.id)) : (this.groups.get(node.id) ?? []);
+        if (!month) return this.groups.get(node.id) ?? [];
+        // A month's summaries, from the cache's closed part (a few milliseconds), then newest first.
+        this.model.completeSummariesSync(month);
+        return month.sort((a, b) => compareClosedSummaries(a.summary, b.summary)).map((e) => this.closedNode(e, node.id));
       }
       case 'incident':
         return this.sectionsOf(node, now);
@@ -328,6 +335,8 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
    * from its summary and its tooltip waits for resolveTreeItem.
    */
   private incidentItem(node: Extract<IncidentTreeNode, { kind: 'incident' }>): vscode.TreeItem {
+    // A closed incident revealed before its month was opened: its summary is read now.
+    if (node.summary.summary.partial) this.model.completeSummariesSync([node.summary]);
     const s = node.summary.summary;
     const open = s.status !== 'closed';
     const now = this.clock();

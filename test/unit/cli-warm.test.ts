@@ -53,11 +53,16 @@ describe('validate and status with a warm summary cache', () => {
     assert.ok(after.out.some((l) => l.startsWith(`${path.relative(repo, changed)}:`)), 'the new problem is reported');
   });
 
-  it('status reads no record when nothing changed', async () => {
-    await run('status');
-    const warm = await run('status', '--json');
-    assert.deepEqual(warm.read, []);
-    assert.equal((JSON.parse(warm.out.join('\n')) as { incidents: unknown[] }).incidents.length, COUNT);
+  it('status reads no record when nothing changed, also listing every closed incident', async () => {
+    const cold = await run('status', '--json', '--all');
+    for (const args of [['--json'], ['--json', '--all']]) {
+      const warm = await run('status', ...args);
+      assert.deepEqual(warm.read, []);
+      const data = JSON.parse(warm.out.join('\n')) as { incidents: { status: string }[]; closed: number };
+      assert.equal(data.incidents.length, args.includes('--all') ? COUNT : 3);
+      assert.equal(data.closed, COUNT - 3);
+    }
+    assert.deepEqual((await run('status', '--json', '--all')).out, cold.out, 'the closed incidents from the cache as from the files');
   });
 
   it('a damaged or foreign cache is not trusted: every file is read again and the report is the truth', async () => {

@@ -96,9 +96,22 @@ describe('cli: incident-room', () => {
       fs.writeFileSync(path.join(folder, '5.yaml'), record('l1', { severity: 1, status: 'fix-released-awaiting-tests', declared: '2026-11-24T12:00:00Z' }));
     });
 
-    it('lists open incidents first, then by level, then by declaration instant', async () => {
+    it('lists the open incidents by level, then by declaration instant, and counts the closed ones', async () => {
       const c = capture(dir);
       assert.equal(await main(['status'], c.io), 0);
+      assert.deepEqual(c.out.join('\n').split('\n'), [
+        'ID        LEVEL  STATUS                       AGE     TITLE',
+        'l1        L1     fix-released-awaiting-tests  3d 0h   Title of l1',
+        'l2-early  L2     active                       2h 00m  Title of l2-early',
+        'l2-late   L2     active                       1h 30m  Title of l2-late',
+        'l3        L3     active                       3h 30m  Title of l3',
+        '1 closed incident (--all lists them)',
+      ]);
+    });
+
+    it('--all lists open incidents first, then by level, then by declaration instant', async () => {
+      const c = capture(dir);
+      assert.equal(await main(['status', '--all'], c.io), 0);
       assert.deepEqual(c.out[0]!.split('\n'), [
         'ID          LEVEL  STATUS                       AGE     TITLE',
         'l1          L1     fix-released-awaiting-tests  3d 0h   Title of l1',
@@ -112,9 +125,13 @@ describe('cli: incident-room', () => {
     it('--json gives the same order as data, and lists broken records separately', async () => {
       fs.writeFileSync(path.join(folder, '6.yaml'), '<<<<<<< HEAD\nid: x\n=======\nid: y\n>>>>>>> other\n');
       const c = capture(dir);
-      assert.equal(await main(['status', '--json'], c.io), 0);
-      const data = JSON.parse(c.out.join('\n')) as { incidents: { id: string; level: number; age_ms: number }[]; broken: { file: string; reason: string }[] };
+      assert.equal(await main(['status', '--json', '--all'], c.io), 0);
+      const data = JSON.parse(c.out.join('\n')) as { incidents: { id: string; level: number; age_ms: number }[]; closed: number; broken: { file: string; reason: string }[] };
       assert.deepEqual(data.incidents.map((i) => i.id), ['l1', 'l2-early', 'l2-late', 'l3', 'closed-one']);
+      assert.equal(data.closed, 1);
+      const open = capture(dir);
+      assert.equal(await main(['status', '--json'], open.io), 0);
+      assert.deepEqual((JSON.parse(open.out.join('\n')) as typeof data).incidents.map((i) => i.id), ['l1', 'l2-early', 'l2-late', 'l3']);
       assert.equal(data.incidents[1]!.age_ms, 2 * 3600_000);
       assert.deepEqual(data.broken.map((b) => [b.file, b.reason]), [[path.join('.incidents', '6.yaml'), 'conflict']]);
     });

@@ -39,6 +39,7 @@ async function pickRecordFile(parts: ExtensionParts, target?: IncidentTreeNode |
   if (target && target.kind === 'incident') return target.summary.summary.file;
   if (target && 'entry' in target) return target.entry.record.file;
   // Every incident by its summary: listing years of records reads none of them.
+  await parts.model.completeSummaries();
   const incidents = parts.model
     .summaries()
     .filter((e) => e.summary.kind === 'ok')
