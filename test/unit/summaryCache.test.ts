@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { instantOf, isTimestamp } from '../../src/model/time';
 import { IncidentStore } from '../../src/store/incidentStore';
 import { parseRecord } from '../../src/store/recordFile';
-import { cacheFileInGitDir, findGitDir, summarize, SUMMARY_CACHE_FORMAT, type RecordSummary } from '../../src/store/summaryCache';
+import { cacheFileInGitDir, closedPartFile, findGitDir, monthOf, summarize, SUMMARY_CACHE_FORMAT, type RecordSummary } from '../../src/store/summaryCache';
+import { filesReadDuring } from './helpers/fileReads';
 import { recordText } from '../bench/generateRecords';
 import { DateTime } from 'luxon';
 
@@ -60,9 +61,13 @@ describe('Record summaries and their cache', () => {
     assert.deepEqual(strip(cold.summaries), strip(truth()));
     assert.equal(cold.summaries.filter((s) => s.status !== 'closed').length, OPEN);
     assert.ok(fs.existsSync(cacheFile));
-    const warm = await load();
-    assert.equal(warm.parsed, 0);
-    assert.deepEqual(warm.summaries, cold.summaries);
+    const store = new IncidentStore(folder, { cacheFile });
+    let parsed = 0;
+    const warm = await store.loadSummaries({ onProgress: (p) => (parsed = p.done) });
+    assert.equal(parsed, 0);
+    // Closed records' summaries are read from the cache's closed part when asked for.
+    await store.completeSummaries();
+    assert.deepEqual(warm, cold.summaries);
   });
 
   it('parses in a worker thread the same way it parses on the main thread', async () => {
@@ -81,6 +86,10 @@ describe('Record summaries and their cache', () => {
     ['an entry of the wrong shape', (text: string) => text.replace(/"severity":\d/, '"severity":"high"')],
     ['an entry naming a path outside the folder', (text: string) => text.replace(/\["([^"/]+\.yaml)",/, '["../$1",')],
     ['cut short (a line lost)', (text: string) => text.replace(/\n[^\n]*\n$/, '\n')],
+    ['of the previous format (every summary in one part)', (text: string) => text.replace(SUMMARY_CACHE_FORMAT, 'incident-room-summaries/3')],
+    ['giving one slot of the closed part to two records', (text: string) => text.replace(/,"(\d{4}-\d{2})",1\]/, ',"$1",0]')],
+    ['a closed record\'s entry without its month', (text: string) => text.replace(/,"(\d{4}-\d{2})",(\d+)\]/, ',"March",$2]')],
+    ['an open record\'s whole summary claiming it is closed', (text: string) => text.replace(/"status":"active"/, '"status":"closed"')],
   ] as const) {
     it(`discards a cache that is ${what} and rebuilds it from the files`, async () => {
       await load();
@@ -158,6 +167,127 @@ describe('Record summaries and their cache', () => {
     assert.equal(broken.reason, 'parse');
     assert.ok(broken.problems!.length > 0);
     assert.equal(warm.parsed, 0);
+  });
+
+  describe('the two parts: stamps read at start, closed records\' summaries when needed', () => {
+    /** The records older than the file system's timestamp granularity, so their stamps alone are trusted (as in a repository). */
+    beforeEach(async () => {
+      await new Promise((r) => setTimeout(r, 2100));
+    });
+
+    const closedFiles = () => truth().filter((s) => s.status === 'closed').map((s) => s.file);
+
+    async function warmStore(): Promise<{ store: IncidentStore; read: string[] }> {
+      const store = new IncidentStore(folder, { cacheFile });
+      const { files } = await filesReadDuring(folder, () => store.loadSummaries());
+      return { store, read: files };
+    }
+
+    it('a warm start reads no record and knows closed records by id, status and month; a month opened reads only its summaries', async () => {
+      await load();
+      const { store, read } = await warmStore();
+      assert.deepEqual(read, []);
+      const want = truth();
+      const partial = store.summaries().filter((s) => s.partial);
+      assert.equal(partial.length, COUNT - OPEN);
+      for (const s of partial) {
+        const t = want.find((x) => x.file === s.file)!;
+        assert.deepEqual([s.kind, s.id, s.status, monthOf(s)], [t.kind, t.id, 'closed', t.declaredAt!.slice(0, 7)]);
+        assert.equal(s.title, undefined);
+      }
+      // One month, as the tree opens it: synchronously, from the closed part, no record read.
+      const month = monthOf(partial[0]!);
+      const inMonth = partial.filter((s) => monthOf(s) === month);
+      const objects = [...inMonth];
+      const { files } = await filesReadDuring(folder, async () => store.completeSummariesSync(inMonth.map((s) => s.file)));
+      assert.deepEqual(files, []);
+      assert.deepEqual(strip(inMonth), strip(want.filter((t) => inMonth.some((s) => s.file === t.file))));
+      assert.ok(inMonth.every((s, i) => s === objects[i]), 'completed in place: whoever holds a summary sees it whole');
+      assert.equal(store.summaries().filter((s) => s.partial).length, partial.length - inMonth.length, 'the other months stay unread');
+      const all = await filesReadDuring(folder, () => store.completeSummaries());
+      assert.deepEqual(all.files, []);
+      assert.deepEqual(strip(store.summaries()), strip(want));
+    });
+
+    it('a closed part out of step with the stamps part (another writing) is not trusted: the closed records are read from their files', async () => {
+      await load();
+      const closed = closedPartFile(cacheFile);
+      // A closed part of another writing, whose summaries lie.
+      const text = fs.readFileSync(closed, 'utf8');
+      fs.writeFileSync(closed, text.replace(/"generation":"[^"]*"/, '"generation":"another"').replace(/"title":"[^"]*"/g, '"title":"A lie"'));
+      const { store, read } = await warmStore();
+      assert.deepEqual(read, [], 'the stamps part alone is read at start');
+      const { files } = await filesReadDuring(folder, () => store.completeSummaries());
+      assert.deepEqual(files, closedFiles().sort());
+      assert.deepEqual(strip(store.summaries()), strip(truth()));
+      await store.flushCache();
+      // Written again in step: the next start completes from the cache.
+      const next = await warmStore();
+      assert.deepEqual((await filesReadDuring(folder, () => next.store.completeSummaries())).files, []);
+      assert.deepEqual(strip(next.store.summaries()), strip(truth()));
+    });
+
+    for (const [what, damage] of [
+      ['missing', (file: string) => fs.rmSync(file)],
+      ['cut short', (file: string) => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n[^\n]*\n$/, '\n'))],
+      ['not JSON', (file: string) => fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\[\["/, '[["x'))],
+    ] as const) {
+      it(`a closed part that is ${what} is not trusted: its records are read from their files`, async () => {
+        await load();
+        damage(closedPartFile(cacheFile));
+        const { store } = await warmStore();
+        const { files } = await filesReadDuring(folder, () => store.completeSummaries());
+        assert.ok(files.length > 0 && files.every((f) => closedFiles().includes(f)), files.join(', '));
+        assert.deepEqual(strip(store.summaries()), strip(truth()));
+      });
+    }
+
+    it('a slot holding another record\'s summary, or one that is not closed, is not trusted: only those records are read', async () => {
+      await load();
+      const closed = closedPartFile(cacheFile);
+      const [header, line, ...rest] = fs.readFileSync(closed, 'utf8').split('\n');
+      const slots = JSON.parse(line!) as [string, string, RecordSummary][];
+      // Two slots swapped (each names the other record), and a third claiming to be open.
+      [slots[0], slots[1]] = [slots[1]!, slots[0]!];
+      slots[2]![2].status = 'active';
+      fs.writeFileSync(closed, [header, JSON.stringify(slots), ...rest].join('\n'));
+      const { store } = await warmStore();
+      const { files } = await filesReadDuring(folder, () => store.completeSummaries());
+      assert.deepEqual(files, [slots[0]![0], slots[1]![0], slots[2]![0]].map((n) => path.join(folder, n)).sort());
+      assert.deepEqual(strip(store.summaries()), strip(truth()));
+    });
+
+    it('a changed closed record is the only file read; the cache written again holds it, and the others\' summaries', async () => {
+      await load();
+      const file = closedFiles()[4]!;
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^title: .*$/m, 'title: Changed after the close'));
+      await new Promise((r) => setTimeout(r, 2100));
+      // Loading writes the cache at once: the others' summaries come from the closed part, not their files.
+      const { store, read } = await warmStore();
+      assert.deepEqual(read, [file]);
+      assert.equal(store.summaries().find((s) => s.file === file)?.title, 'Changed after the close');
+      const next = await warmStore();
+      assert.deepEqual(next.read, []);
+      assert.deepEqual((await filesReadDuring(folder, () => next.store.completeSummaries())).files, []);
+      assert.deepEqual(strip(next.store.summaries()), strip(truth()));
+    });
+
+    it('an open record changed rewrites the stamps part only: the closed part is kept as it is', async () => {
+      await load();
+      const closed = closedPartFile(cacheFile);
+      const before = fs.readFileSync(closed, 'utf8');
+      const open = truth().find((s) => s.status !== 'closed')!.file;
+      fs.writeFileSync(open, fs.readFileSync(open, 'utf8').replace(/^title: .*$/m, 'title: Still burning'));
+      await new Promise((r) => setTimeout(r, 2100));
+      const { store, read } = await warmStore();
+      assert.deepEqual(read, [open]);
+      assert.equal(fs.readFileSync(closed, 'utf8'), before);
+      assert.equal(store.summaries().filter((s) => s.partial).length, COUNT - OPEN, 'no closed summary was read to write the cache');
+      const next = await warmStore();
+      assert.deepEqual(next.read, []);
+      await next.store.completeSummaries();
+      assert.deepEqual(strip(next.store.summaries()), strip(truth()));
+    });
   });
 
   it('finds the git dir without running git, also through a .git file', () => {
