@@ -236,7 +236,8 @@ export async function markDuplicateSummaries(summaries: RecordSummary[]): Promis
 //   entries, one per record file. An open or broken record's entry carries its whole summary,
 //   `[name, size, mtimeMs, ctimeMs, ino, checkedAt, hash, summary]`; a closed one's only what
 //   lists, counts, groups and checks ids: `[name, size, mtimeMs, ctimeMs, ino, checkedAt, id,
-//   idLine, month, slot]`, `slot` being where its summary is in the closed part.
+//   idLine, month, slot]`, `slot` being where its summary is in the closed part, and `id` null
+//   when it is the file's name without its extension (as `create` names files).
 // - the closed part (beside it, `.closed.json`): a header line, then lines of ENTRIES_PER_LINE
 //   slots, each `[name, hash, summary]` or null (a slot no record uses any more). It is read a
 //   line at a time, when a closed record's summary is needed (its month opened in the tree, a
@@ -275,7 +276,7 @@ export const CLOSED_PART_FORMAT = 'incident-room-closed-summaries/1';
 const ENTRIES_PER_LINE = 200;
 
 type FullLine = [name: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, checkedAt: number, hash: string, summary: RecordSummary];
-type ClosedLine = [name: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, checkedAt: number, id: string, idLine: number, month: string, slot: number];
+type ClosedLine = [name: string, size: number, mtimeMs: number, ctimeMs: number, ino: number, checkedAt: number, id: string | null, idLine: number, month: string, slot: number];
 type SlotEntry = [name: string, hash: string, summary: RecordSummary] | null;
 
 /** How coarse a file system's mtime may be (FAT: 2 s); entries this close to the write are checked by content. */
@@ -319,23 +320,27 @@ function isStampLine(item: unknown[]): boolean {
   return isRecordName(item[0]) && typeof item[1] === 'number' && typeof item[2] === 'number' && typeof item[3] === 'number' && typeof item[4] === 'number' && typeof item[5] === 'number';
 }
 
-function isFullLine(item: unknown): item is FullLine {
-  // An open or broken record's: a closed one's summary belongs in the closed part.
-  return Array.isArray(item) && item.length === 8 && isStampLine(item) && typeof item[6] === 'string' && isSummary(item[7]) && !isClosedSummary(item[7]);
+/** An open or broken record's entry (after isStampLine): a closed one's summary belongs in the closed part. */
+function isFullLine(item: unknown[]): item is FullLine {
+  return typeof item[6] === 'string' && isSummary(item[7]) && !isClosedSummary(item[7]);
 }
 
-function isClosedLine(item: unknown): item is ClosedLine {
+/** A closed record's entry (after isStampLine): the month is "" or "YYYY-MM". */
+function isClosedLine(item: unknown[]): item is ClosedLine {
+  const month = item[8];
   return (
-    Array.isArray(item) &&
-    item.length === 10 &&
-    isStampLine(item) &&
-    typeof item[6] === 'string' &&
+    (item[6] === null || typeof item[6] === 'string') &&
     Number.isInteger(item[7]) &&
-    typeof item[8] === 'string' &&
-    /^(\d{4}-\d{2})?$/.test(item[8]) &&
+    typeof month === 'string' &&
+    (month.length === 0 || (month.length === 7 && month.charCodeAt(4) === 45 && !Number.isNaN(Number(month.slice(0, 4))) && !Number.isNaN(Number(month.slice(5))))) &&
     Number.isInteger(item[9]) &&
     (item[9] as number) >= 0
   );
+}
+
+/** The file's name without its extension: a closed record's id when its entry says null. */
+function stemOf(name: string): string {
+  return name.slice(0, name.lastIndexOf('.'));
 }
 
 function headerOf(line: string): unknown {
@@ -382,15 +387,16 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
     }
     if (!Array.isArray(items)) return undefined;
     for (const item of items as unknown[]) {
-      if (isFullLine(item)) {
+      if (!Array.isArray(item) || !isStampLine(item)) return undefined;
+      if (item.length === 8 && isFullLine(item)) {
         if (entries.has(item[0])) return undefined;
         const summary = item[7];
         summary.file = prefix + item[0];
         entries.set(item[0], { stamp: { size: item[1], mtimeMs: item[2], ctimeMs: item[3], ino: item[4] }, hash: item[6], checkedAt: item[5], summary });
-      } else if (isClosedLine(item)) {
+      } else if (item.length === 10 && isClosedLine(item)) {
         if (entries.has(item[0]) || slots.has(item[9])) return undefined;
         slots.add(item[9]);
-        const summary: RecordSummary = { file: prefix + item[0], kind: 'ok', id: item[6], status: 'closed', month: item[8], partial: true };
+        const summary: RecordSummary = { file: prefix + item[0], kind: 'ok', id: item[6] ?? stemOf(item[0]), status: 'closed', month: item[8], partial: true };
         if (item[7] > 0) summary.idLine = item[7];
         entries.set(item[0], { stamp: { size: item[1], mtimeMs: item[2], ctimeMs: item[3], ino: item[4] }, hash: '', checkedAt: item[5], summary, slot: item[9] });
       } else {
@@ -540,7 +546,8 @@ export async function writeSummaryCache(cacheFile: string, folder: string, entri
           closedLine = [];
         }
       }
-      line.push([name, size, mtimeMs, ctimeMs, ino, entry.checkedAt, entry.summary.id!, entry.summary.idLine ?? 0, monthOf(entry.summary), slot]);
+      const id = entry.summary.id!;
+      line.push([name, size, mtimeMs, ctimeMs, ino, entry.checkedAt, id === stemOf(name) ? null : id, entry.summary.idLine ?? 0, monthOf(entry.summary), slot]);
     } else {
       line.push([name, size, mtimeMs, ctimeMs, ino, entry.checkedAt, entry.hash, summary as RecordSummary]);
     }
