@@ -1,6 +1,6 @@
 // The command-line entry: the same record engine as the extension, for CI and terminals.
 // Commands live in one table so new ones (e.g. the close gate) are one import and one line.
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Incident } from './model/record';
 import { isOpen } from './model/lifecycle';
@@ -216,10 +216,32 @@ export const COMMANDS: Record<string, CliCommand> = {
   help: helpCommand,
 };
 
+/**
+ * Lines to a standard stream, written to its file descriptor: a command that prints a few lines
+ * need not set up Node's stream machinery (several milliseconds of a warm `status`). Should the
+ * descriptor refuse (a non-blocking pipe that is full, a closed one), that line and the rest go
+ * through the stream, which waits or reports as Node does.
+ */
+function lineWriter(fd: number, stream: () => NodeJS.WriteStream): (line: string) => void {
+  let viaStream = false;
+  return (line) => {
+    let bytes = Buffer.from(`${line}\n`);
+    if (!viaStream) {
+      try {
+        while (bytes.length > 0) bytes = bytes.subarray(writeSync(fd, bytes));
+        return;
+      } catch {
+        viaStream = true;
+      }
+    }
+    stream().write(bytes);
+  };
+}
+
 const processIo: CliIo = {
   cwd: process.cwd(),
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: lineWriter(1, () => process.stdout),
+  err: lineWriter(2, () => process.stderr),
   now: () => new Date(),
 };
 

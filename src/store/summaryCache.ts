@@ -13,17 +13,16 @@ import { isTimestamp } from '../model/time';
 import { parseRecordDetailed, positionOfPath, recordText, type BrokenReason, type LoadedRecord, type ParsedYaml, type RecordProblem } from './recordFile';
 import type { RecordValueCache } from './recordValueCache';
 
-import schemaJson from '../model/incident-room-v1.schema.json';
+/** The record schema's key: a hash of its file, computed when the code is built (esbuild.mjs). */
+declare const INCIDENT_ROOM_SCHEMA_KEY: string;
 
 export const SUMMARY_CACHE_FORMAT = 'incident-room-summaries/4';
 /** Bump when the checks in validate.ts or recordFile.ts change: summaries made by other rules are not reused. */
 const RULES_REVISION = 1;
 
-let rulesKey: string | undefined;
 /** Which rules made a summary: a cache made with another schema (another version of this code) is not trusted. */
 export function recordRulesKey(): string {
-  rulesKey ??= `${RULES_REVISION}:${textKey(JSON.stringify(schemaJson))}`;
-  return rulesKey;
+  return `${RULES_REVISION}:${INCIDENT_ROOM_SCHEMA_KEY}`;
 }
 
 /** What is known about one record without holding it: enough to list, sort, group and count it. */
@@ -609,8 +608,7 @@ export function cacheFileInGitDir(gitDir: string, folder: string): string {
 }
 
 /**
- * Sixteen hex digits for a text: two 32-bit FNV-1a hashes. Names a folder's cache and the rules
- * that made it; not a security measure (what is under .git is never trusted over the files), and
+ * Sixteen hex digits for a text: two 32-bit FNV-1a hashes. Names a folder's cache; not a security measure (what is under .git is never trusted over the files), and
  * it keeps a warm `status`, which hashes nothing else, from loading the crypto module.
  */
 export function textKey(text: string): string {
