@@ -141,6 +141,8 @@ export class IncidentStore {
   /** Summaries by file name, with the stamp and hash they were made from. */
   private summaryEntries = new Map<string, CachedSummary>();
   private summaryList: RecordSummary[] = [];
+  /** The summaries marked broken for sharing their id with another file, by file. */
+  private duplicates = new Map<string, RecordSummary>();
   private cacheRead = false;
   private cacheDirty = false;
   /** The generation of the cache's closed part that the closed entries' slots point into (see summaryCache.ts). */
@@ -339,7 +341,7 @@ export class IncidentStore {
     }
     const cached = this.options.valueCache?.get(bytes);
     const record: LoadedRecord = cached ? { kind: 'ok', file: abs, incident: cached, text: recordText(bytes) } : this.parseBytes(abs, bytes).loaded;
-    const duplicate = this.summaryList.find((s) => s.file === abs && s.reason === 'duplicate-id');
+    const duplicate = this.duplicates.get(abs);
     if (duplicate && record.kind === 'ok') {
       return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
     }
@@ -398,7 +400,7 @@ export class IncidentStore {
     const abs = path.resolve(this.folderPath, file);
     const result = summarizeFileSync(abs, true, this.maxRecordBytes);
     const record = result.record ?? ioBroken(abs, new Error('the file is gone'));
-    const duplicate = this.summaryList.find((s) => s.file === abs && s.reason === 'duplicate-id');
+    const duplicate = this.duplicates.get(abs);
     if (duplicate && record.kind === 'ok') {
       return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
     }
@@ -564,6 +566,9 @@ export class IncidentStore {
     const list: RecordSummary[] = new Array(names.length);
     await forEachInSlices(names, (n, i) => (list[i] = this.summaryEntries.get(n)!.summary));
     this.summaryList = await markDuplicateSummaries(list);
+    // Usually none; readRecord looks a file up here rather than walking every summary.
+    this.duplicates = new Map();
+    if (this.summaryList !== list) for (const summary of this.summaryList) if (summary.reason === 'duplicate-id') this.duplicates.set(summary.file, summary);
   }
 
   /** Reads every *.yaml / *.yml directly in the folder, sorted by file name. A missing folder holds no records. */

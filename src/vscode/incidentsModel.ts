@@ -19,6 +19,8 @@ import { DEFAULT_RECORDS_FOLDER, SETTINGS, SETTINGS_SECTION, VIEW_INCIDENTS } fr
 const RELOAD_DEBOUNCE_MS = 150;
 /** Closed incidents opened in the tree stay held this many at a time. */
 const HELD_CLOSED = 32;
+/** Open incidents' records read at once (their file reads overlap) when the model holds them. */
+const OPEN_READS_AT_ONCE = 16;
 /** While a cold load runs, the tree is redrawn with what arrived at most this often. */
 const PROGRESS_REDRAW_MS = 300;
 
@@ -248,12 +250,17 @@ export class IncidentsModel implements vscode.Disposable {
       const now = current.get(file);
       if (!now || now.summary !== h.summary || now.summary.kind !== 'ok') this.held.delete(file);
     }
-    for (const e of this.summaryEntries) {
-      if (!isOpenSummary(e.summary) || this.held.has(e.summary.file)) continue;
-      const entry = await this.readFull(e);
-      if (entry) this.held.set(e.summary.file, { summary: e.summary, entry });
-      // One record at a time, yielding between, so the event loop stays free.
-      await new Promise((r) => setImmediate(r));
+    const wanted = this.summaryEntries.filter((e) => isOpenSummary(e.summary) && !this.held.has(e.summary.file));
+    // A batch at a time, their reads overlapping; each record is parsed (when its bytes are not in
+    // the value cache) in its own turn of the event loop as its read completes, so the loop stays free.
+    for (let i = 0; i < wanted.length; i += OPEN_READS_AT_ONCE) {
+      const batch = wanted.slice(i, i + OPEN_READS_AT_ONCE);
+      const entries = await Promise.all(batch.map((e) => this.readFull(e)));
+      // Held in the summaries' order, whichever read finished first.
+      batch.forEach((e, k) => {
+        const entry = entries[k];
+        if (entry) this.held.set(e.summary.file, { summary: e.summary, entry });
+      });
     }
     this.trimClosed();
     this.heldList = [...this.held.values()].map((h) => h.entry);
