@@ -324,14 +324,14 @@ function isFullLine(item: unknown[]): item is FullLine {
   return typeof item[6] === 'string' && isSummary(item[7]) && !isClosedSummary(item[7]);
 }
 
-/** A closed record's entry (after isStampLine): the month is "" or "YYYY-MM". */
+/** A closed record's entry (after isStampLine): the month is the first seven characters of the declaration, as monthOf gives them. */
 function isClosedLine(item: unknown[]): item is ClosedLine {
   const month = item[8];
   return (
     (item[6] === null || typeof item[6] === 'string') &&
     Number.isInteger(item[7]) &&
     typeof month === 'string' &&
-    (month.length === 0 || (month.length === 7 && month.charCodeAt(4) === 45 && !Number.isNaN(Number(month.slice(0, 4))) && !Number.isNaN(Number(month.slice(5))))) &&
+    month.length <= 7 &&
     Number.isInteger(item[9]) &&
     (item[9] as number) >= 0
   );

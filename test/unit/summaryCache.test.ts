@@ -88,7 +88,7 @@ describe('Record summaries and their cache', () => {
     ['cut short (a line lost)', (text: string) => text.replace(/\n[^\n]*\n$/, '\n')],
     ['of the previous format (every summary in one part)', (text: string) => text.replace(SUMMARY_CACHE_FORMAT, 'incident-room-summaries/3')],
     ['giving one slot of the closed part to two records', (text: string) => text.replace(/,"(\d{4}-\d{2})",1\]/, ',"$1",0]')],
-    ['a closed record\'s entry without its month', (text: string) => text.replace(/,"(\d{4}-\d{2})",(\d+)\]/, ',"March",$2]')],
+    ['a closed record\'s entry without its month', (text: string) => text.replace(/,"(\d{4})-(\d{2})",(\d+)\]/, ',$1$2,$3]')],
     ['an open record\'s whole summary claiming it is closed', (text: string) => text.replace(/"status":"active"/, '"status":"closed"')],
   ] as const) {
     it(`discards a cache that is ${what} and rebuilds it from the files`, async () => {
