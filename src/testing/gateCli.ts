@@ -4,9 +4,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { checkExclusions, codeChangedBetween, codeState } from '../git/codeState';
 import { codeChanges, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
-import { timelineEdit, type RecordEdit } from '../model/edits';
 import type { Incident } from '../model/record';
-import { toTimestamp } from '../model/time';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
 import type { LoadedRecord } from '../store/recordFile';
@@ -91,22 +89,6 @@ async function trustedCommand(incident: Incident, args: GateArgs, repoDir: strin
     if (e instanceof TestCommandError) throw new UsageError(e.message);
     throw e;
   }
-}
-
-/** Edits shaped like a run's audit entry (the newest one again, and a timeline entry): only to rehearse the update, never written. */
-function rehearsal(incident: Incident, actor: string): RecordEdit[] {
-  const last = incident.test_runs?.[incident.test_runs.length - 1];
-  return [...(last ? [{ op: 'append' as const, path: ['test_runs'], value: last }] : []), timelineEdit({ actor, now: new Date() }, 'test-run', 'rehearsal')];
-}
-
-/**
- * How long the incident's newest recorded run took, in ms; 0 when there is none to go by, or
- * when it was shorter than its timestamps (whole seconds) can tell.
- */
-function previousRunMs(incident: Incident): number {
-  const last = incident.test_runs?.[incident.test_runs.length - 1];
-  const ms = last ? Date.parse(String(last.ended_at)) - Date.parse(String(last.started_at)) : Number.NaN;
-  return Number.isFinite(ms) && ms >= 2000 ? ms : 0;
 }
 
 /** The runner's output arrives in chunks; `io.err` takes whole lines. */
@@ -233,8 +215,11 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
       }
       const runOutput = lineWriter(io.err);
       let result;
+      // Nothing else runs meanwhile: the runner has the machine. The record's value for its bytes
+      // is in the signed value cache (read, or parsed and kept, above), so the update that follows
+      // appends the run's entries without parsing the record (see recordAppend.ts).
       try {
-        const running = runIncidentTests({
+        result = await runIncidentTests({
           incident,
           repoDir,
           cwd: io.cwd,
@@ -255,19 +240,6 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
             branchStatus?.catch(() => undefined);
           },
         });
-        // The runner's process uses one core; meanwhile this one parses the record for the audit
-        // entry (the update starts from this parse when the bytes are still the same) and, when
-        // the previous run says this one will outlast it, rehearses that update with the newest
-        // entry again, so the real one runs warm code. A rehearsal still going when the run ends
-        // would only delay what follows.
-        const started = Date.now();
-        const expectedEnd = started + previousRunMs(incident);
-        setImmediate(() => {
-          // The audit entry's times go through the time-zone library; loading it now, not after the run, takes it off the path that follows the run.
-          toTimestamp(Date.now());
-          void store.parseForUpdate(loaded.file, (i) => (Date.now() + (Date.now() - started) < expectedEnd ? rehearsal(i, parsed.actor) : []));
-        });
-        result = await running;
       } catch (e) {
         if (!(e instanceof CommandRefused)) throw e;
         io.err(`incident-room gate: the test command is refused: ${e.message}`);
