@@ -8,6 +8,7 @@ import type { Incident } from '../model/record';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
 import type { LoadedRecord } from '../store/recordFile';
+import { warmUpAppend } from '../store/recordAppend';
 import { RecordValueCache, recordValueCacheDir } from '../store/recordValueCache';
 import { cacheFileInGitDir, findGitDir } from '../store/summaryCache';
 import { EvidenceStore, type LatestEvidence } from './evidence';
@@ -16,6 +17,9 @@ import { runIncidentTests } from './incidentRun';
 import type { TestCommand } from './runner';
 import { CommandRefused } from './runnerCommand';
 import { baseBranchCommand, CLI_COMMAND_SOURCE, parseArgv, TestCommandError } from './testCommandSource';
+
+/** How long into a test run the append that follows it is run once to warm up: past the runner's own start. */
+const WARM_UP_AFTER_MS = 100;
 
 interface GateArgs {
   id: string;
@@ -215,9 +219,11 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
       }
       const runOutput = lineWriter(io.err);
       let result;
-      // Nothing else runs meanwhile: the runner has the machine. The record's value for its bytes
-      // is in the signed value cache (read, or parsed and kept, above), so the update that follows
-      // appends the run's entries without parsing the record (see recordAppend.ts).
+      // The runner has the machine: the record's value for its bytes is in the signed value cache
+      // (read, or parsed and kept, above), so the update that follows appends the run's entries
+      // without parsing the record (see recordAppend.ts). Only the few milliseconds that append
+      // takes are run once meanwhile, after the runner's own start, so that it runs warm code.
+      const warmUp = setTimeout(() => warmUpAppend(incident), WARM_UP_AFTER_MS);
       try {
         result = await runIncidentTests({
           incident,
@@ -245,6 +251,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
         io.err(`incident-room gate: the test command is refused: ${e.message}`);
         return 2;
       } finally {
+        clearTimeout(warmUp);
         runOutput.end();
       }
       incident = await store.update(loaded.file, () => result.edits);
