@@ -162,6 +162,10 @@ async function readIncidentRecord(folder: string, id: string, folderName: string
 }
 
 async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
+  // The summaries find the record by id without parsing unchanged records; only this one is read
+  // in full. Its first reads start before the git library loads (tens of milliseconds on this thread).
+  const recordRead = readIncidentRecord(resolve(io.cwd, parsed.folder), parsed.id, parsed.folder);
+  recordRead.catch(() => undefined);
   // git starts while the record is read: where the repository is, and (for a plain verdict) the
   // tree's status, which names HEAD's commit and the checked-out branch (its paths are the top
   // level's, from any folder in the repository).
@@ -178,8 +182,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   // early it only widens the window in which a change shows as one made during the run.
   const beforeRead = parsed.run ? repository.then(({ repoDir }) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths)) : undefined;
   beforeRead?.catch(() => undefined);
-  // The summaries find the record by id without parsing unchanged records; only this one is read in full.
-  const { store, loaded } = await readIncidentRecord(resolve(io.cwd, parsed.folder), parsed.id, parsed.folder);
+  const { store, loaded } = await recordRead;
   if (loaded.kind !== 'ok') throw new UsageError(`the record ${loaded.file} is broken (${loaded.reason}); fix it first`);
   let incident = loaded.incident;
   const { repoDir } = await repository;
