@@ -45,6 +45,9 @@ const BLANK_OR_COMMENT = /^ *(?:#.*)?$/;
 /** A line at column 0 that is not a top-level `key:`, a comment or blank: the text is not laid out as the checks expect. */
 const UNEXPECTED_TOP_LEVEL = /^(?=[^ #\n])(?![A-Za-z_][A-Za-z0-9_-]*:(?: |$))/m;
 
+/** As the record's own parse (recordFile.ts). */
+const ITEM_PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Where a new item goes in one top-level block list, and how it is laid out. */
@@ -131,7 +134,7 @@ export function appendToBlockLists(text: string, value: Incident, after: Inciden
     const dashLines = own.filter((l) => !BLANK_OR_COMMENT.test(l) && l.length - l.trimStart().length === end.col);
     if (dashLines.length !== 1 || !own[0]!.startsWith(`${' '.repeat(end.col)}-`)) return undefined;
     if (!own.every((l) => !BLANK_OR_COMMENT.test(l) && l.length - l.trimStart().length >= end.col && SELF_CONTAINED_LINE.test(l))) return undefined;
-    const alone = parseDocument(lines, { uniqueKeys: true });
+    const alone = parseDocument(lines, ITEM_PARSE_OPTIONS);
     if (alone.errors.length > 0 || alone.warnings.length > 0 || !isDeepStrictEqual(alone.toJS(), [now[now.length - 1]])) return undefined;
     inserts.push({ at: end.at, lines });
   }
@@ -149,6 +152,6 @@ export function appendToBlockLists(text: string, value: Incident, after: Inciden
 export function warmUpAppend(incident: Incident): void {
   const lastRun = incident.test_runs?.[incident.test_runs.length - 1];
   const item = renderBlockItem(formatOptionsFor('a:\n  - b\n'), 2, 2, lastRun ?? { at: '2026-01-01T00:00:00+00:00', by: 'x', kind: 'x', text: 'x' });
-  parseDocument(item, { uniqueKeys: true }).toJS();
+  parseDocument(item, ITEM_PARSE_OPTIONS).toJS();
   validateIncident(incident);
 }
