@@ -14,7 +14,11 @@ import { IncidentStore, renderNewRecord, updateText } from '../../src/store/inci
 import { appendToBlockLists } from '../../src/store/recordAppend';
 import { parseRecord } from '../../src/store/recordFile';
 import { RecordValueCache } from '../../src/store/recordValueCache';
-import { readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
+import { simpleGit } from 'simple-git';
+import type { CliIo } from '../../src/cliCommand';
+import { recordValueCacheDir } from '../../src/store/recordValueCache';
+import { gateCommand } from '../../src/testing/gateCli';
+import { initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
 
 function run(i: number, over: Partial<TestRunRecord> = {}): TestRunRecord {
   return {
@@ -209,5 +213,35 @@ describe('the store appends a run', function () {
       assert.ok(e.problems!.some((p) => p.line > 1), JSON.stringify(e.problems));
       return true;
     });
+  });
+});
+
+describe('gate --run on a record of 300 runs', function () {
+  this.timeout(120_000);
+  withPrivateStateHome();
+
+  it('keeps the value of the record it wrote, so the next gate, after a commit that leaves the bytes as they are, parses nothing', async () => {
+    const repo = tempDir('append-gate');
+    const incident = record(300);
+    const file = join(repo, '.incidents', `${incident.id}.yaml`);
+    await initRepo(repo, {
+      'package.json': JSON.stringify({ name: 'shop', private: true, 'incident-room': { testCommand: mochaCommand('test/') } }),
+      'test/checkout.test.js': "describe('EU VAT', () => { it('returns 200', () => {}); });\n",
+      [`.incidents/${incident.id}.yaml`]: renderNewRecord(incident),
+      'INCIDENT-LOG.md': '# Incident log\n',
+    });
+    await simpleGit(repo).checkoutLocalBranch('fix/eu-vat');
+    const io: CliIo = { cwd: repo, out: () => undefined, err: () => undefined, now: () => new Date() };
+    const cache = new RecordValueCache(recordValueCacheDir());
+    for (let i = 1; i <= 2; i++) {
+      // The verdict does not matter here (the 300 runs have no evidence behind them), only the write.
+      assert.notEqual(await gateCommand([incident.id, '--run'], io), 2);
+      await simpleGit(repo).add('.incidents').then(() => simpleGit(repo).commit(`run ${i}`));
+      const written = readFileSync(file);
+      assert.ok(written.length > 64 * 1024, String(written.length));
+      const parsed = (parseRecord(file, written) as { incident: Incident }).incident;
+      assert.equal(parsed.test_runs!.length, 300 + i);
+      assert.deepEqual(cache.get(written), parsed, `the value of the bytes run ${i} wrote is kept`);
+    }
   });
 });
