@@ -1,11 +1,9 @@
 // A folder of incident records: loading them all, creating one, and updating one safely
 // (one writer at a time through a lock, re-read first, never write a broken or invalid record,
 // never clobber a change on disk, never leave a temp file where it could be committed).
-import { existsSync, promises as fs, readFileSync, statSync, type Stats } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { promises as fs, readFileSync, statSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { Worker } from 'node:worker_threads';
 import { Document, isMap, isScalar, type Pair } from 'yaml';
 import { applyEditsToValue, type RecordEdit, type RecordOperation } from '../model/edits';
 import type { Incident, Person } from '../model/record';
@@ -14,7 +12,7 @@ import { appendToBlockLists } from './recordAppend';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
 import { withRecordLock } from './recordLock';
-import { forEachInSlices, sliceClockMs, slicePacer, yieldToEventLoop } from './slices';
+import { forEachInSlices, sliceClockMs, slicePacer } from './slices';
 import { sweepTempFiles } from './workDir';
 import type { RecordValueCache } from './recordValueCache';
 import {
@@ -28,7 +26,7 @@ import {
   type ParsedYaml,
   type RecordProblem,
 } from './recordFile';
-import type { ParseReply, ParseRequest } from './parseWorker';
+import { inParseWorkers, parseWorkersAvailable } from './parseWorkers';
 import {
   hashBytes,
   markDuplicateSummaries,
@@ -118,8 +116,6 @@ export interface LoadProgress {
 
 /** More changed files than this are parsed in a worker (when allowed); fewer are not worth starting one. */
 const WORKER_THRESHOLD = 16;
-/** Summaries per worker message. */
-const WORKER_BATCH = 50;
 /** Main-thread parsing yields after this much work, so a burst cannot block the event loop for long. */
 const SLICE_MS = 12;
 /** Content checks in flight at once: enough to keep the I/O threads busy. */
@@ -155,6 +151,11 @@ export class IncidentStore {
     private readonly options: IncidentStoreOptions = {},
   ) {
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  }
+
+  /** Whether work over many records goes to worker threads, to keep the caller's event loop free (the editor's store). */
+  get parsesOffThread(): boolean {
+    return this.options.offThread === true;
   }
 
   /**
@@ -396,8 +397,8 @@ export class IncidentStore {
       const files = stale.map((n) => prefix + n);
       let finished = false;
       const parsing = (
-        this.options.offThread && total > WORKER_THRESHOLD && existsSync(WORKER_FILE)
-          ? parseInWorkers(files, this.maxRecordBytes, accept)
+        this.options.offThread && total > WORKER_THRESHOLD && parseWorkersAvailable()
+          ? inParseWorkers('summaries', files, this.maxRecordBytes, accept)
           : parseInSlices(files, accept, total <= WORKER_THRESHOLD ? true : 'open', this.maxRecordBytes, this.options.valueCache)
       ).finally(() => (finished = true));
       if (onProgress) {
@@ -718,59 +719,6 @@ function appendRecord(file: string, text: string, incident: Incident, edits: rea
 
 // Below this size a patched record is parsed again to prove the text says what was meant.
 const RECHECK_BELOW_CHARS = 64 * 1024;
-
-/** The worker's script: beside this module, in the bundle (dist/) as in the tests' output (out/). */
-const WORKER_FILE = path.join(__dirname, 'parseWorker.js');
-
-/** Files per worker below which another worker is not worth starting. */
-const FILES_PER_WORKER = 200;
-const MAX_WORKERS = 4;
-
-/**
- * Parses files in worker threads, handing back summaries in batches; the workers end with the
- * job. One per core: the caller's thread only takes the batches in (and the system shares the
- * cores between threads), so its event loop stays free while a cold load takes half the time on two cores.
- */
-async function parseInWorkers(files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
-  const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files.length / FILES_PER_WORKER)));
-  const share = Math.ceil(files.length / count);
-  // Loaded here, not with the module: a warm start (and the command line) never starts a worker.
-  const { Worker: WorkerThread } = await import('node:worker_threads');
-  // Starting a thread holds the caller for about ten milliseconds: one per turn of the event loop.
-  const jobs: Promise<void>[] = [];
-  for (let k = 0; k < count; k++) {
-    await yieldToEventLoop();
-    const job = parseInWorker(WorkerThread, files.slice(k * share, (k + 1) * share), maxBytes, accept);
-    // Handled now (Promise.all below reports it): a thread failing while the next one starts is not an unhandled rejection.
-    job.catch(() => undefined);
-    jobs.push(job);
-  }
-  await Promise.all(jobs);
-}
-
-/** Parses files in a worker thread, handing back summaries in batches; the worker ends with the job. */
-function parseInWorker(WorkerThread: typeof Worker, files: string[], maxBytes: number, accept: (results: SummarizedFile[]) => void): Promise<void> {
-  if (files.length === 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const worker = new WorkerThread(WORKER_FILE);
-    let finished = false;
-    worker.on('message', (reply: ParseReply) => {
-      if (reply.kind === 'batch') accept(reply.results);
-      else {
-        finished = true;
-        void worker.terminate();
-        resolve();
-      }
-    });
-    worker.on('error', (err) => {
-      if (!finished) reject(err);
-    });
-    worker.on('exit', (code) => {
-      if (!finished) reject(new Error(`the parsing worker stopped (exit ${code})`));
-    });
-    worker.postMessage({ files, batch: WORKER_BATCH, maxBytes } satisfies ParseRequest);
-  });
-}
 
 /** Parses files on this thread in slices of a few milliseconds, yielding to the event loop between them. */
 async function parseInSlices(files: string[], accept: (results: SummarizedFile[]) => void, keepRecords: boolean | 'open', maxBytes: number, values?: RecordValueCache): Promise<void> {

@@ -1,28 +1,34 @@
-// Runs in a worker thread: parses record files in full and sends back their summaries in
-// batches, so a cold load of thousands of records never blocks the editor's event loop.
+// Runs in a worker thread: parses record files in full and sends back, in batches, their
+// summaries (a cold load) or their public-log sections (the log's first write), so work over
+// thousands of records never blocks the editor's event loop. Started by parseWorkers.ts.
 import { parentPort } from 'node:worker_threads';
+import { renderSection, type RenderedSection } from './publicLogFile';
 import { summarizeFileSync, type SummarizedFile } from './summaryCache';
 
+export type ParseJob = 'summaries' | 'sections';
+export type ResultOf<J extends ParseJob> = J extends 'summaries' ? SummarizedFile : RenderedSection;
+
 export interface ParseRequest {
+  job: ParseJob;
   files: string[];
-  /** Summaries per message: small enough for steady progress, large enough to keep messages few. */
+  /** Results per message: small enough for steady progress, large enough to keep messages few. */
   batch: number;
   /** Records larger than this are refused unread. */
   maxBytes: number;
 }
 
-export type ParseReply = { kind: 'batch'; results: SummarizedFile[] } | { kind: 'done' };
+export type ParseReply = { kind: 'batch'; results: SummarizedFile[] | RenderedSection[] } | { kind: 'done' };
 
-parentPort?.on('message', (request: ParseRequest) => {
-  let results: SummarizedFile[] = [];
+parentPort?.on('message', async (request: ParseRequest) => {
+  let results: (SummarizedFile | RenderedSection)[] = [];
   for (const file of request.files) {
-    // Open incidents come back in full: the editor holds them, and would otherwise parse them again.
-    results.push(summarizeFileSync(file, 'open', request.maxBytes));
+    // Open incidents come back in full from a load: the editor holds them, and would otherwise parse them again.
+    results.push(request.job === 'summaries' ? summarizeFileSync(file, 'open', request.maxBytes) : await renderSection(file, request.maxBytes));
     if (results.length >= request.batch) {
-      parentPort!.postMessage({ kind: 'batch', results } satisfies ParseReply);
+      parentPort!.postMessage({ kind: 'batch', results } as ParseReply);
       results = [];
     }
   }
-  if (results.length > 0) parentPort!.postMessage({ kind: 'batch', results } satisfies ParseReply);
+  if (results.length > 0) parentPort!.postMessage({ kind: 'batch', results } as ParseReply);
   parentPort!.postMessage({ kind: 'done' } satisfies ParseReply);
 });

@@ -12,6 +12,7 @@ import { publicLogPieces, publicLogSection, type PublicLogSection } from '../mod
 import type { IncidentStore } from './incidentStore';
 import { parseRecord } from './recordFile';
 import { readRegularFile } from './recordIo';
+import { inParseWorkers, parseWorkersAvailable } from './parseWorkers';
 import { slicePacer, yieldToEventLoop } from './slices';
 import { hashBytes } from './summaryCache';
 
@@ -177,37 +178,66 @@ export function sectionsFileFor(summaryCacheFile: string): string {
   return summaryCacheFile.replace(/\.json$/, '') + '.public-log.jsonl';
 }
 
+/** A record's public-log section with the hash of the bytes it was rendered from; none for a record that is not valid. */
+export interface RenderedSection {
+  file: string;
+  section?: KeptSection;
+}
+
+/** Reads and parses a record for its public-log section (here, or in a parse worker). */
+export async function renderSection(file: string, maxBytes: number): Promise<RenderedSection> {
+  let bytes: Buffer;
+  try {
+    bytes = (await readRegularFile(file, maxBytes)).bytes;
+  } catch {
+    return { file };
+  }
+  const record = parseRecord(file, bytes);
+  return record.kind === 'ok' ? { file, section: { ...publicLogSection(record.incident), hash: hashBytes(bytes) } } : { file };
+}
+
+/** More records to render than this go to parse workers (when the store parses off its thread); fewer are not worth starting one. */
+const WORKER_THRESHOLD = 16;
+
 /**
  * Regenerates the public log of the store's folder from its valid records and writes it when it
- * changed. Only records whose bytes changed since their section was kept are read and parsed.
+ * changed. Only records whose bytes changed since their section was kept are read and parsed:
+ * in worker threads when there are many and the store keeps its caller's thread free (the
+ * editor's first log of a folder of thousands), else here, one per turn of the event loop.
  * Returns how many records were read, for the record of what it cost.
  */
 export async function writePublicLogFile(store: IncidentStore, logFile: string, sectionsFile?: string): Promise<{ read: number }> {
   // Brought up to date by stat: a record changed on disk since the last load is seen now.
   const entries = await store.syncedEntries();
   const kept = sectionsFile ? await readSections(sectionsFile, store.folderPath) : new Map<string, KeptSection>();
-  const sections = new Map<string, KeptSection>();
-  let read = 0;
+  const stale: string[] = [];
   for (const { name, hash, summary } of entries) {
     if (summary.kind !== 'ok') continue;
     const keep = kept.get(name);
-    if (keep && hash !== '' && keep.hash === hash) {
-      sections.set(name, keep);
-      continue;
+    if (!(keep && hash !== '' && keep.hash === hash)) stale.push(summary.file);
+  }
+  const rendered = new Map<string, KeptSection | undefined>();
+  const accept = (results: RenderedSection[]) => {
+    for (const r of results) rendered.set(r.file, r.section);
+  };
+  if (store.parsesOffThread && stale.length > WORKER_THRESHOLD && parseWorkersAvailable()) {
+    await inParseWorkers('sections', stale, store.maxRecordBytes, accept);
+  } else {
+    for (const file of stale) {
+      accept([await renderSection(file, store.maxRecordBytes)]);
+      // One record at a time: many changed records must not hold the event loop.
+      await yieldToEventLoop();
     }
-    let bytes: Buffer;
-    try {
-      bytes = (await readRegularFile(summary.file, store.maxRecordBytes)).bytes;
-    } catch {
-      continue;
-    }
-    read++;
-    const record = parseRecord(summary.file, bytes);
-    if (record.kind === 'ok') sections.set(name, { ...publicLogSection(record.incident), hash: hashBytes(bytes) });
-    // One record at a time: many changed records must not hold the event loop.
-    await yieldToEventLoop();
+  }
+  // In the entries' order, whatever order the workers answered in.
+  const sections = new Map<string, KeptSection>();
+  for (const { name, summary } of entries) {
+    if (summary.kind !== 'ok') continue;
+    const section = rendered.has(summary.file) ? rendered.get(summary.file) : kept.get(name);
+    if (section) sections.set(name, section);
   }
   await writeLogIfChanged(logFile, [...sections.values()]);
+  const read = stale.length;
   if (sectionsFile && (read > 0 || sections.size !== kept.size)) await writeSections(sectionsFile, store.folderPath, sections);
   return { read };
 }

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 // The module's own exports object (not a namespace copy), so a replaced Worker is what the store gets.
 import workerThreads = require('node:worker_threads');
+import { renderPublicLog } from '../../src/model/publicLog';
 import { IncidentStore } from '../../src/store/incidentStore';
+import { writePublicLogFile } from '../../src/store/publicLogFile';
+import { parseRecord } from '../../src/store/recordFile';
 import { recordText } from '../bench/generateRecords';
 
 // Starting a worker thread holds its caller for about ten milliseconds (more on a busy machine);
@@ -30,6 +34,7 @@ describe('Parse workers started one per turn of the event loop', () => {
 
   after(() => {
     (workerThreads as { Worker: typeof original }).Worker = original;
+    syncBuiltinESMExports();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -48,14 +53,78 @@ describe('Parse workers started one per turn of the event loop', () => {
         super(...args);
       }
     };
+    // The code under test imports the module (`await import`): its namespace follows the exports object only when told to.
+    syncBuiltinESMExports();
     try {
       const summaries = await new IncidentStore(folder, { offThread: true }).loadSummaries();
       assert.equal(summaries.length, COUNT);
       assert.equal(summaries.filter((s) => s.kind === 'ok').length, COUNT);
     } finally {
       (workerThreads as { Worker: typeof original }).Worker = original;
+    syncBuiltinESMExports();
     }
     assert.ok(aTurnPassed.length >= 1, `${aTurnPassed.length + 1} workers were started`);
     assert.deepEqual(aTurnPassed, aTurnPassed.map(() => true), 'each worker started in a turn of its own');
+  });
+});
+
+describe("The public log's first write off the caller's thread", () => {
+  let dir: string;
+  let folder: string;
+  const original = workerThreads.Worker;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-public-log-workers-'));
+    folder = path.join(dir, '.incidents');
+    fs.mkdirSync(folder);
+    for (let i = 0; i < COUNT; i++) {
+      const { name, text } = recordText(i, COUNT, 3);
+      fs.writeFileSync(path.join(folder, name), text);
+    }
+  });
+
+  after(() => {
+    (workerThreads as { Worker: typeof original }).Worker = original;
+    syncBuiltinESMExports();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders every section in worker threads for the editor, in the order a full render has; one changed record is rendered here', async () => {
+    const cacheFile = path.join(dir, 'cache', 'summaries.json');
+    const sectionsFile = path.join(dir, 'cache', 'summaries.public-log.jsonl');
+    const logFile = path.join(dir, 'INCIDENT-LOG.md');
+    const store = new IncidentStore(folder, { cacheFile, offThread: true });
+    await store.loadSummaries();
+    let started = 0;
+    (workerThreads as { Worker: typeof original }).Worker = class extends original {
+      constructor(...args: ConstructorParameters<typeof original>) {
+        started++;
+        super(...args);
+      }
+    };
+    // The code under test imports the module (`await import`): its namespace follows the exports object only when told to.
+    syncBuiltinESMExports();
+    try {
+      const first = await writePublicLogFile(store, logFile, sectionsFile);
+      assert.equal(first.read, COUNT);
+      assert.ok(started >= 1, 'the sections of a folder with no kept sections are rendered in a worker');
+      const truth = renderPublicLog(
+        fs.readdirSync(folder).flatMap((n) => {
+          const r = parseRecord(path.join(folder, n), fs.readFileSync(path.join(folder, n)));
+          return r.kind === 'ok' ? [r.incident] : [];
+        }),
+      );
+      assert.equal(fs.readFileSync(logFile, 'utf8'), truth);
+      const workersForFirst = started;
+      const name = fs.readdirSync(folder)[7]!;
+      fs.appendFileSync(path.join(folder, name), '# a comment changes the bytes, not the section\n');
+      const again = await writePublicLogFile(store, logFile, sectionsFile);
+      assert.equal(again.read, 1);
+      assert.equal(started, workersForFirst, 'one changed record is not worth a worker');
+      assert.equal(fs.readFileSync(logFile, 'utf8'), truth);
+    } finally {
+      (workerThreads as { Worker: typeof original }).Worker = original;
+    syncBuiltinESMExports();
+    }
   });
 });
