@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parse, parseDocument, stringify } from 'yaml';
 import { applyEditsToValue, type RecordEdit } from '../../src/model/edits';
 import type { Incident, TestRunRecord } from '../../src/model/record';
 import { IncidentStore, renderNewRecord, updateText } from '../../src/store/incidentStore';
 import { appendToBlockLists } from '../../src/store/recordAppend';
 import { parseRecord } from '../../src/store/recordFile';
 import { RecordValueCache } from '../../src/store/recordValueCache';
+import { editTextInPlace } from '../../src/store/textEdit';
 import { simpleGit } from 'simple-git';
 import type { CliIo } from '../../src/cliCommand';
 import { recordValueCacheDir } from '../../src/store/recordValueCache';
@@ -243,5 +244,50 @@ describe('gate --run on a record of 300 runs', function () {
       assert.equal(parsed.test_runs!.length, 300 + i);
       assert.deepEqual(cache.get(written), parsed, `the value of the bytes run ${i} wrote is kept`);
     }
+  });
+});
+
+describe('appending a run without parsing: any text it takes, it writes as the full path does', () => {
+  // Hand edits of every kind the line checks must tell apart, put at random places in the two
+  // lists at random columns; each text that is still YAML is appended to both ways.
+  const SNIPPETS = [
+    '# a comment', '', 'note: |\n  first\n  # inside', 'note: >-\n  folded\n  more', 'note: |+\n  kept\n', 'note: "two\n  lines"', "note: 'two\n  lines'",
+    'tag: !!str x', 'anchor: &a1 v', 'alias: *a1', 'flow: {a: 1}', 'list: [a, "b, c"]', 'plain: a b c', '  continuation of a plain value',
+    'key: value # a comment', '- item', '-', '- - nested', 'key:', '  - under a key', '? complex', '"quoted": key', 'time: 10:00:00', 'url: http://x.test/a#b',
+  ];
+  let seed = 42;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+
+  it('over 400 hand-edited records', () => {
+    let taken = 0;
+    let tried = 0;
+    for (let i = 0; i < 400; i++) {
+      const lines = asWritten.split('\n');
+      const from = lines.indexOf('test_runs:');
+      for (let k = 0; k < 1 + random(2); k++) {
+        const at = from + 1 + random(lines.length - from - 2);
+        const indent = ' '.repeat([0, 2, 4, 6, 8][random(5)]!);
+        const snippet = SNIPPETS[random(SNIPPETS.length)]!.split('\n').map((l) => (l ? indent + l : l));
+        lines.splice(at, 0, ...snippet);
+      }
+      const text = lines.join('\n');
+      const doc = parseDocument(text, { uniqueKeys: true, strict: true });
+      if (doc.errors.length > 0) continue;
+      const value = doc.toJS() as Incident;
+      if (!Array.isArray(value?.test_runs) || !Array.isArray(value.timeline)) continue;
+      tried++;
+      const edits = runEdits(9);
+      const after = applyEditsToValue(value, edits);
+      const fast = appendToBlockLists(text, value, after, edits);
+      if (fast === undefined) continue;
+      taken++;
+      assert.equal(fast, editTextInPlace(text, doc, edits), text);
+      assert.deepEqual(valueOf(fast), after, text);
+    }
+    // Enough of both kinds to mean something.
+    assert.ok(tried > 100 && taken > 20 && taken < tried, `${taken} taken of ${tried}`);
   });
 });
