@@ -535,7 +535,10 @@ export class IncidentStore {
         // that only appends to its lists then needs no parse (see recordAppend.ts).
         const known = this.options.valueCache?.get(snapshot.bytes);
         let knownEdits: RecordEdit[] | undefined;
+        // Whether another record has this id is asked once per attempt (a stat per file of the folder).
+        let noTwins = false;
         if (known && (await this.otherFilesWithId(file, known.id)).length === 0) {
+          noTwins = true;
           const text = recordText(snapshot.bytes);
           knownEdits = operation(structuredClone(known));
           const loadedKnown: Extract<LoadedRecord, { kind: 'ok' }> = { kind: 'ok', file, incident: known, text };
@@ -560,7 +563,7 @@ export class IncidentStore {
           this.remember(broken);
           throw new RecordBrokenError(file, broken.reason, broken.problems);
         }
-        const twins = await this.otherFilesWithId(file, loaded.incident.id);
+        const twins = noTwins ? [] : await this.otherFilesWithId(file, loaded.incident.id);
         if (twins.length > 0) {
           const problem = { ...positionOfPath(parsed, ['id']), message: `id "${loaded.incident.id}" is also used by ${twins.join(', ')}` };
           throw new RecordBrokenError(file, 'duplicate-id', [problem]);
