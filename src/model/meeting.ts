@@ -168,8 +168,19 @@ export function invitationIcs(input: InvitationInput): string {
 }
 
 /** Records the meeting in the record: when, who, and where the invitation is. */
+/** Why the review meeting cannot be scheduled yet, in the runbook's words; undefined when it can. */
+export function meetingRefusal(incident: Incident): string | undefined {
+  if (incident.status === 'active') return `${QUOTE_MEETING} This incident is still active.`;
+  // The meeting goes over the post-mortem: the runbook schedules it once the post-mortem is ready.
+  if (!incident.postmortem?.ready_at) {
+    return `${QUOTE_MEETING} The post-mortem is not ready yet: ${incident.postmortem?.written_at ? 'fill its sections' : 'write it (Write Post-Mortem)'}, then mark it ready (Post-Mortem Ready).`;
+  }
+  return undefined;
+}
+
 export function recordMeeting(incident: Incident, slot: { start: number; end: number }, attendees: readonly MeetingAttendee[], file: string, ctx: ActionContext, people: readonly Person[] = []): RecordEdit[] {
-  if (incident.status === 'active') throw new RuleViolation(RULE_MEETING, `${QUOTE_MEETING} This incident is still active.`);
+  const refusal = meetingRefusal(incident);
+  if (refusal) throw new RuleViolation(RULE_MEETING, refusal);
   if (!attendees.some((a) => a.required)) throw new RuleViolation(RULE_MEETING, `${QUOTE_MEETING} Nobody required: assign the observers and the PR manager first.`);
   const zone = ctx.zone;
   const value = {

@@ -207,7 +207,21 @@ describe('After close in the extension host: the meeting and the post-post-morte
     assert.match((open as unknown as { detail: { announcement: string } }).detail.announcement, /^Level 2 incident: Checkout returns 500/);
   });
 
-  it('schedules the review inside everyone\'s waking hours, writes the invitation and records the meeting', async () => {
+  it('refuses the review meeting before the post-mortem is ready; once it is, schedules it inside everyone\'s waking hours, writes the invitation and records the meeting', async () => {
+    const early = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.schedulePostMortemMeeting, { incident: CLOSED, slot: 0, from: '2026-11-30T06:00:00Z' });
+    assert.equal(early.outcome, 'refused', JSON.stringify(early));
+    assert.match((early as { message: string }).message, /once the post-mortem is ready\..*not ready yet/s);
+    await assert.rejects(fs.stat(path.join(workspaceRoot(), 'postmortems', `${CLOSED}.ics`)), 'no invitation is written');
+    // Marked ready as Post-Mortem Ready records it (that command's own checks are tested with the post-mortem's text).
+    const { store } = api.model.storeFolders()[0]!;
+    await store.update(closedFile, () => [
+      { op: 'set', path: ['postmortem', 'ready_at'], value: '2026-11-26T09:00:00Z' },
+      { op: 'set', path: ['postmortem', 'ready_by'], value: 'ana' },
+    ]);
+    for (let i = 0; !(await api.model.loadIncident(CLOSED))?.incident.postmortem?.ready_at; i++) {
+      if (i > 100) throw new Error('the record marked ready was not read back');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const result = await vscode.commands.executeCommand<RunbookResult>(COMMANDS.schedulePostMortemMeeting, { incident: CLOSED, slot: 0, from: '2026-11-30T06:00:00Z' });
     assert.equal(result.outcome, 'done', JSON.stringify(result));
     const detail = (result as unknown as { detail: { file: string; ics: string } }).detail;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import { RuleViolation } from '../../src/model/edits';
-import { invitationIcs, meetingPeople, proposeSlots, recordMeeting } from '../../src/model/meeting';
+import { invitationIcs, meetingPeople, meetingRefusal, proposeSlots, QUOTE_MEETING, recordMeeting } from '../../src/model/meeting';
 import type { Person } from '../../src/model/record';
 import { apply } from './rules-support';
 import { ANA, BRUNO, ERIN, richIncident, STORY_PEOPLE } from './story-support';
@@ -109,9 +109,16 @@ describe('Post-mortem meeting: the iCalendar invitation, read back by ical.js', 
     assert.match(new ICAL.Event(event).description, /Invite by hand \(no email known\): Dev Rao \(optional\)/);
   });
 
-  it('the meeting is recorded with its attendees and the invitation file; refused while active or with nobody required', () => {
+  it('the meeting is recorded with its attendees and the invitation file; refused while active, before the post-mortem is ready, or with nobody required', () => {
     const ctx = { actor: 'ana', now: new Date('2026-11-28T10:00:00Z'), zone: 'UTC' };
-    const after = apply(incident, recordMeeting(incident, { start, end: start + 3_600_000 }, attendees, 'postmortems/x.ics', ctx, STORY_PEOPLE));
+    const written = { ...incident, postmortem: { ...incident.postmortem, file: 'postmortems/x.md', written_at: '2026-11-27T15:00:00Z', written_by: 'ana' } };
+    // The runbook: "Schedule a meeting ... once the post-mortem is ready."
+    assert.throws(() => recordMeeting({ ...incident, postmortem: undefined }, { start, end: start + 1 }, attendees, 'f', ctx), /not ready yet: write it \(Write Post-Mortem\)/);
+    assert.throws(() => recordMeeting(written, { start, end: start + 1 }, attendees, 'f', ctx), /not ready yet: fill its sections, then mark it ready/);
+    assert.equal(meetingRefusal(written)?.startsWith(QUOTE_MEETING), true);
+    const ready = { ...written, postmortem: { ...written.postmortem, ready_at: '2026-11-28T09:00:00Z', ready_by: 'ana' } };
+    assert.equal(meetingRefusal(ready), undefined);
+    const after = apply(ready, recordMeeting(ready, { start, end: start + 3_600_000 }, attendees, 'postmortems/x.ics', ctx, STORY_PEOPLE));
     assert.deepEqual(after.postmortem?.meeting, {
       start: '2026-11-30T12:00:00Z',
       end: '2026-11-30T13:00:00Z',
@@ -122,7 +129,7 @@ describe('Post-mortem meeting: the iCalendar invitation, read back by ical.js', 
       scheduled_by: 'ana',
     });
     assert.match(after.timeline[after.timeline.length - 1].text, /with Erin Walsh, Carla Dias/);
-    assert.throws(() => recordMeeting({ ...incident, status: 'active' }, { start, end: start + 1 }, attendees, 'f', ctx), RuleViolation);
-    assert.throws(() => recordMeeting(incident, { start, end: start + 1 }, attendees.filter((a) => !a.required), 'f', ctx), /Nobody required/);
+    assert.throws(() => recordMeeting({ ...ready, status: 'active' }, { start, end: start + 1 }, attendees, 'f', ctx), RuleViolation);
+    assert.throws(() => recordMeeting(ready, { start, end: start + 1 }, attendees.filter((a) => !a.required), 'f', ctx), /Nobody required/);
   });
 });

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { git } from '../../git/fixBranch';
 import { LEVEL_TABLE } from '../../model/levels';
-import { invitationIcs, meetingPeople, proposeSlots, recordMeeting, slotLabel } from '../../model/meeting';
+import { invitationIcs, meetingPeople, meetingRefusal, proposeSlots, recordMeeting, RULE_MEETING, slotLabel } from '../../model/meeting';
 import { findPerson } from '../../model/people';
 import { DEFAULT_POSTMORTEM_FOLDER, postMortemPath, PostMortemFormatError, recordPostMortemWritten, writePostMortemText, type FixCommit } from '../../model/postmortem';
 import { markPostMortemReady } from '../../model/postmortemReadiness';
@@ -23,7 +23,7 @@ import { pickIncident } from '../pick';
 import { writePublicLog } from '../publicLog';
 import { knownCustomers } from './customers';
 import { postPostMortemDrafts } from './drafts';
-import { CANCELLED, commandInput, failNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
+import { CANCELLED, commandInput, failNow, refuseNow, runRunbook, type IncidentArgs, type RunbookResult } from './runbookShared';
 import type { CommandTable } from './table';
 
 const AFTER_CLOSE = { openOnly: false };
@@ -212,6 +212,9 @@ export async function scheduleMeetingCommand(parts: ExtensionParts, arg: unknown
   const { target, args, interactive } = commandInput<MeetingArgs>(arg);
   const entry = await pickIncident(parts, target, 'Schedule Post-Mortem Meeting', AFTER_CLOSE);
   if (!entry) return CANCELLED;
+  // Refused before any slot is offered: picking a time for a meeting that cannot be held yet wastes the IM's.
+  const refusal = meetingRefusal(entry.incident);
+  if (refusal) return refuseNow(RULE_MEETING, refusal);
   const people = await peopleOf(entry.folder, entry.incident);
   const { attendees, unknown } = meetingPeople(entry.incident, people);
   if (unknown.length) void vscode.window.showWarningMessage(`Not placed in a time zone (not a known person): ${unknown.join(', ')}.`);

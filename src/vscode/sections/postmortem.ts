@@ -70,7 +70,9 @@ export const postMortemSection: TreeSection = {
     items.push(
       meeting
         ? { key: 'meeting', label: 'Review meeting', description: `${meeting.start}${meeting.file ? ` · ${meeting.file}` : ''}`, icon: new vscode.ThemeIcon('calendar'), contextValue: 'postmortem:meeting', tooltip: `Required: ${meeting.required.map((p) => personLabel(people, p)).join(', ')}` }
-        : { key: 'meeting', label: 'Schedule review meeting…', description: 'observers and PR manager', icon: new vscode.ThemeIcon('calendar'), contextValue: 'postmortem:noMeeting', command: command(COMMANDS.schedulePostMortemMeeting, 'Schedule Post-Mortem Meeting', id) },
+        : pm?.ready_at
+          ? { key: 'meeting', label: 'Schedule review meeting…', description: 'observers and PR manager', icon: new vscode.ThemeIcon('calendar'), contextValue: 'postmortem:noMeeting', command: command(COMMANDS.schedulePostMortemMeeting, 'Schedule Post-Mortem Meeting', id) }
+          : { key: 'meeting', label: 'Review meeting', description: 'once the post-mortem is ready', icon: new vscode.ThemeIcon('calendar'), contextValue: 'postmortem:meetingLater', tooltip: 'The runbook schedules the meeting with the observers and the PR manager once the post-mortem is ready.' },
     );
     if (LEVEL_TABLE[incident.severity].postPostMortem) {
       const sent = incident.post_post_mortem;
