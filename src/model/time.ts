@@ -45,10 +45,33 @@ export function instantOf(ts: Timestamp): number {
   return DateTime.fromISO(ts, { setZone: true }).toMillis();
 }
 
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * An instant in this machine's zone as luxon writes it (e.g. 2026-11-28T09:15:26+01:00; "+00:00",
+ * not "Z", for a zero offset), from Date alone: the time-zone library costs a command line tens of
+ * milliseconds to load. Only for years of four digits from 1970 on (luxon writes others
+ * otherwise, and old local mean times have offsets in seconds); undefined for the rest.
+ */
+function localTimestamp(ms: number): string | undefined {
+  const d = new Date(ms);
+  const year = d.getFullYear();
+  const offset = -d.getTimezoneOffset();
+  if (year < 1970 || year > 9999 || !Number.isInteger(offset)) return undefined;
+  const abs = Math.abs(offset);
+  const date = `${year}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
+  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  return `${date}T${time}${offset >= 0 ? '+' : '-'}${pad2(Math.trunc(abs / 60))}:${pad2(abs % 60)}`;
+}
+
 /** Formats an instant as a timestamp in the given IANA zone (default: this machine's), with its offset. */
 export function toTimestamp(at: Date | number, zone?: string): Timestamp {
   // Whole seconds: records are read by people, and milliseconds add nothing to an incident's timeline.
   const ms = Math.floor((typeof at === 'number' ? at : at.getTime()) / 1000) * 1000;
+  if (zone === undefined) {
+    const local = localTimestamp(ms);
+    if (local !== undefined) return local;
+  }
   const dt = DateTime.fromMillis(ms, zone ? { zone } : {});
   if (!dt.isValid) throw new TimestampError(`unknown time zone "${zone}"`);
   return dt.toISO({ suppressMilliseconds: true }) as string;

@@ -8,6 +8,7 @@ import { Document, isMap, isScalar, type Pair } from 'yaml';
 import { applyEditsToValue, type RecordEdit, type RecordOperation } from '../model/edits';
 import type { Incident, Person } from '../model/record';
 import { validateIncident, validatePeopleFile } from '../model/validate';
+import { appendToBlockLists } from './recordAppend';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
 import { withRecordLock } from './recordLock';
@@ -146,7 +147,7 @@ export class IncidentStore {
   private cacheTimer: NodeJS.Timeout | undefined;
   /** Records parsed in full while summarising (the few changed on the main thread), for readRecord. */
   private readonly recentRecords = new Map<string, { stamp: CachedSummary['stamp']; record: LoadedRecord }>();
-  /** The last parse of each record's bytes (see parseForUpdate): an update of the same bytes starts from it instead of parsing again. */
+  /** The last parse of each record's bytes (readRecord's): an update of the same bytes starts from it instead of parsing again. */
   private readonly parsedBytes = new Map<string, { bytes: Buffer; loaded: LoadedRecord; parsed?: ParsedYaml }>();
 
   private swept = false;
@@ -347,26 +348,6 @@ export class IncidentStore {
       return { kind: 'broken', file: abs, reason: 'duplicate-id', problems: duplicate.problems ?? [], id: record.incident.id, text: record.text };
     }
     return record;
-  }
-
-  /**
-   * Reads and parses the record now and keeps the parse, so that an update that finds the same
-   * bytes does not parse them again: e.g. while a test run, whose result the record gets, goes on.
-   * With `rehearse`, also goes through that update once without writing anything (the edits the
-   * operation makes applied to the text, the result parsed back and compared), so that the real
-   * one, later, runs code that is already compiled.
-   */
-  async parseForUpdate(file: string, rehearse?: RecordOperation): Promise<void> {
-    const abs = path.resolve(this.folderPath, file);
-    try {
-      const { loaded, parsed } = this.parseBytes(abs, (await readRegularFile(await writableTarget(abs), this.maxRecordBytes)).bytes);
-      if (rehearse && loaded.kind === 'ok' && parsed) {
-        const edits = rehearse(structuredClone(loaded.incident));
-        if (edits.length > 0) editRecord(abs, parsed, loaded.incident, edits);
-      }
-    } catch {
-      // The update reads the file again and reports what is wrong with it.
-    }
   }
 
   /** Parses a record's bytes, keeping the parse for an update of the same bytes and a valid record's value in the value cache. */
@@ -674,18 +655,46 @@ export class IncidentStore {
     return withRecordLock(target, async () => {
       for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
         const snapshot = await readRegularFile(target, this.maxRecordBytes);
+        const bom = startsWithBom(snapshot.bytes) ? '\uFEFF' : '';
+        // The record's value for exactly these bytes, when the signed value cache has it: an edit
+        // that only appends to its lists then needs no parse (see recordAppend.ts).
+        const known = this.options.valueCache?.get(snapshot.bytes);
+        let knownEdits: RecordEdit[] | undefined;
+        // Whether another record has this id is asked once per attempt (a stat per file of the folder).
+        let noTwins = false;
+        if (known && (await this.otherFilesWithId(file, known.id)).length === 0) {
+          noTwins = true;
+          const text = recordText(snapshot.bytes);
+          knownEdits = operation(structuredClone(known));
+          const loadedKnown: Extract<LoadedRecord, { kind: 'ok' }> = { kind: 'ok', file, incident: known, text };
+          if (knownEdits.length === 0) {
+            this.remember(loadedKnown);
+            return known;
+          }
+          const result = appendRecord(file, text, known, knownEdits);
+          if (result) {
+            const written = Buffer.from(bom + result.text, 'utf8');
+            if (await replaceIfUnchanged(target, snapshot, written)) {
+              this.remember(result.loaded);
+              this.options.valueCache?.put(written, result.loaded.incident);
+              return result.loaded.incident;
+            }
+            continue;
+          }
+        }
         const { loaded, parsed } = this.parseForEdit(file, snapshot.bytes);
         if (loaded.kind === 'broken' || !parsed) {
           const broken = loaded as Extract<LoadedRecord, { kind: 'broken' }>;
           this.remember(broken);
           throw new RecordBrokenError(file, broken.reason, broken.problems);
         }
-        const twins = await this.otherFilesWithId(file, loaded.incident.id);
+        const twins = noTwins ? [] : await this.otherFilesWithId(file, loaded.incident.id);
         if (twins.length > 0) {
           const problem = { ...positionOfPath(parsed, ['id']), message: `id "${loaded.incident.id}" is also used by ${twins.join(', ')}` };
           throw new RecordBrokenError(file, 'duplicate-id', [problem]);
         }
-        const edits = operation(structuredClone(loaded.incident));
+        // The operation already decided from the same value (the cache's, for these bytes) is not asked again.
+        const edits = knownEdits ?? operation(structuredClone(loaded.incident));
         if (edits.length === 0) {
           this.remember(loaded);
           return loaded.incident;
@@ -695,7 +704,6 @@ export class IncidentStore {
           this.remember(result.loaded);
           return result.loaded.incident;
         }
-        const bom = startsWithBom(snapshot.bytes) ? '\uFEFF' : '';
         const written = Buffer.from(bom + result.text, 'utf8');
         if (await replaceIfUnchanged(target, snapshot, written)) {
           this.remember(result.loaded);
@@ -817,6 +825,24 @@ function editRecord(file: string, parsed: ParsedYaml, incident: Incident, edits:
     }
   }
   return { text, loaded: { kind: 'ok', file, incident: value as Incident, text }, checked };
+}
+
+/**
+ * The record after edits that only append to its top-level block lists, without parsing it: the
+ * new items' text proven to say the new value (see recordAppend.ts), the value validated.
+ * Undefined when the append cannot be proven so; the caller takes editRecord's path.
+ */
+function appendRecord(file: string, text: string, incident: Incident, edits: readonly RecordEdit[]): { text: string; loaded: Extract<LoadedRecord, { kind: 'ok' }> } | undefined {
+  if (!edits.every((e) => e.op === 'append' && e.path.length === 1)) return undefined;
+  let value: Incident;
+  try {
+    value = applyEditsToValue(incident, edits);
+  } catch {
+    return undefined;
+  }
+  if (validateIncident(value).length > 0) return undefined;
+  const appended = appendToBlockLists(text, incident, value, edits);
+  return appended === undefined ? undefined : { text: appended, loaded: { kind: 'ok', file, incident: value, text: appended } };
 }
 
 // Below this size a patched record is parsed again to prove the text says what was meant.

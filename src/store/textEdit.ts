@@ -474,21 +474,31 @@ function planAppend(ctx: Context, path: RecordPath, value: unknown): void {
   const dash = node.range[0];
   if (!onlySpacesBefore(ctx.text, dash)) throw new RecordEditError(path, `cannot append to ${describePath(path)} in place: its first item does not start its line`);
   const col = column(ctx.text, dash);
-  const lines = ' '.repeat(col) + '-' + indentLines(itemLike(ctx, node, dash, renderAfterDash(ctx, value)), col);
+  const first = (node.items[0] as Node | undefined)?.range?.[0];
+  // Columns from the first item's dash to its value, when that value starts on the dash's line.
+  const firstOffset = first === undefined || ctx.text.slice(dash + 1, first).includes('\n') ? undefined : first - dash;
+  const lines = renderBlockItem(ctx.options, col, firstOffset, value);
   let at = node.range[1];
   if (at > 0 && ctx.text[at - 1] !== '\n') at = lineEnd(ctx.text, at);
   patch(ctx, at, at, (at > 0 && ctx.text[at - 1] !== '\n' ? '\n' : '') + lines, path.length);
 }
 
-/** A rendered item (" a: 1\n  b: 2\n") laid out like the list's first item, e.g. "-   a: 1" with its keys 4 columns in. */
-function itemLike(ctx: Context, seq: YAMLSeq, dash: number, rendered: string): string {
-  const first = seq.items[0] as Node | undefined;
-  const start = first?.range?.[0];
-  if (start === undefined || ctx.text.slice(dash + 1, start).includes('\n')) return rendered;
-  const offset = start - dash;
-  if (offset <= 2 || !/^ [^\s]/.test(rendered)) return rendered;
-  const extra = ' '.repeat(offset - 2);
-  return ' ' + extra + rendered.slice(1).replace(/\n(?!$)/g, `\n${extra}`);
+/**
+ * The lines of a new item for a block list whose dashes are at column col, laid out like its
+ * first item: e.g. "-   a: 1" with its keys 4 columns in when the first item's value starts
+ * firstOffset columns after its dash on the dash's line (undefined when it starts below it).
+ */
+export function renderBlockItem(options: ToStringOptions, col: number, firstOffset: number | undefined, value: unknown): string {
+  const doc = new Document();
+  const seq = new YAMLSeq();
+  seq.items.push(createValueNode(doc, value));
+  doc.contents = seq as never;
+  let rendered = doc.toString(options).slice(1);
+  if (firstOffset !== undefined && firstOffset > 2 && /^ [^\s]/.test(rendered)) {
+    const extra = ' '.repeat(firstOffset - 2);
+    rendered = ' ' + extra + rendered.slice(1).replace(/\n(?!$)/g, `\n${extra}`);
+  }
+  return ' '.repeat(col) + '-' + indentLines(rendered, col);
 }
 
 /** A marker value: a list to write in block style even when short. */

@@ -4,12 +4,11 @@ import { realpathSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { checkExclusions, codeChangedBetween, codeState } from '../git/codeState';
 import { codeChanges, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
-import { timelineEdit, type RecordEdit } from '../model/edits';
 import type { Incident } from '../model/record';
-import { toTimestamp } from '../model/time';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
 import type { LoadedRecord } from '../store/recordFile';
+import { warmUpAppend } from '../store/recordAppend';
 import { RecordValueCache, recordValueCacheDir } from '../store/recordValueCache';
 import { cacheFileInGitDir, findGitDir } from '../store/summaryCache';
 import { EvidenceStore, type LatestEvidence } from './evidence';
@@ -18,6 +17,9 @@ import { runIncidentTests } from './incidentRun';
 import type { TestCommand } from './runner';
 import { CommandRefused } from './runnerCommand';
 import { baseBranchCommand, CLI_COMMAND_SOURCE, parseArgv, TestCommandError } from './testCommandSource';
+
+/** How long into a test run the append that follows it is run once to warm up: past the runner's own start. */
+const WARM_UP_AFTER_MS = 100;
 
 interface GateArgs {
   id: string;
@@ -93,22 +95,6 @@ async function trustedCommand(incident: Incident, args: GateArgs, repoDir: strin
   }
 }
 
-/** Edits shaped like a run's audit entry (the newest one again, and a timeline entry): only to rehearse the update, never written. */
-function rehearsal(incident: Incident, actor: string): RecordEdit[] {
-  const last = incident.test_runs?.[incident.test_runs.length - 1];
-  return [...(last ? [{ op: 'append' as const, path: ['test_runs'], value: last }] : []), timelineEdit({ actor, now: new Date() }, 'test-run', 'rehearsal')];
-}
-
-/**
- * How long the incident's newest recorded run took, in ms; 0 when there is none to go by, or
- * when it was shorter than its timestamps (whole seconds) can tell.
- */
-function previousRunMs(incident: Incident): number {
-  const last = incident.test_runs?.[incident.test_runs.length - 1];
-  const ms = last ? Date.parse(String(last.ended_at)) - Date.parse(String(last.started_at)) : Number.NaN;
-  return Number.isFinite(ms) && ms >= 2000 ? ms : 0;
-}
-
 /** The runner's output arrives in chunks; `io.err` takes whole lines. */
 function lineWriter(writeLine: (line: string) => void): { write(chunk: string): void; end(): void } {
   let pending = '';
@@ -176,6 +162,10 @@ async function readIncidentRecord(folder: string, id: string, folderName: string
 }
 
 async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
+  // The summaries find the record by id without parsing unchanged records; only this one is read
+  // in full. Its first reads start before the git library loads (tens of milliseconds on this thread).
+  const recordRead = readIncidentRecord(resolve(io.cwd, parsed.folder), parsed.id, parsed.folder);
+  recordRead.catch(() => undefined);
   // git starts while the record is read: where the repository is, and (for a plain verdict) the
   // tree's status, which names HEAD's commit and the checked-out branch (its paths are the top
   // level's, from any folder in the repository).
@@ -192,8 +182,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   // early it only widens the window in which a change shows as one made during the run.
   const beforeRead = parsed.run ? repository.then(({ repoDir }) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths)) : undefined;
   beforeRead?.catch(() => undefined);
-  // The summaries find the record by id without parsing unchanged records; only this one is read in full.
-  const { store, loaded } = await readIncidentRecord(resolve(io.cwd, parsed.folder), parsed.id, parsed.folder);
+  const { store, loaded } = await recordRead;
   if (loaded.kind !== 'ok') throw new UsageError(`the record ${loaded.file} is broken (${loaded.reason}); fix it first`);
   let incident = loaded.incident;
   const { repoDir } = await repository;
@@ -233,8 +222,13 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
       }
       const runOutput = lineWriter(io.err);
       let result;
+      // The runner has the machine: the record's value for its bytes is in the signed value cache
+      // (read, or parsed and kept, above), so the update that follows appends the run's entries
+      // without parsing the record (see recordAppend.ts). Only the few milliseconds that append
+      // takes are run once meanwhile, after the runner's own start, so that it runs warm code.
+      const warmUp = setTimeout(() => warmUpAppend(incident), WARM_UP_AFTER_MS);
       try {
-        const running = runIncidentTests({
+        result = await runIncidentTests({
           incident,
           repoDir,
           cwd: io.cwd,
@@ -255,24 +249,12 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
             branchStatus?.catch(() => undefined);
           },
         });
-        // The runner's process uses one core; meanwhile this one parses the record for the audit
-        // entry (the update starts from this parse when the bytes are still the same) and, when
-        // the previous run says this one will outlast it, rehearses that update with the newest
-        // entry again, so the real one runs warm code. A rehearsal still going when the run ends
-        // would only delay what follows.
-        const started = Date.now();
-        const expectedEnd = started + previousRunMs(incident);
-        setImmediate(() => {
-          // The audit entry's times go through the time-zone library; loading it now, not after the run, takes it off the path that follows the run.
-          toTimestamp(Date.now());
-          void store.parseForUpdate(loaded.file, (i) => (Date.now() + (Date.now() - started) < expectedEnd ? rehearsal(i, parsed.actor) : []));
-        });
-        result = await running;
       } catch (e) {
         if (!(e instanceof CommandRefused)) throw e;
         io.err(`incident-room gate: the test command is refused: ${e.message}`);
         return 2;
       } finally {
+        clearTimeout(warmUp);
         runOutput.end();
       }
       incident = await store.update(loaded.file, () => result.edits);

@@ -33,7 +33,18 @@ export interface IncidentRunOptions {
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
   const exclusions = checkExclusions(opts.repoDir, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);
   const before = opts.before ?? (await codeState(opts.repoDir, exclusions.paths));
+  // The code state after the run is read as soon as the command has ended, while its report is read.
+  let afterRead: Promise<CodeState> | undefined;
+  const readAfter = (): Promise<CodeState> => {
+    if (!afterRead) {
+      afterRead = codeState(opts.repoDir, exclusions.paths);
+      afterRead.catch(() => undefined);
+      opts.onRunEnded?.(afterRead);
+    }
+    return afterRead;
+  };
   const outcome = await runTestCommand({
+    onEnded: () => void readAfter(),
     cwd: opts.cwd,
     command: opts.test.command,
     timeoutMs: opts.timeoutMs,
@@ -43,9 +54,7 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
     ...(opts.reportersDir ? { reportersDir: opts.reportersDir } : {}),
   });
-  const afterRead = codeState(opts.repoDir, exclusions.paths);
-  opts.onRunEnded?.(afterRead);
-  const after = await afterRead;
+  const after = await readAfter();
   const recorded = await recordRun({
     repoDir: opts.repoDir,
     cwd: opts.cwd,

@@ -34,6 +34,8 @@ export interface RunOptions {
   reportersDir?: string;
   /** List the tests without running them (see listingFlags); the outcomes then mean nothing. */
   listOnly?: boolean;
+  /** Called once the command and everything holding its output have ended, before its report is read: what must follow the run can start meanwhile. */
+  onEnded?(): void;
 }
 
 export interface RunOutcome {
@@ -132,6 +134,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
     child.on('exit', () => killTree(child, 'SIGKILL'));
     child.on('close', (exitCode, signal) => {
       cleanup();
+      opts.onEnded?.();
       resolve(finish({ exitCode, signal, endedBy }));
     });
   });

@@ -17,26 +17,29 @@ import { recordText } from '../bench/generateRecords';
 
 const COUNT = 420;
 
-describe('Parse workers started one per turn of the event loop', () => {
-  let dir: string;
-  let folder: string;
+/** A temp folder of COUNT generated records for the suite it is called in, made before it and removed after; the Worker put back. */
+function recordsFolder(prefix: string): { dir: string; folder: string } {
+  const dir = path.join(os.tmpdir(), `${prefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const folder = path.join(dir, '.incidents');
   const original = workerThreads.Worker;
-
   before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-parse-workers-'));
-    folder = path.join(dir, '.incidents');
-    fs.mkdirSync(folder);
+    fs.mkdirSync(folder, { recursive: true });
     for (let i = 0; i < COUNT; i++) {
       const { name, text } = recordText(i, COUNT, 3);
       fs.writeFileSync(path.join(folder, name), text);
     }
   });
-
   after(() => {
     (workerThreads as { Worker: typeof original }).Worker = original;
     syncBuiltinESMExports();
     fs.rmSync(dir, { recursive: true, force: true });
   });
+  return { dir, folder };
+}
+
+describe('Parse workers started one per turn of the event loop', () => {
+  const original = workerThreads.Worker;
+  const { folder } = recordsFolder('ir-parse-workers-');
 
   it('starts each worker in its own turn, and the summaries are whole', async function () {
     if (os.availableParallelism() < 2) this.skip();
@@ -69,25 +72,8 @@ describe('Parse workers started one per turn of the event loop', () => {
 });
 
 describe("The public log's first write off the caller's thread", () => {
-  let dir: string;
-  let folder: string;
   const original = workerThreads.Worker;
-
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-public-log-workers-'));
-    folder = path.join(dir, '.incidents');
-    fs.mkdirSync(folder);
-    for (let i = 0; i < COUNT; i++) {
-      const { name, text } = recordText(i, COUNT, 3);
-      fs.writeFileSync(path.join(folder, name), text);
-    }
-  });
-
-  after(() => {
-    (workerThreads as { Worker: typeof original }).Worker = original;
-    syncBuiltinESMExports();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const { dir, folder } = recordsFolder('ir-public-log-workers-');
 
   it('renders every section in worker threads for the editor, in the order a full render has; one changed record is rendered here', async () => {
     const cacheFile = path.join(dir, 'cache', 'summaries.json');

@@ -5,7 +5,7 @@ import { ReportError } from '../../src/testing/reports/report';
 import { readRunnerReport } from '../../src/testing/reports/runnerReport';
 import { listTests, runTestCommand, RunnerError } from '../../src/testing/runner';
 import { CommandRefused, commandWithReporter, recogniseRunner } from '../../src/testing/runnerCommand';
-import { MAX_MESSAGE_CHARS } from '../../src/testing/reporters/protocol';
+import { MAX_MESSAGE_CHARS, REPORT_PATH_ENV } from '../../src/testing/reporters/protocol';
 import { cleanupTemp, CHECKOUT_TEST, jestCommand, mochaCommand, nodeTestCommand, tempDir, writeFiles } from './helpers/testProjects';
 
 function alive(pid: number): boolean {
@@ -75,6 +75,25 @@ describe('runner: runTestCommand with Incident Room\'s reporters', () => {
     assert.match(outcome.report?.sha256 ?? '', /^[0-9a-f]{64}$/);
     assert.ok(outcome.endedAt >= outcome.startedAt);
     assert.match(chunks.join(''), /✔ EU VAT returns 200/);
+  });
+
+  it('says the command has ended before its report is read and removed, so what follows the run (git) can start meanwhile', async () => {
+    const dir = tempDir('ended');
+    writeFiles(dir, {
+      'test/where.test.js': `require('node:fs').writeFileSync(${JSON.stringify(join(dir, 'report-path.txt'))}, process.env.${REPORT_PATH_ENV});\n${CHECKOUT_TEST}`,
+    });
+    const seen: boolean[] = [];
+    let resolved = false;
+    const running = runTestCommand({
+      cwd: dir,
+      command: mochaCommand('test/where.test.js'),
+      timeoutMs: 60_000,
+      onEnded: () => seen.push(!resolved && existsSync(readFileSync(join(dir, 'report-path.txt'), 'utf8'))),
+    });
+    const outcome = await running.then((o) => ((resolved = true), o));
+    assert.equal(outcome.report?.tests.length, 2);
+    assert.deepEqual(seen, [true], 'called once, with the report still in its private folder');
+    assert.equal(existsSync(readFileSync(join(dir, 'report-path.txt'), 'utf8')), false, 'the report is removed once read');
   });
 
   it('node --test: the report names each test\'s file and its suites, with skipped and failed tests', async () => {
