@@ -443,14 +443,7 @@ export function readClosedSummariesSync(cacheFile: string, folder: string, gener
   const found = new Map<number, ClosedSummary>();
   const lines = closedPartLines(text, folder, generation);
   if (!lines) return found;
-  const byLine = new Map<number, number[]>();
-  for (const slot of wanted.keys()) {
-    const line = Math.floor(slot / ENTRIES_PER_LINE);
-    const list = byLine.get(line);
-    if (list) list.push(slot);
-    else byLine.set(line, [slot]);
-  }
-  for (const [line, slots] of byLine) takeSlots(lines.lineAt(line), line, slots, wanted, folder, found);
+  for (const [line, slots] of slotsByLine(wanted)) takeSlots(lines.lineAt(line), line, slots, wanted, folder, found);
   return found;
 }
 
@@ -465,6 +458,15 @@ export async function readClosedSummaries(cacheFile: string, folder: string, gen
   const found = new Map<number, ClosedSummary>();
   const lines = closedPartLines(text, folder, generation);
   if (!lines) return found;
+  for (const [line, slots] of slotsByLine(wanted)) {
+    takeSlots(lines.lineAt(line), line, slots, wanted, folder, found);
+    await yieldToEventLoop();
+  }
+  return found;
+}
+
+/** The wanted slots grouped by the closed part's line that holds them. */
+function slotsByLine(wanted: ReadonlyMap<number, unknown>): Map<number, number[]> {
   const byLine = new Map<number, number[]>();
   for (const slot of wanted.keys()) {
     const line = Math.floor(slot / ENTRIES_PER_LINE);
@@ -472,11 +474,7 @@ export async function readClosedSummaries(cacheFile: string, folder: string, gen
     if (list) list.push(slot);
     else byLine.set(line, [slot]);
   }
-  for (const [line, slots] of byLine) {
-    takeSlots(lines.lineAt(line), line, slots, wanted, folder, found);
-    await yieldToEventLoop();
-  }
-  return found;
+  return byLine;
 }
 
 function takeSlots(text: string | undefined, line: number, slots: number[], wanted: ReadonlyMap<number, { name: string; id: string }>, folder: string, found: Map<number, ClosedSummary>): void {
