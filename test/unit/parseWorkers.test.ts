@@ -5,11 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 // The module's own exports object (not a namespace copy), so a replaced Worker is what the store gets.
 import workerThreads = require('node:worker_threads');
-import { renderPublicLog } from '../../src/model/publicLog';
 import { IncidentStore } from '../../src/store/incidentStore';
 import { writePublicLogFile } from '../../src/store/publicLogFile';
-import { parseRecord } from '../../src/store/recordFile';
 import { recordText } from '../bench/generateRecords';
+import { fullRenderOf, publicLogFiles } from './helpers/publicLogFolder';
 
 // Starting a worker thread holds its caller for about ten milliseconds (more on a busy machine);
 // a cold load that starts one per core in the same turn of the event loop adds those up into one
@@ -20,7 +19,7 @@ const COUNT = 420;
 /** A temp folder of COUNT generated records for the suite it is called in, made before it and removed after; the Worker put back. */
 function recordsFolder(prefix: string): { dir: string; folder: string } {
   const dir = path.join(os.tmpdir(), `${prefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const folder = path.join(dir, '.incidents');
+  const { folder } = publicLogFiles(dir);
   const original = workerThreads.Worker;
   before(() => {
     fs.mkdirSync(folder, { recursive: true });
@@ -76,9 +75,7 @@ describe("The public log's first write off the caller's thread", () => {
   const { dir, folder } = recordsFolder('ir-public-log-workers-');
 
   it('renders every section in worker threads for the editor, in the order a full render has; one changed record is rendered here', async () => {
-    const cacheFile = path.join(dir, 'cache', 'summaries.json');
-    const sectionsFile = path.join(dir, 'cache', 'summaries.public-log.jsonl');
-    const logFile = path.join(dir, 'INCIDENT-LOG.md');
+    const { cacheFile, sectionsFile, logFile } = publicLogFiles(dir);
     const store = new IncidentStore(folder, { cacheFile, offThread: true });
     await store.loadSummaries();
     let started = 0;
@@ -94,12 +91,7 @@ describe("The public log's first write off the caller's thread", () => {
       const first = await writePublicLogFile(store, logFile, sectionsFile);
       assert.equal(first.read, COUNT);
       assert.ok(started >= 1, 'the sections of a folder with no kept sections are rendered in a worker');
-      const truth = renderPublicLog(
-        fs.readdirSync(folder).flatMap((n) => {
-          const r = parseRecord(path.join(folder, n), fs.readFileSync(path.join(folder, n)));
-          return r.kind === 'ok' ? [r.incident] : [];
-        }),
-      );
+      const truth = fullRenderOf(folder);
       assert.equal(fs.readFileSync(logFile, 'utf8'), truth);
       const workersForFirst = started;
       const name = fs.readdirSync(folder)[7]!;

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { renderPublicLog } from '../../src/model/publicLog';
 import { IncidentStore } from '../../src/store/incidentStore';
 import { writePublicLogFile } from '../../src/store/publicLogFile';
-import { parseRecord } from '../../src/store/recordFile';
 import { recordText } from '../bench/generateRecords';
+import { fullRenderOf, publicLogFiles } from './helpers/publicLogFolder';
 import { filesReadDuring } from './helpers/fileReads';
 
 const COUNT = 30;
@@ -22,10 +21,7 @@ describe('The public log without reading every record', () => {
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-public-log-'));
-    folder = path.join(dir, '.incidents');
-    cacheFile = path.join(dir, 'cache', 'summaries.json');
-    sectionsFile = path.join(dir, 'cache', 'summaries.public-log.jsonl');
-    logFile = path.join(dir, 'INCIDENT-LOG.md');
+    ({ folder, cacheFile, sectionsFile, logFile } = publicLogFiles(dir));
     fs.mkdirSync(folder);
     for (let i = 0; i < COUNT; i++) {
       const { name, text } = recordText(i, COUNT, OPEN);
@@ -39,14 +35,6 @@ describe('The public log without reading every record', () => {
 
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** The log rendered from every record parsed now: what the written log must say. */
-  function truth(): string {
-    const incidents = fs
-      .readdirSync(folder)
-      .map((n) => parseRecord(path.join(folder, n), fs.readFileSync(path.join(folder, n))))
-      .flatMap((r) => (r.kind === 'ok' ? [r.incident] : []));
-    return renderPublicLog(incidents);
-  }
 
   async function write(store = new IncidentStore(folder, { cacheFile })): Promise<{ read: number; files: string[] }> {
     const { result, files } = await filesReadDuring(folder, () => writePublicLogFile(store, logFile, sectionsFile));
@@ -58,7 +46,7 @@ describe('The public log without reading every record', () => {
     await store.loadSummaries();
     const first = await write(store);
     assert.equal(first.read, COUNT, 'the first log reads every record once');
-    assert.equal(fs.readFileSync(logFile, 'utf8'), truth());
+    assert.equal(fs.readFileSync(logFile, 'utf8'), fullRenderOf(folder));
 
     const changed = path.join(folder, fs.readdirSync(folder).sort()[7]!);
     fs.writeFileSync(changed, fs.readFileSync(changed, 'utf8').replace(/^impact: \|\n {2}/m, 'impact: |\n  Search was down for everyone. '));
@@ -67,7 +55,7 @@ describe('The public log without reading every record', () => {
     assert.equal(second.read, 1);
     const log = fs.readFileSync(logFile, 'utf8');
     assert.ok(log.includes('Search was down for everyone'));
-    assert.equal(log, truth());
+    assert.equal(log, fullRenderOf(folder));
   });
 
   it('a new session with its caches written reads no record at all', async () => {
@@ -77,7 +65,7 @@ describe('The public log without reading every record', () => {
     await store.flushCache();
     const again = await write(new IncidentStore(folder, { cacheFile }));
     assert.deepEqual(again.files, []);
-    assert.equal(fs.readFileSync(logFile, 'utf8'), truth());
+    assert.equal(fs.readFileSync(logFile, 'utf8'), fullRenderOf(folder));
   });
 
   it('drops a record that became broken or was deleted, and adds a new one', async () => {
@@ -91,7 +79,7 @@ describe('The public log without reading every record', () => {
     fs.writeFileSync(path.join(folder, name), text);
     const after = await write(store);
     assert.deepEqual(after.files, [path.join(folder, names[3]!), path.join(folder, name)].sort());
-    assert.equal(fs.readFileSync(logFile, 'utf8'), truth());
+    assert.equal(fs.readFileSync(logFile, 'utf8'), fullRenderOf(folder));
   });
 
   for (const [what, damage] of [
@@ -112,7 +100,7 @@ describe('The public log without reading every record', () => {
       assert.equal(again.read, COUNT);
       const log = fs.readFileSync(logFile, 'utf8');
       assert.ok(!log.includes('A lie'));
-      assert.equal(log, truth());
+      assert.equal(log, fullRenderOf(folder));
     });
   }
 });

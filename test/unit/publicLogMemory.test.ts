@@ -3,9 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { renderPublicLog } from '../../src/model/publicLog';
-import { parseRecord } from '../../src/store/recordFile';
 import { recordText } from '../bench/generateRecords';
+import { fullRenderOf, publicLogFiles } from './helpers/publicLogFolder';
 
 // The public log of thousands of records is tens of megabytes, and its kept sections as much
 // again. Writing it must not hold several whole copies of them at once (the log as one string,
@@ -62,10 +61,7 @@ describe('The public log of many records in bounded memory', () => {
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ir-public-log-memory-'));
-    folder = path.join(dir, '.incidents');
-    cacheFile = path.join(dir, 'cache', 'summaries.json');
-    sectionsFile = path.join(dir, 'cache', 'summaries.public-log.jsonl');
-    logFile = path.join(dir, 'INCIDENT-LOG.md');
+    ({ folder, cacheFile, sectionsFile, logFile } = publicLogFiles(dir));
     fs.mkdirSync(folder);
     const hourAgo = new Date(Date.now() - 3_600_000);
     for (let i = 0; i < COUNT; i++) {
@@ -79,23 +75,16 @@ describe('The public log of many records in bounded memory', () => {
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function truth(): string {
-    const incidents = fs
-      .readdirSync(folder)
-      .map((n) => parseRecord(path.join(folder, n), fs.readFileSync(path.join(folder, n))))
-      .flatMap((r) => (r.kind === 'ok' ? [r.incident] : []));
-    return renderPublicLog(incidents);
-  }
 
   it('writes the first log, and the log after one change, with a heap far smaller than a few copies of the log', async () => {
     assert.equal(await writeInSmallHeap(folder, cacheFile, sectionsFile, logFile), COUNT);
-    const expected = truth();
+    const expected = fullRenderOf(folder);
     assert.ok(expected.length > COUNT * IMPACT_CHARS * 0.9, `the log is large (${expected.length} characters)`);
     assert.equal(fs.readFileSync(logFile, 'utf8'), expected);
 
     const changed = path.join(folder, fs.readdirSync(folder).sort()[5]!);
     fs.writeFileSync(changed, fs.readFileSync(changed, 'utf8').replace(/^impact: \|\n {2}/m, 'impact: |\n  Search was down for everyone. '));
     assert.equal(await writeInSmallHeap(folder, cacheFile, sectionsFile, logFile), 1);
-    assert.equal(fs.readFileSync(logFile, 'utf8'), truth());
+    assert.equal(fs.readFileSync(logFile, 'utf8'), fullRenderOf(folder));
   });
 });
