@@ -28,9 +28,11 @@ import { renderBlockItem } from './textEdit';
 
 const DOUBLE_QUOTED = String.raw`"(?:[^"\\\n]|\\.)*"`;
 const SINGLE_QUOTED = String.raw`'(?:[^'\n]|'')*'`;
-// A plain scalar on one line: no indicator first, no ": " or " #" inside, no ':' or '#' at all but a ':' followed by a non-space (a time).
-const PLAIN = String.raw`[^\s\-?:,\[\]{}#&*!|>'"%@\x60](?:[^\n:#]|:(?=[^\s:]))*`;
-const FLOW_PLAIN = String.raw`[^\s\-?:,\[\]{}#&*!|>'"%@\x60](?:[^\n:#,\[\]{}]|:(?=[^\s:,\[\]{}]))*`;
+// A plain scalar on one line: no indicator first (but '-', '?' or ':' followed by a character a
+// plain scalar may hold, as in a runner's option "--ci"), no ": " or " #" inside, no ':' or '#'
+// at all but a ':' followed by a non-space (a time).
+const PLAIN = String.raw`(?:[^\s\-?:,\[\]{}#&*!|>'"%@\x60]|[-?:](?=\S))(?:[^\n:#]|:(?=[^\s:]))*`;
+const FLOW_PLAIN = String.raw`(?:[^\s\-?:,\[\]{}#&*!|>'"%@\x60]|[-?:](?=[^\s,\[\]{}]))(?:[^\n:#,\[\]{}]|:(?=[^\s:,\[\]{}]))*`;
 const FLOW_ITEM = `(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${FLOW_PLAIN})`;
 const FLOW_LIST = String.raw`\[ *(?:${FLOW_ITEM} *(?:, *${FLOW_ITEM} *)*,? *)?\]`;
 const VALUE = String.raw`(?:${DOUBLE_QUOTED}|${SINGLE_QUOTED}|${FLOW_LIST}|\{ *\}|${PLAIN})`;

@@ -53,6 +53,15 @@ function runEdits(i: number, over: Partial<TestRunRecord> = {}): RecordEdit[] {
 
 const valueOf = (text: string) => parse(text) as Incident;
 
+/** A run of a command with options, and tests titled as people title them, in block and flow lists (new objects each time, which YAML would otherwise alias). */
+const runWithIndicators = (): Partial<TestRunRecord> => ({
+  command: ['npx', 'jest', '--ci', '--watchman=false', '-w', '?x', ':memory:'],
+  tests: [
+    { test: ref('test/-flags.test.js', '--dry-run', '-1 is refused'), outcome: 'passed' },
+    { test: ref('test/db.test.js', ':memory: store', '?query parses'), outcome: 'passed' },
+  ],
+});
+
 /** The fast path's text, checked against the full path's; undefined when it declined. */
 function appended(text: string, edits: RecordEdit[] = runEdits(9)): string | undefined {
   const value = valueOf(text.replace(/^\uFEFF/, ''));
@@ -94,12 +103,18 @@ describe('appending a run without parsing the record', () => {
       ['quoted titles with commas and brackets', inLastRun(asWritten, (r) => r.replace(/title: \[.*\]/, 'title: [ "EU VAT, again", \'it [works]\' ]'))],
       ['an anchor outside the lists', asWritten.replace('  - id: ana\n', '  - &ana\n    id: ana\n').replace('incident_manager: ana', 'incident_manager: ana')],
       ['trailing blank lines at the end', `${asWritten}\n\n`],
+      // Plain scalars may start with '-', '?' or ':' when a character they may hold follows: every runner's options do.
+      ['a command with options and titles that start with "-", "?" or ":"', renderNewRecord({ ...record(), test_runs: [0, 1, 2].map((i) => run(i, runWithIndicators())) })],
     ];
     for (const [name, text] of accepted) {
       it(name, () => {
         assert.notEqual(appended(text), undefined, 'declined');
       });
     }
+
+    it('a run whose command and titles start with "-", "?" or ":" appended to a record as written', () => {
+      assert.notEqual(appended(asWritten, runEdits(9, runWithIndicators())), undefined, 'declined');
+    });
   });
 
   describe('declines (the store parses instead) on', () => {
@@ -253,7 +268,7 @@ describe('appending a run without parsing: any text it takes, it writes as the f
   const SNIPPETS = [
     '# a comment', '', 'note: |\n  first\n  # inside', 'note: >-\n  folded\n  more', 'note: |+\n  kept\n', 'note: "two\n  lines"', "note: 'two\n  lines'",
     'tag: !!str x', 'anchor: &a1 v', 'alias: *a1', 'flow: {a: 1}', 'list: [a, "b, c"]', 'plain: a b c', '  continuation of a plain value',
-    'key: value # a comment', '- item', '-', '- - nested', 'key:', '  - under a key', '? complex', '"quoted": key', 'time: 10:00:00', 'url: http://x.test/a#b',
+    'key: value # a comment', '- item', '-', '- - nested', '- --ci', '- -x y', '- -- x', 'flags: [ --ci, -x, ?y, :z ]', 'opt: -w', 'q: ?x', 'c: :x', '- :x:', '- ?', 'k: -#x', 'f: [ -, a ]', 'key:', '  - under a key', '? complex', '"quoted": key', 'time: 10:00:00', 'url: http://x.test/a#b',
   ];
   let seed = 42;
   const random = (n: number) => {
@@ -276,7 +291,12 @@ describe('appending a run without parsing: any text it takes, it writes as the f
       const text = lines.join('\n');
       const doc = parseDocument(text, { uniqueKeys: true, strict: true });
       if (doc.errors.length > 0) continue;
-      const value = doc.toJS() as Incident;
+      let value: Incident;
+      try {
+        value = doc.toJS() as Incident;
+      } catch {
+        continue; // an alias before its anchor
+      }
       if (!Array.isArray(value?.test_runs) || !Array.isArray(value.timeline)) continue;
       tried++;
       const edits = runEdits(9);
