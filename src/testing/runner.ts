@@ -135,7 +135,8 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
     child.on('close', (exitCode, signal) => {
       cleanup();
       opts.onEnded?.();
-      resolve(finish({ exitCode, signal, endedBy }));
+      // The report is read on the next turn: what onEnded started (git processes) is under way by then.
+      setImmediate(() => resolve(finish({ exitCode, signal, endedBy })));
     });
   });
 }
