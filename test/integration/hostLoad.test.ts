@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { IncidentRoomApi } from '../../src/extension';
 import { EXTENSION_ID } from '../../src/vscode/ids';
@@ -37,6 +39,12 @@ async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
 }
 const OPEN = 20;
 
+/** The host's garbage collector, made callable (the host is not started with --expose-gc). */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
+}
+
 describe('host load (measurement)', function () {
   this.timeout(3_600_000);
   let api: IncidentRoomApi;
@@ -51,6 +59,11 @@ describe('host load (measurement)', function () {
     const exclude = path.join(workspaceRoot(), '.git', 'info', 'exclude');
     if (fs.existsSync(path.dirname(exclude))) fs.appendFileSync(exclude, `\n/${folderName}/\n`);
     generateRecords(path.join(workspaceRoot(), folderName), COUNT, OPEN);
+    // Changing the setting opens the workspace's settings.json, which activates the JSON
+    // language's extensions (extension-editing, npm) in this same host the first time: their
+    // start-up blocks are theirs, so they happen here, before anything is measured.
+    await vscode.workspace.openTextDocument({ language: 'json', content: '{}' });
+    await new Promise((r) => setTimeout(r, 2000));
   });
 
   after(async () => {
@@ -66,19 +79,50 @@ describe('host load (measurement)', function () {
     return open === OPEN && closed?.kind === 'closedGroup' && closed.count === COUNT - OPEN && api.tree.getChildren(closed).length > 0;
   };
 
+  /** Resolves at the tree change that makes it ready (checked at each change, not polled, so the time is the tree's own). */
+  function treeReady(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        if (!ready()) return;
+        subscription.dispose();
+        clearInterval(poll);
+        resolve();
+      };
+      const subscription = api.tree.onDidChangeTreeData(done);
+      // A change may have come before this was listening.
+      const poll = setInterval(done, 250);
+      done();
+    });
+  }
+
   async function measure(label: string): Promise<void> {
     await setFolder(undefined);
     await waitFor('the fixture records back', () => !ready(), 60_000);
+    // The records of the measurement before are garbage now; a host that starts has none to collect.
+    collectGarbage();
     const h = monitorEventLoopDelay({ resolution: 5 });
     h.enable();
     const t0 = performance.now();
-    await profiled(`host-${COUNT}-${label.split(' ')[0]}-${Date.now()}`, async () => {
-      await setFolder(folderName);
-      await waitFor('the tree of generated records', () => ready(), 3_000_000);
+    // The extension starts loading when the setting's change reaches this host, after VS Code has
+    // written it to the workspace's settings: that write is timed apart.
+    let changed = Number.NaN;
+    const listener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (Number.isNaN(changed) && e.affectsConfiguration('incidentRoom.recordsFolder')) changed = performance.now();
     });
-    const ms = performance.now() - t0;
+    try {
+      await profiled(`host-${COUNT}-${label.split(' ')[0]}-${Date.now()}`, async () => {
+        await setFolder(folderName);
+        await treeReady();
+      });
+    } finally {
+      listener.dispose();
+    }
+    const end = performance.now();
     h.disable();
-    console.log(`host load ${COUNT} records, ${label}: tree ready in ${ms.toFixed(0)} ms, longest event-loop block ${(h.max / 1e6).toFixed(0)} ms, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+    console.log(
+      `host load ${COUNT} records, ${label}: tree ready in ${(end - changed).toFixed(0)} ms from the setting's change (${(end - t0).toFixed(0)} ms with VS Code writing the setting), ` +
+        `longest event-loop block ${(h.max / 1e6).toFixed(0)} ms, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+    );
   }
 
   it('activation: require of the bundle and activate() in this host', () => {
