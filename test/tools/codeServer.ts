@@ -175,16 +175,20 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
     resolve();
   }));
 
-  const killGroup = (signal: NodeJS.Signals): void => {
-    if (exited || child.pid === undefined) return;
+  /** Signals the server's process group; once the server has exited, only its children that outlived it are left in it. */
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return;
     try {
       process.kill(-child.pid, signal);
     } catch {
       // The group is already gone.
     }
   };
+  const killGroup = (signal: NodeJS.Signals): void => {
+    if (!exited) signalGroup(signal);
+  };
   // A crashed or interrupted test process must not leave a server behind.
-  const onProcessExit = (): void => killGroup('SIGKILL');
+  const onProcessExit = (): void => signalGroup('SIGKILL');
   process.once('exit', onProcessExit);
 
   let stopped: Promise<void> | undefined;
@@ -195,8 +199,9 @@ export async function startCodeServer(opts: StartCodeServerOptions = {}): Promis
       const timer = setTimeout(() => killGroup('SIGKILL'), 5_000);
       await exitedPromise;
       clearTimeout(timer);
-      // Children that outlive the server's own exit (the extension host) go too.
-      killGroup('SIGKILL');
+      // Children that outlive the server's own exit (the extension host, which would otherwise
+      // wait hours for its window to reconnect) go too.
+      signalGroup('SIGKILL');
       await rm(scratch, { recursive: true, force: true });
     })();
     return stopped;
