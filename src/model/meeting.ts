@@ -167,7 +167,6 @@ export function invitationIcs(input: InvitationInput): string {
   return calendar.toString();
 }
 
-/** Records the meeting in the record: when, who, and where the invitation is. */
 /** Why the review meeting cannot be scheduled yet, in the runbook's words; undefined when it can. */
 export function meetingRefusal(incident: Incident): string | undefined {
   if (incident.status === 'active') return `${QUOTE_MEETING} This incident is still active.`;
@@ -178,6 +177,7 @@ export function meetingRefusal(incident: Incident): string | undefined {
   return undefined;
 }
 
+/** Records the meeting in the record: when, who, and where the invitation is. */
 export function recordMeeting(incident: Incident, slot: { start: number; end: number }, attendees: readonly MeetingAttendee[], file: string, ctx: ActionContext, people: readonly Person[] = []): RecordEdit[] {
   const refusal = meetingRefusal(incident);
   if (refusal) throw new RuleViolation(RULE_MEETING, refusal);

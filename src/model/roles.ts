@@ -34,13 +34,13 @@ function label(incident: Incident, id: PersonId): string {
   return personLabel(incident.people ?? [], id);
 }
 
-/** Workers not yet released. */
 /** Everyone who holds or held a role, in role order (IM, SMEs, workers, observers, PR manager); a person may appear more than once. */
 export function personIdsInRoles(incident: Incident): PersonId[] {
   const r = incident.roles;
   return [r.incident_manager, ...(r.sme ?? []), ...(r.workers ?? []).map((w) => w.person), ...(r.observers ?? []), ...(r.prm ? [r.prm] : [])];
 }
 
+/** Workers not yet released. */
 export function currentWorkers(incident: Incident): WorkerAssignment[] {
   return (incident.roles.workers ?? []).filter((w) => !w.released_at);
 }
