@@ -7,7 +7,7 @@ import { isOpen } from './model/lifecycle';
 import { compareTimestamps, formatDuration } from './model/time';
 import { defineCommand, type CliCommand, type CliIo } from './cliCommand';
 import { IncidentStore } from './store/incidentStore';
-import { cacheFileInGitDir, findGitDir, type RecordSummary } from './store/summaryCache';
+import { cacheFileInGitDir, findGitDir, folderPrefix, type RecordSummary } from './store/summaryCache';
 import { gateCommand } from './testing/gateCli';
 import { mergeDriverCommand, setupGitCommand } from './store/mergeCli';
 import { noteCommand } from './noteCli';
@@ -147,7 +147,7 @@ async function status(folder: string, { json, all }: { json: boolean; all: boole
 
 /** Paths of the folder's files relative to the working directory, without a path.relative per file (thousands). */
 function relativeToCwd(cwd: string, folder: string): (file: string) => string {
-  const prefix = path.join(folder, 'x').slice(0, -1);
+  const prefix = folderPrefix(folder);
   const base = path.relative(cwd, folder);
   const basePrefix = base ? base + path.sep : '';
   return (file) => (file.startsWith(prefix) && !file.includes(path.sep, prefix.length) ? basePrefix + file.slice(prefix.length) : path.relative(cwd, file) || file);

@@ -28,6 +28,7 @@ import {
 } from './recordFile';
 import { inParseWorkers, parseWorkersAvailable } from './parseWorkers';
 import {
+  folderPrefix,
   hashBytes,
   isClosedSummary,
   markDuplicateSummaries,
@@ -870,10 +871,6 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
 }
 
 /** The folder's path with its separator, ready to have a file name appended. */
-export function folderPrefix(folder: string): string {
-  return path.join(folder, 'x').slice(0, -1);
-}
-
 /** Makes target say what source says, keeping target's identity (holders of the summary see the change). */
 function replaceInPlace(target: RecordSummary, source: RecordSummary): void {
   for (const key of Object.keys(target) as (keyof RecordSummary)[]) if (!(key in source)) delete target[key];

@@ -302,6 +302,11 @@ export function isClosedSummary(s: RecordSummary): boolean {
   return s.kind === 'ok' && s.status === 'closed';
 }
 
+/** The folder's path with its separator, to which a plain file name in it is appended (path.join per file costs more than the stat it goes with). */
+export function folderPrefix(folder: string): string {
+  return path.join(folder, 'x').slice(0, -1);
+}
+
 function isSummary(v: unknown): v is RecordSummary {
   const s = v as RecordSummary;
   if (typeof v !== 'object' || v === null || (s.kind !== 'ok' && s.kind !== 'broken') || s.partial !== undefined) return false;
@@ -373,8 +378,8 @@ export async function readSummaryCache(cacheFile: string, folder: string): Promi
   const entries = new Map<string, CachedSummary>();
   const slots = new Set<number>();
   const pace = slicePacer();
-  // The folder with its separator: the names are plain file names (checked below).
-  const prefix = path.join(folder, 'x').slice(0, -1);
+  // The names are plain file names (checked below).
+  const prefix = folderPrefix(folder);
   while (end >= 0 && end < text.length - 1) {
     const start = end + 1;
     end = text.indexOf('\n', start);
@@ -486,7 +491,7 @@ function takeSlots(text: string | undefined, line: number, slots: number[], want
     return;
   }
   if (!Array.isArray(items)) return;
-  const prefix = path.join(folder, 'x').slice(0, -1);
+  const prefix = folderPrefix(folder);
   for (const slot of slots) {
     const item = (items as unknown[])[slot - line * ENTRIES_PER_LINE] as SlotEntry | undefined;
     const want = wanted.get(slot)!;
@@ -606,8 +611,9 @@ export function cacheFileInGitDir(gitDir: string, folder: string): string {
 }
 
 /**
- * Sixteen hex digits for a text: two 32-bit FNV-1a hashes. Names a folder's cache; not a security measure (what is under .git is never trusted over the files), and
- * it keeps a warm `status`, which hashes nothing else, from loading the crypto module.
+ * Sixteen hex digits for a text: two 32-bit FNV-1a hashes. Names a folder's cache; not a
+ * security measure (what is under .git is never trusted over the files), and it keeps a warm
+ * `status`, which hashes nothing else, from loading the crypto module.
  */
 export function textKey(text: string): string {
   let a = 0x811c9dc5;
