@@ -26,7 +26,7 @@ import {
   type ParsedYaml,
   type RecordProblem,
 } from './recordFile';
-import { inParseWorkers, parseWorkersAvailable } from './parseWorkers';
+import { FEW_FILES_FOR_WORKERS, inParseWorkers, worthParseWorkers } from './parseWorkers';
 import {
   folderPrefix,
   hashBytes,
@@ -119,8 +119,6 @@ export interface LoadProgress {
   total: number;
 }
 
-/** More changed files than this are parsed in a worker (when allowed); fewer are not worth starting one. */
-const WORKER_THRESHOLD = 16;
 /** Main-thread parsing yields after this much work, so a burst cannot block the event loop for long. */
 const SLICE_MS = 12;
 /** Content checks in flight at once: enough to keep the I/O threads busy. */
@@ -520,9 +518,9 @@ export class IncidentStore {
       const files = stale.map((n) => prefix + n);
       let finished = false;
       const parsing = (
-        this.options.offThread && total > WORKER_THRESHOLD && parseWorkersAvailable()
+        this.options.offThread && worthParseWorkers(total)
           ? inParseWorkers('summaries', files, this.maxRecordBytes, accept)
-          : parseInSlices(files, accept, total <= WORKER_THRESHOLD ? true : 'open', this.maxRecordBytes, this.options.valueCache)
+          : parseInSlices(files, accept, total <= FEW_FILES_FOR_WORKERS ? true : 'open', this.maxRecordBytes, this.options.valueCache)
       ).finally(() => (finished = true));
       if (onProgress) {
         // Progress at a steady pace, not per batch: each report walks every summary.

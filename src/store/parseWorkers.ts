@@ -17,9 +17,12 @@ const MAX_WORKERS = 4;
 /** Results per worker message: few messages, steady progress. */
 const WORKER_BATCH = 50;
 
-/** Whether this build ships the worker's script (a test run from sources may not). */
-export function parseWorkersAvailable(): boolean {
-  return existsSync(WORKER_FILE);
+/** Files to parse up to which starting a worker is not worth it: they are parsed on the caller's thread, a slice at a time. */
+export const FEW_FILES_FOR_WORKERS = 16;
+
+/** Whether this many files are worth parsing in workers, and this build ships the workers' script (a test run from sources may not). */
+export function worthParseWorkers(files: number): boolean {
+  return files > FEW_FILES_FOR_WORKERS && existsSync(WORKER_FILE);
 }
 
 /**

@@ -12,7 +12,7 @@ import { publicLogPieces, publicLogSection, type PublicLogSection } from '../mod
 import type { IncidentStore } from './incidentStore';
 import { parseRecord } from './recordFile';
 import { readRegularFile } from './recordIo';
-import { inParseWorkers, parseWorkersAvailable } from './parseWorkers';
+import { inParseWorkers, worthParseWorkers } from './parseWorkers';
 import { slicePacer, yieldToEventLoop } from './slices';
 import { hashBytes } from './summaryCache';
 
@@ -196,9 +196,6 @@ export async function renderSection(file: string, maxBytes: number): Promise<Ren
   return record.kind === 'ok' ? { file, section: { ...publicLogSection(record.incident), hash: hashBytes(bytes) } } : { file };
 }
 
-/** More records to render than this go to parse workers (when the store parses off its thread); fewer are not worth starting one. */
-const WORKER_THRESHOLD = 16;
-
 /**
  * Regenerates the public log of the store's folder from its valid records and writes it when it
  * changed. Only records whose bytes changed since their section was kept are read and parsed:
@@ -220,7 +217,7 @@ export async function writePublicLogFile(store: IncidentStore, logFile: string, 
   const accept = (results: RenderedSection[]) => {
     for (const r of results) rendered.set(r.file, r.section);
   };
-  if (store.parsesOffThread && stale.length > WORKER_THRESHOLD && parseWorkersAvailable()) {
+  if (store.parsesOffThread && worthParseWorkers(stale.length)) {
     await inParseWorkers('sections', stale, store.maxRecordBytes, accept);
   } else {
     for (const file of stale) {
