@@ -16,6 +16,26 @@ import { fullRenderOf, publicLogFiles } from './helpers/publicLogFolder';
 
 const COUNT = 420;
 
+/**
+ * Has the code under test start its workers through a Worker class that calls onStart first, until
+ * the function returned is called, which puts the original back.
+ */
+function onWorkerStart(onStart: () => void): () => void {
+  const original = workerThreads.Worker;
+  (workerThreads as { Worker: typeof original }).Worker = class extends original {
+    constructor(...args: ConstructorParameters<typeof original>) {
+      onStart();
+      super(...args);
+    }
+  };
+  // The code under test imports the module (`await import`): its namespace follows the exports object only when told to.
+  syncBuiltinESMExports();
+  return () => {
+    (workerThreads as { Worker: typeof original }).Worker = original;
+    syncBuiltinESMExports();
+  };
+}
+
 /** A temp folder of COUNT generated records for the suite it is called in, made before it and removed after; the Worker put back. */
 function recordsFolder(prefix: string): { dir: string; folder: string } {
   const dir = path.join(os.tmpdir(), `${prefix}${process.pid}-${Math.random().toString(36).slice(2)}`);
@@ -37,7 +57,6 @@ function recordsFolder(prefix: string): { dir: string; folder: string } {
 }
 
 describe('Parse workers started one per turn of the event loop', () => {
-  const original = workerThreads.Worker;
   const { folder } = recordsFolder('ir-parse-workers-');
 
   it('starts each worker in its own turn, and the summaries are whole', async function () {
@@ -46,24 +65,18 @@ describe('Parse workers started one per turn of the event loop', () => {
     let previous: { ran: boolean } | undefined;
     const aTurnPassed: boolean[] = [];
     // The store loads worker_threads when it starts its workers; each start is noted.
-    (workerThreads as { Worker: typeof original }).Worker = class extends original {
-      constructor(...args: ConstructorParameters<typeof original>) {
-        if (previous) aTurnPassed.push(previous.ran);
-        const marker = { ran: false };
-        setImmediate(() => (marker.ran = true));
-        previous = marker;
-        super(...args);
-      }
-    };
-    // The code under test imports the module (`await import`): its namespace follows the exports object only when told to.
-    syncBuiltinESMExports();
+    const restore = onWorkerStart(() => {
+      if (previous) aTurnPassed.push(previous.ran);
+      const marker = { ran: false };
+      setImmediate(() => (marker.ran = true));
+      previous = marker;
+    });
     try {
       const summaries = await new IncidentStore(folder, { offThread: true }).loadSummaries();
       assert.equal(summaries.length, COUNT);
       assert.equal(summaries.filter((s) => s.kind === 'ok').length, COUNT);
     } finally {
-      (workerThreads as { Worker: typeof original }).Worker = original;
-    syncBuiltinESMExports();
+      restore();
     }
     assert.ok(aTurnPassed.length >= 1, `${aTurnPassed.length + 1} workers were started`);
     assert.deepEqual(aTurnPassed, aTurnPassed.map(() => true), 'each worker started in a turn of its own');
@@ -71,7 +84,6 @@ describe('Parse workers started one per turn of the event loop', () => {
 });
 
 describe("The public log's first write off the caller's thread", () => {
-  const original = workerThreads.Worker;
   const { dir, folder } = recordsFolder('ir-public-log-workers-');
 
   it('renders every section in worker threads for the editor, in the order a full render has; one changed record is rendered here', async () => {
@@ -79,14 +91,7 @@ describe("The public log's first write off the caller's thread", () => {
     const store = new IncidentStore(folder, { cacheFile, offThread: true });
     await store.loadSummaries();
     let started = 0;
-    (workerThreads as { Worker: typeof original }).Worker = class extends original {
-      constructor(...args: ConstructorParameters<typeof original>) {
-        started++;
-        super(...args);
-      }
-    };
-    // The code under test imports the module (`await import`): its namespace follows the exports object only when told to.
-    syncBuiltinESMExports();
+    const restore = onWorkerStart(() => started++);
     try {
       const first = await writePublicLogFile(store, logFile, sectionsFile);
       assert.equal(first.read, COUNT);
@@ -101,8 +106,7 @@ describe("The public log's first write off the caller's thread", () => {
       assert.equal(started, workersForFirst, 'one changed record is not worth a worker');
       assert.equal(fs.readFileSync(logFile, 'utf8'), truth);
     } finally {
-      (workerThreads as { Worker: typeof original }).Worker = original;
-    syncBuiltinESMExports();
+      restore();
     }
   });
 });
