@@ -140,6 +140,8 @@ const LAZY_LIBRARIES = [
   { name: 'ical-generator', filter: /^ical-generator$/, entry: 'ical-generator' },
   // The record schema's standalone validators (122 KB of generated code, the schema inlined).
   { name: 'record-validators', filter: /^\.\/validators\.generated$/, entry: `./${VALIDATORS_FILE}` },
+  // The record schema itself, which validate.ts reads for the wording of problems and the timestamps' fields.
+  { name: 'record-schema', filter: /^\.\/incident-room-v1\.schema\.json$/, entry: `./${SCHEMA_FILE}` },
   // The test-plan page's message validators, needed once a page sends a message.
   { name: 'page-validators', filter: /^\.\/testPlanValidators\.generated$/, entry: `./${PAGE_VALIDATORS_FILE}` },
 ];

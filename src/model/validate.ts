@@ -12,8 +12,9 @@ export interface ValidationProblem {
   message: string;
 }
 
-const TIMESTAMP_PATTERN = schemaJson.definitions.timestamp.pattern;
-const ID_PATTERN = schemaJson.properties.id.pattern;
+// Read from the schema on first use: the schema is a library of its own, loaded once a record is validated.
+const timestampPattern = (): string => schemaJson.definitions.timestamp.pattern;
+const idPattern = (): string => schemaJson.properties.id.pattern;
 const TIMESTAMP_EXAMPLE = '2026-11-27T14:05:00+01:00';
 
 type Validator = ValidateFunction;
@@ -108,7 +109,7 @@ function describe(e: ErrorObject, root: unknown): ValidationProblem {
   const path = pointerToPath(e.instancePath);
   const where = formatPath(path);
   const sub = (e.parentSchema ?? subschemaOf(e.schemaPath)) as { pattern?: string; type?: string | string[] };
-  const isTimestampField = sub.pattern === TIMESTAMP_PATTERN;
+  const isTimestampField = sub.pattern === timestampPattern();
   switch (e.keyword) {
     case 'required': {
       const missing = (e.params as { missingProperty: string }).missingProperty;
@@ -138,7 +139,7 @@ function describe(e: ErrorObject, root: unknown): ValidationProblem {
       if (isTimestampField) {
         return { path, message: `${where} must be a timestamp with an offset, e.g. ${TIMESTAMP_EXAMPLE}` };
       }
-      if (sub.pattern === ID_PATTERN) {
+      if (sub.pattern === idPattern()) {
         return { path, message: `${where} may contain only letters, digits, ".", "_" and "-", starting with a letter or digit (it names the file)` };
       }
       return { path, message: `${where} must match ${sub.pattern ?? 'the expected pattern'}` };
@@ -195,7 +196,7 @@ function resolve(node: SchemaNode): SchemaNode {
   return (schemaJson.definitions as Record<string, SchemaNode>)[name] ?? node;
 }
 
-const TIMESTAMP_SHAPE = new RegExp(TIMESTAMP_PATTERN);
+let timestampShape: RegExp | undefined;
 
 /** A path built only when a problem needs it: each step points at its parent. */
 interface PathStep {
@@ -217,7 +218,7 @@ function walkPlan(node: SchemaNode): { properties: [string, SchemaNode][]; items
   if (!plan) {
     const s = resolve(node);
     plan = {
-      isTimestamp: s.pattern === TIMESTAMP_PATTERN,
+      isTimestamp: s.pattern === timestampPattern(),
       properties: s.properties ? Object.entries(s.properties).filter(([, child]) => holdsTimestamp(child, new Set())) : [],
       items: s.items && holdsTimestamp(s.items, new Set()) ? s.items : undefined,
     };
@@ -230,7 +231,7 @@ function holdsTimestamp(node: SchemaNode, seen: Set<SchemaNode>): boolean {
   const s = resolve(node);
   if (seen.has(s)) return false;
   seen.add(s);
-  if (s.pattern === TIMESTAMP_PATTERN) return true;
+  if (s.pattern === timestampPattern()) return true;
   return Object.values(s.properties ?? {}).some((child) => holdsTimestamp(child, seen)) || (s.items !== undefined && holdsTimestamp(s.items, seen));
 }
 
@@ -238,7 +239,7 @@ function holdsTimestamp(node: SchemaNode, seen: Set<SchemaNode>): boolean {
 function walkTimestamps(node: SchemaNode, value: unknown, path: PathStep | undefined, out: ValidationProblem[]): void {
   const plan = walkPlan(node);
   if (plan.isTimestamp) {
-    if (typeof value === 'string' && TIMESTAMP_SHAPE.test(value) && !isTimestamp(value)) {
+    if (typeof value === 'string' && (timestampShape ??= new RegExp(timestampPattern())).test(value) && !isTimestamp(value)) {
       const at = pathOf(path);
       out.push({ path: at, message: `${formatPath(at)} is not a real date and time: "${value}" (e.g. ${TIMESTAMP_EXAMPLE})` });
     }
