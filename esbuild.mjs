@@ -413,15 +413,17 @@ if (args.has('--tests')) {
   const withLazyLibraries = (outfile, plugins = []) => ({ outfile, plugins: [...common.plugins, lazyLibraries(outfile, exportsByName), ...plugins] });
   const hosts = {
     extension: { entryPoints: ['src/extension.ts'], external: ['vscode'] },
-    cli: { entryPoints: ['src/cli.ts'], banner: { js: '#!/usr/bin/env node' } },
+    cli: { entryPoints: ['src/cli.ts'] },
   };
+  // The command line's bundle is cli-main.js: cli.js is the program, which loads it with V8's code cache (src/compileCache.ts).
+  const hostFiles = { extension: 'extension.js', cli: 'cli-main.js' };
   /**
    * A host's bundle with its parts (the three steps above). In watch mode the parts stay inside
    * the host's bundle, so that one rebuild follows one change.
    */
   async function hostContext(host) {
     const options = hosts[host];
-    const outfile = join(OUT, `${host}.js`);
+    const outfile = join(OUT, hostFiles[host]);
     if (watch || LAZY_PARTS[host].length === 0) return esbuild.context({ ...common, ...options, ...withLazyLibraries(outfile) });
     const parts = await Promise.all(LAZY_PARTS[host].map(async (p) => ({ ...p, exports: new Map(await Promise.all(p.entries.map(async (key) => [key, await moduleExports(key)]))), shared: new Map() })));
     const probe = await esbuild.build({ ...common, ...options, ...withLazyLibraries(outfile, [lazyPartStubs(host, outfile, parts)]), write: false, metafile: true });
@@ -449,6 +451,7 @@ if (args.has('--tests')) {
   const contexts = [
     await hostContext('extension'),
     await hostContext('cli'),
+    await esbuild.context({ ...common, entryPoints: ['src/cliLauncher.ts'], banner: { js: '#!/usr/bin/env node' }, ...withLazyLibraries(join(OUT, 'cli.js')) }),
     // The reporters Incident Room adds to a test command; the runner loads them from dist/reporters/ beside the bundles.
     ...(await Promise.all(
       ['mocha', 'nodeTest', 'jest'].map((name) =>

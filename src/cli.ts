@@ -258,8 +258,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   return command(rest, io);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs one command line as the program: exits with the command's code. */
+export function runAsProgram(argv: string[]): void {
+  main(argv).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`${String(err)}\n`);
@@ -267,3 +268,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runAsProgram(process.argv.slice(2));

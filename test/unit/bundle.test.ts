@@ -3,7 +3,7 @@
 // neither loaded by require and activate() nor broken when first used. Sizes only, no timing.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -66,13 +66,16 @@ describe('The production bundles load what they need on first use', function () 
       hook,
       `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dist + path.sep)})).map((f) => f.slice(${dist.length + 1}).split(require('path').sep).join('/')).sort()) + '\\nBUILTINS ' + JSON.stringify(process.moduleLoadList.filter((m) => /^NativeModule (crypto|child_process)$/.test(m)).map((m) => m.slice(13)).sort())));\n`,
     );
+    // A private state home of its own, where the program keeps its compile cache.
+    const state = path.join(dir, 'cli-state');
     const cli = async (...args: string[]) => {
-      const child = await run(process.execPath, ['--require', hook, path.join(dist, 'cli.js'), ...args], { cwd: workspace });
+      const child = await run(process.execPath, ['--require', hook, path.join(dist, 'cli.js'), ...args], { cwd: workspace, env: { ...process.env, XDG_STATE_HOME: state } });
       return { stdout: child.stdout, loaded: JSON.parse(/LOADED (.*)$/m.exec(child.stderr)![1]!) as string[], builtins: JSON.parse(/BUILTINS (.*)$/m.exec(child.stderr)![1]!) as string[] };
     };
     const help = await cli('--help');
     assert.match(help.stdout, /^Usage: incident-room <command>/);
-    assert.deepEqual(help.loaded, ['cli.js']);
+    // The program (cli.js) and the command line's bundle it loads through the compile cache.
+    assert.deepEqual(help.loaded, ['cli-main.js', 'cli.js']);
     assert.deepEqual(help.builtins, []);
     const validate = await cli('validate');
     assert.match(validate.stdout, /2 records, 0 broken/);
@@ -87,7 +90,11 @@ describe('The production bundles load what they need on first use', function () 
     await cli('status');
     const warm = await cli('status');
     assert.match(warm.stdout, new RegExp(OPEN_INCIDENT.id));
-    assert.deepEqual(warm.loaded, ['cli.js']);
+    assert.deepEqual(warm.loaded, ['cli-main.js', 'cli.js']);
     assert.deepEqual(warm.builtins, []);
+    // Each command's code is kept in the compile cache, for each bundle it loaded.
+    const entries = readdirSync(path.join(state, 'incident-room', 'compiled')).sort();
+    assert.ok(entries.some((n) => /^cli-main-.*-help\.bin$/.test(n)) && entries.some((n) => /^cli-main-.*-status\.bin$/.test(n)), entries.join(', '));
+    assert.ok(entries.some((n) => /^yaml-.*-validate\.bin$/.test(n)), entries.join(', '));
   });
 });

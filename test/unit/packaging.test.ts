@@ -28,7 +28,7 @@ describe('Packaging', () => {
     // The test-plan page: its bundle, the codicon font and stylesheet it loads, its styles.
     for (const file of ['dist/webview/testPlan.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/webview/testPlan.css']) assert.ok(files.includes(file), `${file} is not shipped`);
     for (const file of files) {
-      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli|parseWorker|extension-[\w-]+)\.js|dist\/lib\/[\w-]+\.js|dist\/reporters\/(mocha|nodeTest|jest)\.js|dist\/[\w-]+\.schema\.json|dist\/webview\/[\w-]+\.js|dist\/codicons\/codicon\.(css|ttf)|media\/(.+\.(svg|png)|webview\/.+))$/, `${file} should not ship`);
+      assert.match(file, /^(package\.json|README\.md|dist\/(extension|cli|cli-main|parseWorker|extension-[\w-]+)\.js|dist\/lib\/[\w-]+\.js|dist\/reporters\/(mocha|nodeTest|jest)\.js|dist\/[\w-]+\.schema\.json|dist\/webview\/[\w-]+\.js|dist\/codicons\/codicon\.(css|ttf)|media\/(.+\.(svg|png)|webview\/.+))$/, `${file} should not ship`);
     }
   });
 });
