@@ -16,6 +16,8 @@ import { recordRulesKey } from './summaryCache';
 export const RECORD_VALUE_CACHE_FORMAT = 'incident-room-record-value/1';
 /** Entries kept; the least recently written go first. A few records per repository are read this way. */
 export const MAX_RECORD_VALUES = 128;
+/** Pruning keeps this many, so that the folder is listed and its entries' times read once per 32 writes, not at every write past the limit. */
+export const PRUNED_TO = MAX_RECORD_VALUES - 32;
 
 interface EntryHeader {
   format: string;
@@ -28,16 +30,22 @@ interface EntryHeader {
 
 /** JSON.stringify, refusing what JSON would change (NaN, ±Infinity, -0): such a value is not cached. */
 function exactJson(value: unknown): string | undefined {
-  let exact = true;
-  const text = JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) exact = false;
-    return v;
-  });
-  return exact ? text : undefined;
+  // A walk, not a replacer: JSON.stringify calling back into JavaScript for every key costs several times the walk.
+  return changedByJson(value) ? undefined : JSON.stringify(value);
+}
+
+function changedByJson(value: unknown): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value) || Object.is(value, -0);
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(changedByJson);
+  for (const key in value) if (changedByJson((value as Record<string, unknown>)[key])) return true;
+  return false;
 }
 
 export class RecordValueCache {
   private key: Buffer | undefined;
+  /** Hashes of bytes whose entry this process verified or wrote: a put for them again would write the same entry. */
+  private readonly held = new Set<string>();
 
   constructor(
     /** Private to the user (mode 0700), e.g. recordValueCacheDir(). */
@@ -53,6 +61,7 @@ export class RecordValueCache {
     try {
       text = readFileSync(file, 'utf8');
     } catch {
+      this.held.delete(hash);
       return undefined;
     }
     try {
@@ -67,9 +76,11 @@ export class RecordValueCache {
       if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Error('the signature does not verify');
       const value = JSON.parse(valueJson) as unknown;
       if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a record');
+      this.held.add(hash);
       return value as Incident;
     } catch {
       // Never trusted: the caller parses the bytes, and its put replaces the entry.
+      this.held.delete(hash);
       return undefined;
     }
   }
@@ -80,9 +91,11 @@ export class RecordValueCache {
    * a cache that cannot be written is only a slower next read.
    */
   put(bytes: Buffer, incident: Incident): void {
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    // The same bytes always have the same value under the same rules, which the entry records.
+    if (this.held.has(hash)) return;
     const valueJson = exactJson(incident);
     if (valueJson === undefined) return;
-    const hash = createHash('sha256').update(bytes).digest('hex');
     try {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       const header: EntryHeader = { format: RECORD_VALUE_CACHE_FORMAT, rules: recordRulesKey(), bytes: hash, sig: this.sign(hash, valueJson).toString('hex') };
@@ -90,6 +103,7 @@ export class RecordValueCache {
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(temp, `${JSON.stringify(header)}\n${valueJson}`, { mode: 0o600, flag: 'wx' });
       renameSync(temp, file);
+      this.held.add(hash);
       this.prune();
     } catch {
       // See above.
@@ -101,7 +115,7 @@ export class RecordValueCache {
     return createHmac('sha256', this.key).update(`${RECORD_VALUE_CACHE_FORMAT}\n${recordRulesKey()}\n${hash}\n`).update(valueJson).digest();
   }
 
-  /** Past MAX_RECORD_VALUES entries, the oldest written go. */
+  /** Past MAX_RECORD_VALUES entries, the oldest written go, down to PRUNED_TO. */
   private prune(): void {
     const names = readdirSync(this.dir).filter((n) => n.endsWith('.json'));
     if (names.length <= MAX_RECORD_VALUES) return;
@@ -114,7 +128,7 @@ export class RecordValueCache {
         }
       })
       .sort((a, b) => a.at - b.at);
-    for (const { n } of byAge.slice(0, names.length - MAX_RECORD_VALUES)) rmSync(join(this.dir, n), { force: true });
+    for (const { n } of byAge.slice(0, names.length - PRUNED_TO)) rmSync(join(this.dir, n), { force: true });
   }
 }
 

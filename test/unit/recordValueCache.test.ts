@@ -4,7 +4,7 @@
 // The close gate reads records through it, so a forged entry must not change a verdict.
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
@@ -13,7 +13,7 @@ import type { Incident } from '../../src/model/record';
 import { IncidentStore } from '../../src/store/incidentStore';
 import { defaultKeyPath, loadStateKey } from '../../src/store/privateState';
 import { parseRecord } from '../../src/store/recordFile';
-import { RECORD_VALUE_CACHE_FORMAT, RecordValueCache, recordValueCacheDir } from '../../src/store/recordValueCache';
+import { MAX_RECORD_VALUES, PRUNED_TO, RECORD_VALUE_CACHE_FORMAT, RecordValueCache, recordValueCacheDir } from '../../src/store/recordValueCache';
 import { cacheFileInGitDir, recordRulesKey } from '../../src/store/summaryCache';
 import { gateCommand } from '../../src/testing/gateCli';
 import { initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
@@ -118,6 +118,36 @@ describe('the record value cache', function () {
     const written = readFileSync(file);
     assert.deepEqual(cache.get(written), after);
     assert.deepEqual(cache.get(written), (parseRecord(file, written) as { incident: Incident }).incident);
+  });
+
+  it('writes an entry once per bytes, writes it again once it is gone or spoilt, and prunes the oldest in batches', () => {
+    const bytes = readFileSync(file);
+    const incident = (parseRecord(file, bytes) as { incident: Incident }).incident;
+    const entry = join(cache.dir, `${sha256(bytes)}.json`);
+    cache.put(bytes, incident);
+    const written = statSync(entry).ino;
+    // Verified and put again (as a read that summarised, then an update, do): the entry is not rewritten (a rename would change its inode).
+    assert.deepEqual(cache.get(bytes), incident);
+    cache.put(bytes, incident);
+    assert.equal(statSync(entry).ino, written);
+    // Spoilt by someone else: the read rejects it, and the next put writes it again.
+    writeFileSync(entry, 'spoilt');
+    assert.equal(cache.get(bytes), undefined);
+    cache.put(bytes, incident);
+    assert.deepEqual(cache.get(bytes), incident);
+
+    // Past MAX_RECORD_VALUES entries, the oldest go down to PRUNED_TO, not one per write.
+    const others = Array.from({ length: MAX_RECORD_VALUES }, (_, i) => Buffer.concat([bytes, Buffer.from(`# ${i}\n`)]));
+    others.forEach((b, i) => {
+      cache.put(b, incident);
+      // Distinct write times, oldest first.
+      const at = new Date(Date.now() - (MAX_RECORD_VALUES - i) * 1000);
+      if (i < MAX_RECORD_VALUES - 1) utimesSync(join(cache.dir, `${sha256(b)}.json`), at, at);
+    });
+    const left = readdirSync(cache.dir).filter((n) => n.endsWith('.json'));
+    assert.equal(left.length, PRUNED_TO);
+    assert.ok(left.includes(`${sha256(others[MAX_RECORD_VALUES - 1]!)}.json`), 'the newest stays');
+    assert.ok(!left.includes(`${sha256(others[0]!)}.json`), 'the oldest went');
   });
 
   it('skips values JSON would change (NaN, Infinity, -0) rather than keep another value', () => {
