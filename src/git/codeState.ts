@@ -60,15 +60,18 @@ export interface CodeState {
   indexHash: string;
 }
 
-/** The code a run runs on, read just before and just after it. */
-export async function codeState(repoDir: string, exclusions: readonly string[]): Promise<CodeState> {
+/**
+ * The code a run runs on, read just before and just after it. `gitDir`: the repository's git dir
+ * when the caller is asking git for it already (else asked here, once per folder).
+ */
+export async function codeState(repoDir: string, exclusions: readonly string[], gitDir: Promise<string> = gitDirOf(repoDir)): Promise<CodeState> {
   // Two git processes at once: the status names HEAD's commit and the branch too, and the git dir is known after the first call.
-  const [status, index, gitDir] = await Promise.all([treeStatus(repoDir), git(repoDir).raw(['ls-files', '--stage']), gitDirOf(repoDir)]);
+  const [status, index, gitDirPath] = await Promise.all([treeStatus(repoDir), git(repoDir).raw(['ls-files', '--stage']), gitDir]);
   if (status.head === null) throw new Error('the repository has no commit yet: commit the code before running its tests');
   const { head: sha, branch } = status;
   let headMoves = 0;
   try {
-    headMoves = readFileSync(join(gitDir, 'logs', 'HEAD'), 'utf8').split('\n').filter(Boolean).length;
+    headMoves = readFileSync(join(gitDirPath, 'logs', 'HEAD'), 'utf8').split('\n').filter(Boolean).length;
   } catch {
     // No reflog yet (or reflogs are off): the HEAD and index comparison still apply.
   }

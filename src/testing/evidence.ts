@@ -115,11 +115,28 @@ function sign(run: EvidenceRun, key: Buffer): string {
   return createHmac('sha256', key).update(canonical(run)).digest('hex');
 }
 
+/**
+ * Signatures this process made or checked, by key and signature, with the JSON of the run each
+ * covers. Every verdict reads all of an incident's entries again (the gate after its run, the
+ * editor after each change); an entry whose run has exactly that JSON is the same run, so it
+ * verifies without its canonical form being built and hashed again.
+ */
+const checkedSignatures = new Map<string, string>();
+const MAX_CHECKED_SIGNATURES = 4096;
+
+function rememberSignature(key: Buffer, sig: string, run: EvidenceRun): void {
+  if (checkedSignatures.size >= MAX_CHECKED_SIGNATURES) checkedSignatures.delete(checkedSignatures.keys().next().value!);
+  checkedSignatures.set(`${key.toString('hex')}:${sig}`, JSON.stringify(run));
+}
+
 function verifies(entry: SignedRun, key: Buffer): boolean {
   if (typeof entry?.sig !== 'string' || !entry.run || typeof entry.run !== 'object') return false;
+  if (checkedSignatures.get(`${key.toString('hex')}:${entry.sig}`) === JSON.stringify(entry.run)) return true;
   const expected = Buffer.from(sign(entry.run, key), 'hex');
   const actual = Buffer.from(entry.sig, 'hex');
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  const ok = actual.length === expected.length && timingSafeEqual(actual, expected);
+  if (ok) rememberSignature(key, entry.sig, entry.run);
+  return ok;
 }
 
 function safeFileName(incidentId: string): string {
@@ -172,7 +189,9 @@ export class EvidenceStore {
     const key = loadKey(this.opts);
     mkdirSync(dirname(path), { recursive: true });
     const { entries } = readEntries(path);
-    entries.push({ run, sig: sign(run, key) });
+    const sig = sign(run, key);
+    rememberSignature(key, sig, run);
+    entries.push({ run, sig });
     // Written beside and renamed, so a crash never leaves a half-written file.
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify({ runs: entries }, null, 2));

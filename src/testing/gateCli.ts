@@ -1,8 +1,8 @@
 // `incident-room gate <id>`: the close gate's verdict for CI and terminals (exit 0 only when the
 // incident may close). The options and their help are declared once in GATE_OPTIONS.
-import { realpathSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
-import { checkExclusions, codeChangedBetween, codeState } from '../git/codeState';
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { checkExclusions, codeChangedBetween, codeState, type CodeState } from '../git/codeState';
 import { codeChanges, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
 import type { Incident } from '../model/record';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
@@ -78,6 +78,17 @@ function gateArgs(values: { [K in keyof typeof GATE_OPTIONS]: string | boolean |
     out.timeoutMs = s * 1000;
   }
   return out;
+}
+
+/** The real path of the folder holding the .git directory found at or above dir, if that is a directory. */
+function likelyTopLevel(dir: string): string | undefined {
+  const gitDir = findGitDir(dir);
+  if (!gitDir || basename(gitDir) !== '.git') return undefined;
+  try {
+    return statSync(gitDir).isDirectory() ? realpathSync(dirname(gitDir)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -179,8 +190,16 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
     return [`${inRepo(parsed.folder)}/`, inRepo(parsed.publicLog)];
   };
   // The code state before a run is read meanwhile too; it also names the checked-out branch. Read
-  // early it only widens the window in which a change shows as one made during the run.
-  const beforeRead = parsed.run ? repository.then(({ repoDir }) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths)) : undefined;
+  // early it only widens the window in which a change shows as one made during the run. It starts
+  // at once in the folder that holds the .git directory found above the working directory, the
+  // top level in all but odd set-ups (GIT_DIR, core.worktree), and is used only if git names the
+  // same top level; otherwise it is read again there.
+  const readBefore = (repoDir: string, gitDir?: Promise<string>) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths, gitDir);
+  const likelyTop = parsed.run ? likelyTopLevel(io.cwd) : undefined;
+  // Its reflog is the git dir's that git names with the top level (used only when the top level is this one).
+  const early = likelyTop === undefined ? undefined : readBefore(likelyTop, repository.then((r) => r.gitDir));
+  early?.catch(() => undefined);
+  const beforeRead = parsed.run ? repository.then(({ repoDir }) => (early && repoDir === likelyTop ? early : readBefore(repoDir))) : undefined;
   beforeRead?.catch(() => undefined);
   const { store, loaded } = await recordRead;
   if (loaded.kind !== 'ok') throw new UsageError(`the record ${loaded.file} is broken (${loaded.reason}); fix it first`);
@@ -226,7 +245,23 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
       // (read, or parsed and kept, above), so the update that follows appends the run's entries
       // without parsing the record (see recordAppend.ts). Only the few milliseconds that append
       // takes are run once meanwhile, after the runner's own start, so that it runs warm code.
-      const warmUp = setTimeout(() => warmUpAppend(incident), WARM_UP_AFTER_MS);
+      // The branches' tips and counts are read during the run too, on the core the runner leaves
+      // (HEAD cannot move without the run being refused); the tree's part of that status is the
+      // code state after the run, which names the branch and the tree's changes.
+      let treeAfter!: (after: Promise<CodeState>) => void;
+      const known = new Promise<CodeState>((resolve, reject) => (treeAfter = (after) => after.then(resolve, reject))).then((a) => ({ currentBranch: a.branch, dirtyFiles: a.dirtyFiles, untrackedFiles: a.untrackedFiles }));
+      known.catch(() => undefined);
+      const readBranches = () => {
+        if (branchStatus) return;
+        branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, known);
+        branchStatus?.catch(() => undefined);
+      };
+      const warmUp = setTimeout(() => {
+        readBranches();
+        warmUpAppend(incident);
+        // The verdict reads every signed run of the incident again; their signatures are checked now.
+        evidence.latest(incident.id).catch(() => undefined);
+      }, WARM_UP_AFTER_MS);
       try {
         result = await runIncidentTests({
           incident,
@@ -238,15 +273,9 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
           onOutput: (chunk) => runOutput.write(chunk),
           ignorePaths,
           before,
-          // The branches' tips and counts are read with the code state after the run, which names the branch and the tree's changes.
           onRunEnded: (after) => {
-            branchStatus = gateBranchStatus(
-              incident,
-              repoDir,
-              ignorePaths,
-              after.then((a) => ({ currentBranch: a.branch, dirtyFiles: a.dirtyFiles, untrackedFiles: a.untrackedFiles })),
-            );
-            branchStatus?.catch(() => undefined);
+            treeAfter(after);
+            readBranches();
           },
         });
       } catch (e) {

@@ -269,6 +269,8 @@ describe('close gate verdicts', () => {
     const f = await fixture();
     const passed = await run(f, readyIncident([EU_200]));
     const failed = await run(f, passed, { env: { BREAK: '1' } });
+    // Judged once first: this process has then checked (and remembers) the entry's signature, which must not vouch for an edited run.
+    refusedOnTests(await gate(f, failed), /the test command failed/);
     const file = await evidencePath(f.dir, failed.id);
     const data = JSON.parse(readFileSync(file, 'utf8'));
     const last = data.runs.at(-1).run;

@@ -45,7 +45,14 @@ export interface ParseOptions {
 
 /** Maps a path from a report to the workspace-relative spelling TestRefs use. */
 export function toWorkspaceFile(file: string, workspaceDir: string): string {
-  if (!isAbsolute(file)) return normalizeTestFile(file);
+  return workspaceFiles(workspaceDir)(file);
+}
+
+/**
+ * toWorkspaceFile for many paths of one report: the workspace's real path is looked up once,
+ * and each distinct path mapped once (a report names each file once per test in it).
+ */
+export function workspaceFiles(workspaceDir: string): (file: string) => string {
   // Runners report real paths (jest) or resolved ones (mocha); the workspace may be reached through a symlink.
   const bases = new Set([workspaceDir]);
   try {
@@ -53,11 +60,20 @@ export function toWorkspaceFile(file: string, workspaceDir: string): string {
   } catch {
     // A workspace that no longer exists still maps lexically.
   }
-  for (const base of bases) {
-    const rel = relative(base, file);
-    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return normalizeTestFile(rel);
-  }
-  return normalizeTestFile(file);
+  const mapped = new Map<string, string>();
+  const map = (file: string): string => {
+    if (!isAbsolute(file)) return normalizeTestFile(file);
+    for (const base of bases) {
+      const rel = relative(base, file);
+      if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return normalizeTestFile(rel);
+    }
+    return normalizeTestFile(file);
+  };
+  return (file) => {
+    let result = mapped.get(file);
+    if (result === undefined) mapped.set(file, (result = map(file)));
+    return result;
+  };
 }
 
 export type TestLookup =

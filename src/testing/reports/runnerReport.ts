@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, readFileSync } from 'node:fs';
 import { RUNNER_REPORT_FORMAT, type RunnerReport } from '../reporters/protocol';
 import type { RunnerKind } from '../runnerCommand';
-import { ReportError, toWorkspaceFile, type ParsedReport, type ParsedTest } from './report';
+import { ReportError, workspaceFiles, type ParsedReport, type ParsedTest } from './report';
 
 export interface ExpectedReport {
   runner: RunnerKind;
@@ -43,8 +43,9 @@ export function readRunnerReport(path: string, expected: ExpectedReport): Parsed
   if (data.nonce !== expected.nonce) throw new ReportError("the report was not written by Incident Room's reporter for this run (its nonce differs): refused");
   if (data.runner !== expected.runner) throw new ReportError(`the report comes from ${String(data.runner)}, not from ${expected.runner}: refused`);
   if (data.dryRun && !expected.listing) throw new ReportError('mocha ran with --dry-run (set in its configuration): no test was executed');
+  const toWorkspaceFile = workspaceFiles(expected.workspaceDir);
   const tests: ParsedTest[] = data.tests.map((t) => {
-    const parsed: ParsedTest = { ref: { file: toWorkspaceFile(String(t.file ?? ''), expected.workspaceDir), title: (t.title ?? []).map(String) }, outcome: t.outcome };
+    const parsed: ParsedTest = { ref: { file: toWorkspaceFile(String(t.file ?? '')), title: (t.title ?? []).map(String) }, outcome: t.outcome };
     if (typeof t.durationMs === 'number') parsed.durationMs = t.durationMs;
     if (t.message) parsed.message = String(t.message);
     if (t.notATest) parsed.notATest = true;
