@@ -16,6 +16,9 @@ import Module, { createRequire } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
 import { Script } from 'node:vm';
 
+/** `import(` anywhere in a file, comments and strings included: such a file is not cached. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
 /** Entries kept per folder; past this, the oldest written go (other builds', other commands'). */
 const MAX_ENTRIES = 24;
 
@@ -52,6 +55,11 @@ export function installCompileCache(codeDir: string, cacheDir: string, shape: st
   const toWrite: { entry: string; script: Script }[] = [];
   extensions['.js'] = (module, filename) => {
     if (!filename.startsWith(prefix)) return plainJs(module, filename);
+    // The same wrapper Node puts around a CommonJS file, without a shebang line (which is not JavaScript).
+    const source = readFileSync(filename, 'utf8').replace(/^#!.*/, '');
+    // A dynamic import fails in code V8 takes from a cache (Node 20 loses the script's loader
+    // with it), so a file that may hold one is left to Node.
+    if (DYNAMIC_IMPORT.test(source)) return plainJs(module, filename);
     let entry: string | undefined;
     let cachedData: Buffer | undefined;
     try {
@@ -61,8 +69,6 @@ export function installCompileCache(codeDir: string, cacheDir: string, shape: st
     } catch {
       // No entry yet (or no folder): compiled below, written at exit.
     }
-    // The same wrapper Node puts around a CommonJS file, without a shebang line (which is not JavaScript).
-    const source = readFileSync(filename, 'utf8').replace(/^#!.*/, '');
     const script = new Script(Module.wrap(source), { filename, cachedData });
     if (cachedData && !script.cachedDataRejected) stats.accepted.push(filename);
     else {

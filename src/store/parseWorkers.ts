@@ -34,7 +34,8 @@ export async function inParseWorkers<J extends ParseJob>(job: J, files: string[]
   const count = Math.max(1, Math.min(MAX_WORKERS, availableParallelism(), Math.floor(files.length / FILES_PER_WORKER)));
   const share = Math.ceil(files.length / count);
   // Loaded here, not with the module: a warm start (and the command line) never starts a worker.
-  const { Worker: WorkerThread } = await import('node:worker_threads');
+  // A require, not import(): the command line's compile cache cannot keep code with a dynamic import (see compileCache.ts).
+  const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
   // Starting a thread holds the caller for about ten milliseconds: one per turn of the event loop.
   const jobs: Promise<void>[] = [];
   for (let k = 0; k < count; k++) {

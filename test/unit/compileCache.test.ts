@@ -4,7 +4,7 @@
 // real child processes, as the program does (the cache hooks a process's module loader).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { commandShape } from '../../src/compileCache';
@@ -65,6 +65,13 @@ describe('the compile cache', function () {
     writeFileSync(join(cache, entry!), 'not V8 code');
     assert.deepEqual(await probe(), { exported: ['first'], accepted: [], compiled: [bundle] });
     assert.deepEqual(await probe(), { exported: ['first'], accepted: [bundle], compiled: [] });
+  });
+
+  it('leaves a file with a dynamic import to Node, where the import works (from a cache it fails on Node 20)', async () => {
+    const withImport = `${moduleText("'pending'")}import('node:worker_threads').then((m) => { exports.value = typeof m.Worker; }, (e) => { exports.value = 'failed: ' + e.code; });\n`;
+    writeFileSync(bundle, withImport);
+    for (let run = 0; run < 2; run++) assert.deepEqual(await probe(), { exported: ['function'], accepted: [], compiled: [] });
+    assert.ok(!existsSync(cache) || readdirSync(cache).length === 0);
   });
 
   it('leaves files outside the code folder to Node', async () => {

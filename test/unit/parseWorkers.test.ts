@@ -28,7 +28,7 @@ function onWorkerStart(onStart: () => void): () => void {
       super(...args);
     }
   };
-  // The code under test imports the module (`await import`): its namespace follows the exports object only when told to.
+  // Kept in step for an ES module import of it too, whose namespace follows the exports object only when told to.
   syncBuiltinESMExports();
   return () => {
     (workerThreads as { Worker: typeof original }).Worker = original;
