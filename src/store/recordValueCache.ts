@@ -18,6 +18,8 @@ export const RECORD_VALUE_CACHE_FORMAT = 'incident-room-record-value/1';
 export const MAX_RECORD_VALUES = 128;
 /** Pruning keeps this many, so that the folder is listed and its entries' times read once per 32 writes, not at every write past the limit. */
 export const PRUNED_TO = MAX_RECORD_VALUES - 32;
+/** Hashes a process remembers as already kept. */
+const MAX_HELD = 4096;
 
 interface EntryHeader {
   format: string;
@@ -76,7 +78,7 @@ export class RecordValueCache {
       if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Error('the signature does not verify');
       const value = JSON.parse(valueJson) as unknown;
       if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a record');
-      this.held.add(hash);
+      this.hold(hash);
       return value as Incident;
     } catch {
       // Never trusted: the caller parses the bytes, and its put replaces the entry.
@@ -103,7 +105,7 @@ export class RecordValueCache {
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       writeFileSync(temp, `${JSON.stringify(header)}\n${valueJson}`, { mode: 0o600, flag: 'wx' });
       renameSync(temp, file);
-      this.held.add(hash);
+      this.hold(hash);
       this.prune();
     } catch {
       // See above.
@@ -113,6 +115,12 @@ export class RecordValueCache {
   private sign(hash: string, valueJson: string): Buffer {
     this.key ??= loadStateKey(this.keyPath);
     return createHmac('sha256', this.key).update(`${RECORD_VALUE_CACHE_FORMAT}\n${recordRulesKey()}\n${hash}\n`).update(valueJson).digest();
+  }
+
+  /** Remembers a hash whose entry is on disk; a long-lived editor forgets the oldest past a few thousand. */
+  private hold(hash: string): void {
+    if (this.held.size >= MAX_HELD) this.held.delete(this.held.values().next().value!);
+    this.held.add(hash);
   }
 
   /** Past MAX_RECORD_VALUES entries, the oldest written go, down to PRUNED_TO. */
