@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { formatTestRef, parseTestRef, sameTest, testKey } from '../../src/model/testId';
-import { lookupTest, toWorkspaceFile, type ParsedReport, type ParsedTest } from '../../src/testing/reports/report';
+import { lookupTest, workspaceFiles, type ParsedReport, type ParsedTest } from '../../src/testing/reports/report';
 import { ref } from './helpers/testProjects';
 
 describe('test identity', () => {
@@ -45,8 +45,11 @@ describe('finding a linked test in a report', () => {
   });
 
   it('absolute paths from a runner become workspace-relative', () => {
-    assert.equal(toWorkspaceFile('/w/test/a.js', '/w'), 'test/a.js');
-    assert.equal(toWorkspaceFile('test\\a.js', '/w'), 'test/a.js');
-    assert.equal(toWorkspaceFile('/elsewhere/a.js', '/w'), '/elsewhere/a.js');
+    const toWorkspaceFile = workspaceFiles('/w');
+    assert.equal(toWorkspaceFile('/w/test/a.js'), 'test/a.js');
+    assert.equal(toWorkspaceFile('test\\a.js'), 'test/a.js');
+    assert.equal(toWorkspaceFile('/elsewhere/a.js'), '/elsewhere/a.js');
+    // Asked again, the same answer (kept, not looked up again).
+    assert.equal(toWorkspaceFile('/w/test/a.js'), 'test/a.js');
   });
 });

@@ -43,14 +43,10 @@ export interface ParseOptions {
   workspaceDir: string;
 }
 
-/** Maps a path from a report to the workspace-relative spelling TestRefs use. */
-export function toWorkspaceFile(file: string, workspaceDir: string): string {
-  return workspaceFiles(workspaceDir)(file);
-}
-
 /**
- * toWorkspaceFile for many paths of one report: the workspace's real path is looked up once,
- * and each distinct path mapped once (a report names each file once per test in it).
+ * Maps the paths of one report to the workspace-relative spelling TestRefs use. The workspace's
+ * real path is looked up once, and each distinct path mapped once (a report names each file once
+ * per test in it).
  */
 export function workspaceFiles(workspaceDir: string): (file: string) => string {
   // Runners report real paths (jest) or resolved ones (mocha); the workspace may be reached through a symlink.
