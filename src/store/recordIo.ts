@@ -1,7 +1,7 @@
 // Reading and replacing record files without hanging, without reading huge files whole, and
 // without breaking links or permissions.
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs, type BigIntStats } from 'node:fs';
+import { constants, promises as fs, readFileSync, renameSync, rmSync, statSync, type BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import { ensureWorkDir, sweepTempFiles, tempName } from './workDir';
 
@@ -121,13 +121,15 @@ export async function replaceIfUnchanged(target: string, expected: FileSnapshot,
     } finally {
       await handle.close();
     }
-    const current = await fs.readFile(target);
+    // From here on synchronously: the compare, the last check and the rename follow each other
+    // with no turn of the event loop between them, and each is a small local operation.
+    const current = readFileSync(target);
     if (!current.equals(expected.bytes)) return false;
-    const now = await fs.stat(target, { bigint: true });
+    const now = statSync(target, { bigint: true });
     if (!sameFile(now, expected.stat)) return false;
-    await fs.rename(temp, target);
+    renameSync(temp, target);
     return true;
   } finally {
-    await fs.rm(temp, { force: true });
+    rmSync(temp, { force: true });
   }
 }

@@ -7,7 +7,9 @@
 // timeout, so a killed writer does not hold everyone up. Writers that do not lock (an editor,
 // git) are still caught by the store's compare-before-replace.
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+// Each step is a metadata operation of microseconds: done synchronously, not as a promise that
+// waits its turn on the thread pool and the event loop (about a millisecond each on a busy loop).
+import { linkSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ensureWorkDir, hostTag, processAlive, tempName } from './workDir';
 
@@ -63,11 +65,11 @@ async function acquire(file: string, options: LockOptions): Promise<() => Promis
   // Waiters queue in arrival order, so a writer that releases and at once locks again (a loop of
   // appends) cannot starve another process: it goes to the back of the line.
   const ticket = `${path.basename(lockPath)}${WAIT}${String(Date.now()).padStart(15, '0')}.${me.host}.${me.pid}.${me.token}`;
-  await fs.writeFile(path.join(path.dirname(lockPath), ticket), '');
+  writeFileSync(path.join(path.dirname(lockPath), ticket), '');
   try {
     return await acquireInTurn(file, lockPath, me, ticket, deadline, staleMs);
   } finally {
-    await fs.rm(path.join(path.dirname(lockPath), ticket), { force: true });
+    rmSync(path.join(path.dirname(lockPath), ticket), { force: true });
   }
 }
 
@@ -77,13 +79,13 @@ const WAIT = '.wait.';
 async function firstInLine(lockPath: string, ticket: string, staleMs: number): Promise<boolean> {
   const dir = path.dirname(lockPath);
   const prefix = `${path.basename(lockPath)}${WAIT}`;
-  const line = (await fs.readdir(dir)).filter((n) => n.startsWith(prefix)).sort();
+  const line = readdirSync(dir).filter((n) => n.startsWith(prefix)).sort();
   for (const name of line) {
     if (name === ticket) return true;
     const [stamp, host, pid] = name.slice(prefix.length).split('.');
     const dead = (host === hostTag() && !processAlive(Number(pid))) || Date.now() - Number(stamp) > staleMs;
     if (!dead) return false;
-    await fs.rm(path.join(dir, name), { force: true });
+    rmSync(path.join(dir, name), { force: true });
   }
   return true;
 }
@@ -101,13 +103,13 @@ async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket:
     // place, which fails if the lock exists), so a lock is never seen empty.
     const draft = path.join(path.dirname(lockPath), tempName(path.basename(lockPath), me.token));
     try {
-      await fs.writeFile(draft, JSON.stringify(me), { flag: 'wx' });
+      writeFileSync(draft, JSON.stringify(me), { flag: 'wx' });
       try {
-        await fs.link(draft, lockPath);
+        linkSync(draft, lockPath);
       } catch (err) {
         // A file system without hard links: create the lock exclusively and write it in place.
         if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
-        await fs.writeFile(lockPath, JSON.stringify(me), { flag: 'wx' });
+        writeFileSync(lockPath, JSON.stringify(me), { flag: 'wx' });
       }
       return () => release(lockPath, me.token);
     } catch (err) {
@@ -117,7 +119,7 @@ async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket:
       }
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     } finally {
-      await fs.rm(draft, { force: true });
+      rmSync(draft, { force: true });
     }
     const holder = await readHolder(lockPath);
     if (holder === 'gone') continue;
@@ -136,14 +138,14 @@ async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket:
 async function release(lockPath: string, token: string): Promise<void> {
   // Only remove our own lock: if it was broken as stale, another writer's lock may be there now.
   const holder = await readHolder(lockPath);
-  if (holder && holder !== 'gone' && holder.token === token) await fs.rm(lockPath, { force: true });
+  if (holder && holder !== 'gone' && holder.token === token) rmSync(lockPath, { force: true });
 }
 
 /** The holder written in the lock, undefined while it is being written (or unreadable), 'gone' when the lock vanished. */
 async function readHolder(lockPath: string): Promise<Holder | undefined | 'gone'> {
   let text: string;
   try {
-    text = await fs.readFile(lockPath, 'utf8');
+    text = readFileSync(lockPath, 'utf8');
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'gone' : undefined;
   }
@@ -159,7 +161,7 @@ async function isStale(lockPath: string, holder: Holder | undefined, staleMs: nu
   if (holder && holder.host === hostTag() && !processAlive(holder.pid)) return true;
   let mtime: number;
   try {
-    mtime = (await fs.stat(lockPath)).mtimeMs;
+    mtime = statSync(lockPath).mtimeMs;
   } catch {
     return false;
   }
@@ -173,7 +175,7 @@ async function isStale(lockPath: string, holder: Holder | undefined, staleMs: nu
 async function breakLock(lockPath: string, stale: Holder | undefined): Promise<void> {
   const aside = `${lockPath}.${randomBytes(6).toString('hex')}.broken`;
   try {
-    await fs.rename(lockPath, aside);
+    renameSync(lockPath, aside);
   } catch {
     return;
   }
@@ -182,10 +184,10 @@ async function breakLock(lockPath: string, stale: Holder | undefined): Promise<v
   if (!same) {
     // A live lock was moved; restore it unless someone has taken the lock meanwhile.
     try {
-      await fs.link(aside, lockPath);
+      linkSync(aside, lockPath);
     } catch {
       // Someone holds the lock now; the compare-before-replace still protects the record.
     }
   }
-  await fs.rm(aside, { force: true });
+  rmSync(aside, { force: true });
 }

@@ -1,6 +1,6 @@
 // The store's own folder inside the records folder: lock files and temp files live there, in a
 // folder git ignores by itself (its .gitignore says `*`) and that is never listed as records.
-import { promises as fs } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -10,9 +10,9 @@ const GITIGNORE = '# Lock and temp files of Incident Room: never commit them.\n*
 /** The work folder for records in dir, created (with its .gitignore) when missing. */
 export async function ensureWorkDir(dir: string): Promise<string> {
   const work = path.join(dir, WORK_DIR_NAME);
-  await fs.mkdir(work, { recursive: true });
+  mkdirSync(work, { recursive: true });
   try {
-    await fs.writeFile(path.join(work, '.gitignore'), GITIGNORE, { flag: 'wx' });
+    writeFileSync(path.join(work, '.gitignore'), GITIGNORE, { flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
@@ -50,7 +50,7 @@ export async function sweepTempFiles(dir: string, recordName?: string): Promise<
   const work = path.join(dir, WORK_DIR_NAME);
   let names: string[];
   try {
-    names = await fs.readdir(work);
+    names = readdirSync(work);
   } catch {
     return 0;
   }
@@ -61,7 +61,7 @@ export async function sweepTempFiles(dir: string, recordName?: string): Promise<
     const orphan = recordName !== undefined ? m[1] === recordName : m[2] === hostTag() && !processAlive(Number(m[3]));
     if (!orphan) continue;
     try {
-      await fs.rm(path.join(work, name), { force: true });
+      rmSync(path.join(work, name), { force: true });
       removed++;
     } catch {
       // Another sweeper got there first.

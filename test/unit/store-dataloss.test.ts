@@ -192,8 +192,8 @@ describe('store: nothing written is lost (data-loss regressions)', () => {
       const storeModule = path.resolve(__dirname, '../../src/store/incidentStore.js');
       // The writer dies at the worst moment, deterministically: when it is about to rename its temp file into place.
       const script = `
-        const fsp = require('node:fs').promises;
-        fsp.rename = async () => { process.kill(process.pid, 'SIGKILL'); await new Promise(() => {}); };
+        const nodeFs = require('node:fs');
+        nodeFs.renameSync = () => { process.kill(process.pid, 'SIGKILL'); };
         const { IncidentStore } = require(${JSON.stringify(storeModule)});
         new IncidentStore(${JSON.stringify(folder)}).update(${JSON.stringify(file)}, () => [{ op: 'append', path: ['timeline'], value: { at: '2026-11-27T16:00:00Z', by: 'ana', kind: 'note', text: 'lost' } }]);
       `;
