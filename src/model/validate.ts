@@ -40,6 +40,31 @@ export function validateIncident(value: unknown): ValidationProblem[] {
   return problems;
 }
 
+/**
+ * Problems with a valid record after items were appended to its top-level lists (`appended`: each
+ * list's key, once per item added, in order). The schema and the rules across items are checked
+ * on the whole record; dates and times only in the new items, since the record's others were
+ * checked when it was read (the walk over every date of a long record is most of its validation).
+ */
+export function validateAppended(value: unknown, appended: readonly string[]): ValidationProblem[] {
+  const problems = schemaProblems(validateRecord, value);
+  if (isObject(value)) {
+    const counts = new Map<string, number>();
+    for (const key of appended) counts.set(key, (counts.get(key) ?? 0) + 1);
+    const root = walkPlan(schemaJson as unknown as SchemaNode);
+    for (const [key, count] of counts) {
+      const list = value[key];
+      const items = root.properties.find(([k]) => k === key)?.[1];
+      const itemPlan = items && walkPlan(items).items;
+      if (!itemPlan || !Array.isArray(list)) continue;
+      const at: PathStep = { parent: undefined, seg: key };
+      for (let i = Math.max(0, list.length - count); i < list.length; i++) walkTimestamps(itemPlan, list[i], { parent: at, seg: i }, problems);
+    }
+    problems.push(...semanticProblems(value));
+  }
+  return problems;
+}
+
 /** Problems with a parsed people file (`people: [ {id, name, timezone, ...} ]`). */
 export function validatePeopleFile(value: unknown): ValidationProblem[] {
   const problems = schemaProblems(validatePeople, value);

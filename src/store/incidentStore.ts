@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { Document, isMap, isScalar, type Pair } from 'yaml';
 import { applyEditsToValue, type RecordEdit, type RecordOperation } from '../model/edits';
 import type { Incident, Person } from '../model/record';
-import { validateIncident, validatePeopleFile } from '../model/validate';
+import { validateAppended, validateIncident, validatePeopleFile } from '../model/validate';
 import { appendToBlockLists } from './recordAppend';
 import { createValueNode, editText } from './recordEditor';
 import { DEFAULT_MAX_RECORD_BYTES, readRegularFile, replaceIfUnchanged, writableTarget } from './recordIo';
@@ -839,7 +839,8 @@ function appendRecord(file: string, text: string, incident: Incident, edits: rea
   } catch {
     return undefined;
   }
-  if (validateIncident(value).length > 0) return undefined;
+  // The record was valid (a value the cache holds); what the edits add is checked.
+  if (validateAppended(value, edits.map((e) => e.path[0] as string)).length > 0) return undefined;
   const appended = appendToBlockLists(text, incident, value, edits);
   return appended === undefined ? undefined : { text: appended, loaded: { kind: 'ok', file, incident: value, text: appended } };
 }

@@ -22,7 +22,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { parseDocument } from 'yaml';
 import type { RecordEdit } from '../model/edits';
 import type { Incident } from '../model/record';
-import { validateIncident } from '../model/validate';
+import { validateAppended } from '../model/validate';
 import { formatOptionsFor } from './recordEditor';
 import { renderBlockItem } from './textEdit';
 
@@ -155,5 +155,5 @@ export function warmUpAppend(incident: Incident): void {
   const lastRun = incident.test_runs?.[incident.test_runs.length - 1];
   const item = renderBlockItem(formatOptionsFor('a:\n  - b\n'), 2, 2, lastRun ?? { at: '2026-01-01T00:00:00+00:00', by: 'x', kind: 'x', text: 'x' });
   parseDocument(item, ITEM_PARSE_OPTIONS).toJS();
-  validateIncident(incident);
+  validateAppended(incident, lastRun ? ['test_runs'] : []);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import schemaJson from '../../src/model/incident-room-v1.schema.json';
-import { formatPath, validateIncident, validatePeopleFile } from '../../src/model/validate';
+import { formatPath, validateAppended, validateIncident, validatePeopleFile } from '../../src/model/validate';
 
 function valid(): Record<string, unknown> {
   return {
@@ -79,6 +79,35 @@ describe('validate: incident-room/v1 records', () => {
     assert.deepEqual(validateIncident(rec), [
       { path: ['declared_at'], message: 'declared_at is not a real date and time: "2026-02-30T14:05:00+01:00" (e.g. 2026-11-27T14:05:00+01:00)' },
     ]);
+  });
+
+  it('after an append to a valid record, finds what the full validation finds in the new items and across items', () => {
+    const entry = (at: string, text = 'note') => ({ at, by: 'ana', kind: 'note', text });
+    const run = (id: string, startedAt: string) => ({
+      id, sha: 'a'.repeat(40), branch: 'fix/x', clean: true, command: ['npx', 'mocha'], started_at: startedAt, ended_at: startedAt, exit_code: 0, ended_by: 'exit', tests: [], totals: { passed: 0, failed: 0, skipped: 0, missing: 0 },
+    });
+    const cases: { name: string; append: Record<string, unknown[]> }[] = [
+      { name: 'a good timeline entry', append: { timeline: [entry('2026-11-27T15:00:00Z')] } },
+      { name: 'a timeline entry at no real time', append: { timeline: [entry('2026-02-30T25:00:00Z')] } },
+      { name: 'a timeline entry of the wrong shape', append: { timeline: [{ at: 'yesterday', text: 3 }] } },
+      { name: 'two entries, the first at no real time', append: { timeline: [entry('2026-02-30T10:00:00Z'), entry('2026-11-27T15:00:00Z')] } },
+      { name: 'a good run and its entry', append: { test_runs: [run('r1', '2026-11-27T15:00:00Z')], timeline: [entry('2026-11-27T15:01:00Z')] } },
+      { name: 'a run at no real time', append: { test_runs: [run('r1', '2026-11-31T15:00:00Z')] } },
+      { name: 'a run whose id another run has', append: { test_runs: [run('r1', '2026-11-27T15:00:00Z'), run('r1', '2026-11-27T15:05:00Z')] } },
+    ];
+    for (const { name, append } of cases) {
+      const rec = valid();
+      rec.test_runs = [run('r0', '2026-11-27T14:30:00Z')];
+      assert.deepEqual(validateIncident(rec), [], 'the record starts valid');
+      const keys: string[] = [];
+      for (const [key, items] of Object.entries(append)) {
+        rec[key] = [...((rec[key] as unknown[] | undefined) ?? []), ...items];
+        keys.push(...items.map(() => key));
+      }
+      const full = validateIncident(rec);
+      assert.deepEqual(validateAppended(rec, keys), full, name);
+      assert.equal(full.length > 0, !name.startsWith('a good'), `${name}: ${JSON.stringify(full)}`);
+    }
   });
 
   it('requires closed_at once the incident is closed', () => {
