@@ -869,7 +869,6 @@ async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: 
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-/** The folder's path with its separator, ready to have a file name appended. */
 /** Makes target say what source says, keeping target's identity (holders of the summary see the change). */
 function replaceInPlace(target: RecordSummary, source: RecordSummary): void {
   for (const key of Object.keys(target) as (keyof RecordSummary)[]) if (!(key in source)) delete target[key];
