@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { markDuplicateSummaries, readSummaryCache, writeSummaryCache, type CachedSummary, type RecordSummary } from '../../src/store/summaryCache';
+import { SLICE_ITEMS, SLICE_MS, slicePacer } from '../../src/store/slices';
 
 const MANY = 5000;
 
@@ -84,5 +85,54 @@ describe('Thousands of summaries on the main thread, a slice at a time', () => {
     const middle = await turnsInTheMiddle(() => seen, MANY, async () => (marked = await markDuplicateSummaries(proxy)));
     assert.ok(middle >= 3, `the event loop ran ${middle} times while ids were being compared`);
     assert.deepEqual(marked.flatMap((s, i) => (s.kind === 'broken' ? [i] : [])), [7, 4321]);
+  });
+});
+
+describe('The slice pacer', () => {
+  /** Runs `items` through a pacer, each costing `itemMs` of busy time; counts the clock's reads and times each slice. */
+  async function paced(items: number, itemMs: number): Promise<{ clockReads: number; slices: number[] }> {
+    const realNow = Date.now;
+    let clockReads = 0;
+    Date.now = () => {
+      clockReads++;
+      return realNow();
+    };
+    const slices: number[] = [];
+    try {
+      const pace = slicePacer();
+      let sliceStart = performance.now();
+      for (let i = 0; i < items; i++) {
+        const until = performance.now() + itemMs;
+        while (itemMs > 0 && performance.now() < until) {
+          // busy: an item of this cost
+        }
+        const pause = pace();
+        if (pause) {
+          slices.push(performance.now() - sliceStart);
+          await pause;
+          sliceStart = performance.now();
+        }
+      }
+    } finally {
+      Date.now = realNow;
+    }
+    return { clockReads, slices };
+  }
+
+  it('reads the clock about once a millisecond for cheap items, not once per item', async () => {
+    const { clockReads, slices } = await paced(20_000, 0);
+    assert.ok(clockReads < 20_000 / 10, `${clockReads} clock reads for 20,000 cheap items`);
+    // The item count still ends slices, however fast the items go.
+    assert.ok(slices.length >= 20_000 / SLICE_ITEMS - 1, `${slices.length} slices`);
+  });
+
+  it('still ends a slice of costly items about when its time is up', async () => {
+    const { slices } = await paced(60, 2);
+    assert.ok(slices.length >= 5, `${slices.length} slices`);
+    // Each item costs 2 ms: a slice runs past SLICE_MS by an item or so (the median), and never by
+    // many (the longest, with room for this machine's other work).
+    const sorted = [...slices].sort((a, b) => a - b);
+    assert.ok(sorted[sorted.length >> 1]! <= SLICE_MS + 2 * 2 + 1, `slices of ${sorted.map((ms) => ms.toFixed(1)).join(', ')} ms`);
+    assert.ok(sorted[sorted.length - 1]! < 3 * SLICE_MS, `slices of ${sorted.map((ms) => ms.toFixed(1)).join(', ')} ms`);
   });
 });
