@@ -181,10 +181,13 @@ export class IncidentStore {
     onProgress?: (progress: LoadProgress, summaries: readonly RecordSummary[]) => void,
     except?: string,
   ): Promise<RecordSummary[]> {
+    // The folder is listed while the cache is read.
+    const listing = fs.readdir(this.folderPath);
+    listing.catch(() => undefined);
     await this.readCacheOnce();
     let names: string[];
     try {
-      names = (await fs.readdir(this.folderPath)).filter((n) => /\.ya?ml$/i.test(n));
+      names = (await listing).filter((n) => /\.ya?ml$/i.test(n));
     } catch (err) {
       if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
       names = [];
