@@ -245,10 +245,11 @@ export class IncidentsModel implements vscode.Disposable {
 
   /** Reads every open incident in full (and drops held records whose files changed or went). */
   private async holdOpenIncidents(): Promise<void> {
-    const current = new Map(this.summaryEntries.map((e) => [e.summary.file, e]));
+    // A held record stays while its summary is still listed: a changed file has a new summary, a gone one none.
+    // By identity, not by path: no hashing of thousands of paths.
+    const current = new Set(this.summaryEntries.map((e) => e.summary));
     for (const [file, h] of [...this.held]) {
-      const now = current.get(file);
-      if (!now || now.summary !== h.summary || now.summary.kind !== 'ok') this.held.delete(file);
+      if (!current.has(h.summary) || h.summary.kind !== 'ok') this.held.delete(file);
     }
     const wanted = this.summaryEntries.filter((e) => isOpenSummary(e.summary) && !this.held.has(e.summary.file));
     // A batch at a time, their reads overlapping; each record is parsed (when its bytes are not in

@@ -41,12 +41,6 @@ function compareClosedSummaries(a: RecordSummary, b: RecordSummary): number {
   return (b.declaredMs ?? 0) - (a.declaredMs ?? 0) || (a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0);
 }
 
-/** The year or month a closed incident is filed under: the date as written in its declaration (known from a partial summary too). */
-function periodOf(s: RecordSummary): { year: string; month: string } {
-  const month = monthOf(s);
-  return { year: month.slice(0, 4), month };
-}
-
 /** Open incidents first, most severe first, then oldest first; closed ones after, newest first. */
 export function compareIncidents(a: Incident, b: Incident): number {
   if (isOpen(a) !== isOpen(b)) return isOpen(a) ? -1 : 1;
@@ -72,7 +66,8 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
   private groups = new Map<string, IncidentTreeNode[]>();
   /** Closed incidents by month group id; their nodes are made when the month is expanded. */
   private monthEntries = new Map<string, SummaryEntry[]>();
-  private closedByFile = new Map<string, SummaryEntry>();
+  /** Closed incidents by file, made when first asked for (revealing, or keeping nodes across a change). */
+  private closedByFileIndex: Map<string, SummaryEntry> | undefined;
   /** Closed incidents as the model listed them; grouped only once someone looks inside the group. */
   private closedList: SummaryEntry[] = [];
   private grouped = false;
@@ -114,6 +109,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     this.openNodes = open.map((s) => ({ kind: 'incident', id: `incident:${s.summary.file}`, entry: held.get(s.summary.file)!, summary: s }));
     // The closed group starts collapsed: thousands of closed incidents cost a count until it is opened.
     this.closedList = closed;
+    this.closedByFileIndex = undefined;
     this.grouped = false;
     this.groups = new Map();
     this.groupNodes = new Map();
@@ -138,21 +134,23 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
 
   /** Files the closed incidents under years and months, newest first; nodes are made when shown. */
   private groupClosed(closed: SummaryEntry[]): void {
-    const byGroup = new Map<string, SummaryEntry[]>();
-    const add = (key: string, e: SummaryEntry) => {
-      const list = byGroup.get(key);
-      if (list) list.push(e);
-      else byGroup.set(key, [e]);
-    };
-    this.closedByFile = new Map();
+    // By month first: one look-up per incident, its key as the summary holds it (thousands of them).
+    const byMonth = new Map<string, SummaryEntry[]>();
     for (const e of closed) {
-      const { month } = periodOf(e.summary);
-      add(`closed:${month}`, e);
-      this.closedByFile.set(e.summary.file, e);
+      // The date as written in the declaration, which a partial summary holds too.
+      const month = monthOf(e.summary);
+      const list = byMonth.get(month);
+      if (list) list.push(e);
+      else byMonth.set(month, [e]);
     }
+    const byGroup = new Map<string, SummaryEntry[]>();
+    for (const [month, list] of byMonth) byGroup.set(`closed:${month}`, list);
     // Nodes of records that changed are made again; the others keep their identity.
-    for (const [file, node] of this.closedNodes) {
-      if (node.kind !== 'incident' || this.closedByFile.get(file)?.summary !== node.summary.summary) this.closedNodes.delete(file);
+    if (this.closedNodes.size > 0) {
+      const byFile = this.closedByFile();
+      for (const [file, node] of this.closedNodes) {
+        if (node.kind !== 'incident' || byFile.get(file)?.summary !== node.summary.summary) this.closedNodes.delete(file);
+      }
     }
     const years = new Map<string, string[]>();
     for (const key of [...byGroup.keys()].sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))) {
@@ -166,6 +164,11 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
       this.groups.set(`closed:${year}`, months.map((k) => this.groupNode(k, k.slice('closed:'.length), `closed:${year}`, byGroup.get(k)!.length)));
     }
     this.monthEntries = byGroup;
+  }
+
+  private closedByFile(): Map<string, SummaryEntry> {
+    this.closedByFileIndex ??= new Map(this.closedList.map((e) => [e.summary.file, e]));
+    return this.closedByFileIndex;
   }
 
   private groupNode(id: string, period: string, parentId: string | undefined, count: number): IncidentTreeNode {
@@ -213,7 +216,7 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     const open = this.openNodes.find((n) => n.kind === 'incident' && n.summary.summary.id === id);
     if (open) return open;
     this.ensureGrouped();
-    const closed = [...this.closedByFile.values()].find((e) => e.summary.id === id);
+    const closed = this.closedList.find((e) => e.summary.id === id);
     return closed && this.closedNodeFor(closed);
   }
 
@@ -222,14 +225,13 @@ export class IncidentTreeProvider implements vscode.TreeDataProvider<IncidentTre
     const root = this.roots.find((n) => (n.kind === 'incident' ? path.resolve(n.summary.summary.file) : n.kind === 'broken' ? path.resolve(n.entry.record.file) : '') === wanted);
     if (root) return root;
     this.ensureGrouped();
-    const closed = this.closedByFile.get(wanted);
+    const closed = this.closedByFile().get(wanted);
     return closed && this.closedNodeFor(closed);
   }
 
   /** The node of a closed incident, with its group nodes, so it can be revealed. */
   private closedNodeFor(e: SummaryEntry): IncidentTreeNode {
-    const { month } = periodOf(e.summary);
-    return this.closedNode(e, `closed:${month}`);
+    return this.closedNode(e, `closed:${monthOf(e.summary)}`);
   }
 
   getParent(node: IncidentTreeNode): IncidentTreeNode | undefined {
