@@ -227,10 +227,13 @@ export class IncidentStore {
   async syncedEntries(): Promise<{ name: string; hash: string; summary: RecordSummary }[]> {
     await this.syncSummaries();
     await this.completeSummaries();
-    return this.summaryList.map((summary) => {
+    const list = this.summaryList;
+    const entries: { name: string; hash: string; summary: RecordSummary }[] = new Array(list.length);
+    await forEachInSlices(list, (summary, i) => {
       const name = path.basename(summary.file);
-      return { name, hash: this.summaryEntries.get(name)?.hash ?? '', summary };
+      entries[i] = { name, hash: this.summaryEntries.get(name)?.hash ?? '', summary };
     });
+    return entries;
   }
 
   /** Where this folder's summaries are cached, if anywhere; what else is derived from the records is kept beside it. */
@@ -258,7 +261,7 @@ export class IncidentStore {
     if (wanted.size === 0) return false;
     const { cacheFile } = this.options;
     const found = cacheFile && this.closedGeneration !== undefined ? await readClosedSummaries(cacheFile, this.folderPath, this.closedGeneration, wanted) : new Map<number, ClosedSummary>();
-    const missing = this.fillIn(wanted, found);
+    const missing = await this.fillInSlices(wanted, found);
     if (missing.length === 0) return false;
     // Not vouched for: the files decide. Forgotten first, so that their stamps do not let them pass.
     for (const { name } of missing) this.summaryEntries.delete(name);
@@ -309,18 +312,31 @@ export class IncidentStore {
   /** Completes the partial summaries the closed part held; returns the others. */
   private fillIn(wanted: Map<number, { name: string; id: string; entry: CachedSummary }>, found: Map<number, ClosedSummary>): { name: string; id: string }[] {
     const missing: { name: string; id: string }[] = [];
-    for (const [slot, { name, id, entry }] of wanted) {
-      // Replaced while the closed part was read (the file changed): the new entry is whole.
-      if (this.summaryEntries.get(name) !== entry || !entry.summary.partial) continue;
-      const closed = found.get(slot);
-      if (!closed) {
-        missing.push({ name, id });
-        continue;
-      }
-      replaceInPlace(entry.summary, closed.summary);
-      entry.hash = closed.hash;
+    for (const [slot, want] of wanted) this.fillOne(want, found.get(slot), missing);
+    return missing;
+  }
+
+  /** As fillIn, a slice at a time: completing every closed summary of 10,000 took 90 ms at once. */
+  private async fillInSlices(wanted: Map<number, { name: string; id: string; entry: CachedSummary }>, found: Map<number, ClosedSummary>): Promise<{ name: string; id: string }[]> {
+    const missing: { name: string; id: string }[] = [];
+    const pace = slicePacer();
+    for (const [slot, want] of wanted) {
+      this.fillOne(want, found.get(slot), missing);
+      const pause = pace();
+      if (pause) await pause;
     }
     return missing;
+  }
+
+  private fillOne({ name, id, entry }: { name: string; id: string; entry: CachedSummary }, closed: ClosedSummary | undefined, missing: { name: string; id: string }[]): void {
+    // Replaced while the closed part was read, or while this yielded (the file changed): the new entry is whole.
+    if (this.summaryEntries.get(name) !== entry || !entry.summary.partial) return;
+    if (!closed) {
+      missing.push({ name, id });
+      return;
+    }
+    replaceInPlace(entry.summary, closed.summary);
+    entry.hash = closed.hash;
   }
 
   /** One record in full, read now (reused when it was just parsed and has not changed since). */

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { markDuplicateSummaries, readSummaryCache, writeSummaryCache, type CachedSummary, type RecordSummary } from '../../src/store/summaryCache';
+import { IncidentStore } from '../../src/store/incidentStore';
 import { SLICE_ITEMS, SLICE_MS, slicePacer } from '../../src/store/slices';
 
 const MANY = 5000;
@@ -85,6 +86,32 @@ describe('Thousands of summaries on the main thread, a slice at a time', () => {
     const middle = await turnsInTheMiddle(() => seen, MANY, async () => (marked = await markDuplicateSummaries(proxy)));
     assert.ok(middle >= 3, `the event loop ran ${middle} times while ids were being compared`);
     assert.deepEqual(marked.flatMap((s, i) => (s.kind === 'broken' ? [i] : [])), [7, 4321]);
+  });
+
+  it('completes every closed record\'s summary from the cache in slices (what the public log and a full cache write need)', async () => {
+    // Real files whose stamps the cache vouches for: a warm store knows them as closed, by id and month only.
+    const folder = path.join(dir, '.incidents');
+    const cacheFile = path.join(dir, 'cache.json');
+    const entries = summaries(folder);
+    fs.mkdirSync(folder);
+    for (const [name, entry] of entries) {
+      fs.writeFileSync(path.join(folder, name), 'x');
+      const st = fs.statSync(path.join(folder, name));
+      // Checked after the files last changed (past the racy window), so their stamps are trusted.
+      Object.assign(entry, { stamp: { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino }, checkedAt: Date.now() + 60_000 });
+    }
+    await writeSummaryCache(cacheFile, folder, entries);
+    const store = new IncidentStore(folder, { cacheFile });
+    const partial = await store.loadSummaries();
+    assert.equal(partial.filter((s) => s.partial).length, MANY, 'a warm start knows closed records by their stamps only');
+    const whole = () => partial.filter((s) => !s.partial).length;
+    const middle = await turnsInTheMiddle(whole, MANY, () => store.completeSummaries());
+    assert.ok(middle >= 3, `the event loop ran ${middle} times while summaries were being completed`);
+    assert.equal(whole(), MANY);
+    assert.deepEqual(
+      store.summaries().map((s) => s.title),
+      [...entries.values()].map((e) => e.summary.title),
+    );
   });
 });
 
