@@ -9,7 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, setPriority, tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { parseDocument } from 'yaml';
 import * as cadence from '../../src/model/cadence';
@@ -37,16 +37,23 @@ const line = (label: string, s: Stats) => console.log(`${label.padEnd(46)} ${fmt
  * Wall time of `fn`, the CPU time of the whole process meanwhile (every thread: the parsing
  * worker's too; steadier than wall time on a busy machine), and the longest event-loop block.
  */
-async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number; blockMs: number }> {
+async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; cpuMs: number; blockMs: number; gcMs: number }> {
   const h = monitorEventLoopDelay({ resolution: 5 });
   h.enable();
+  // The collector's longest pause, to tell a block of its own from one of the code's.
+  let gcMs = 0;
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMs = Math.max(gcMs, e.duration);
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await fn();
   const ms = performance.now() - t0;
   const c = process.cpuUsage(c0);
   h.disable();
-  return { ms, cpuMs: (c.user + c.system) / 1000, blockMs: h.count > 0 ? h.max / 1e6 : 0 };
+  gcs.disconnect();
+  return { ms, cpuMs: (c.user + c.system) / 1000, blockMs: h.count > 0 ? h.max / 1e6 : 0, gcMs };
 }
 
 async function repeat(runs: number, setup: () => Promise<void> | void, fn: () => Promise<unknown>): Promise<{ time: Stats; cpu: Stats; block: Stats }> {
@@ -291,7 +298,7 @@ async function main(): Promise<void> {
     const middle = files[Math.floor(files.length / 2)]!;
     let read = 0;
     const again = await repeat(RUNS, () => touch([middle], ++round), async () => (read = (await publicLog.writePublicLogFile(logStore, logFile, sections)).read));
-    console.log(`${'public log, first write (every record read)'.padEnd(46)} ${fmt(first.ms).padStart(10)}   (peak RSS ${(peakRss / 1048576).toFixed(0)} MB, longest block ${fmt(first.blockMs)})`);
+    console.log(`${'public log, first write (every record read)'.padEnd(46)} ${fmt(first.ms).padStart(10)}   (peak RSS ${(peakRss / 1048576).toFixed(0)} MB, longest block ${fmt(first.blockMs)}, longest collector pause ${fmt(first.gcMs)})`);
     line(`public log after one record changed (${read} read)`, again.time);
     line('  longest event-loop block', again.block);
     (globalThis as { gc?: () => void }).gc?.();
