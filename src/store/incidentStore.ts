@@ -586,7 +586,7 @@ export class IncidentStore {
     if (!this.swept) {
       // Temp files of writers that died mid-write, from an earlier run.
       this.swept = true;
-      await sweepTempFiles(this.folderPath);
+      sweepTempFiles(this.folderPath);
     }
     names = names.filter((n) => /\.ya?ml$/i.test(n)).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
     const entries: { loaded: LoadedRecord; parsed?: ParsedYaml }[] = [];

@@ -109,8 +109,8 @@ export async function writableTarget(file: string): Promise<string> {
  */
 export async function replaceIfUnchanged(target: string, expected: FileSnapshot, text: string | Buffer): Promise<boolean> {
   const dir = path.dirname(target);
-  const work = await ensureWorkDir(dir);
-  await sweepTempFiles(dir, path.basename(target));
+  const work = ensureWorkDir(dir);
+  sweepTempFiles(dir, path.basename(target));
   const temp = path.join(work, tempName(path.basename(target), randomBytes(4).toString('hex')));
   const mode = Number(expected.stat.mode) & 0o7777;
   try {

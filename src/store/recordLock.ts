@@ -47,7 +47,7 @@ export async function withRecordLock<T>(file: string, fn: () => Promise<T>, opti
   try {
     return await fn();
   } finally {
-    await release();
+    release();
   }
 }
 
@@ -55,10 +55,10 @@ export function lockPathFor(file: string): string {
   return path.join(path.dirname(file), '.incident-room', `${path.basename(file)}.lock`);
 }
 
-async function acquire(file: string, options: LockOptions): Promise<() => Promise<void>> {
+async function acquire(file: string, options: LockOptions): Promise<() => void> {
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
   const staleMs = options.staleMs ?? DEFAULT_STALE_MS;
-  await ensureWorkDir(path.dirname(file));
+  ensureWorkDir(path.dirname(file));
   const lockPath = lockPathFor(file);
   const me: Holder = { pid: process.pid, host: hostTag(), token: randomBytes(8).toString('hex'), at: Date.now() };
   const deadline = Date.now() + waitMs;
@@ -76,7 +76,7 @@ async function acquire(file: string, options: LockOptions): Promise<() => Promis
 const WAIT = '.wait.';
 
 /** True when no live waiter arrived before us; waiters that died are removed from the line. */
-async function firstInLine(lockPath: string, ticket: string, staleMs: number): Promise<boolean> {
+function firstInLine(lockPath: string, ticket: string, staleMs: number): boolean {
   const dir = path.dirname(lockPath);
   const prefix = `${path.basename(lockPath)}${WAIT}`;
   const line = readdirSync(dir).filter((n) => n.startsWith(prefix)).sort();
@@ -90,10 +90,10 @@ async function firstInLine(lockPath: string, ticket: string, staleMs: number): P
   return true;
 }
 
-async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket: string, deadline: number, staleMs: number): Promise<() => Promise<void>> {
+async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket: string, deadline: number, staleMs: number): Promise<() => void> {
   let delay = 1;
   for (;;) {
-    if (!(await firstInLine(lockPath, ticket, staleMs))) {
+    if (!firstInLine(lockPath, ticket, staleMs)) {
       if (Date.now() >= deadline) throw new RecordLockedError(file, 'other writers waiting before this one');
       await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
       delay = Math.min(delay * 2, 20);
@@ -114,17 +114,17 @@ async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket:
       return () => release(lockPath, me.token);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        await ensureWorkDir(path.dirname(file));
+        ensureWorkDir(path.dirname(file));
         continue;
       }
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     } finally {
       rmSync(draft, { force: true });
     }
-    const holder = await readHolder(lockPath);
+    const holder = readHolder(lockPath);
     if (holder === 'gone') continue;
-    if (await isStale(lockPath, holder, staleMs)) {
-      await breakLock(lockPath, holder);
+    if (isStale(lockPath, holder, staleMs)) {
+      breakLock(lockPath, holder);
       continue;
     }
     if (Date.now() >= deadline) {
@@ -135,14 +135,14 @@ async function acquireInTurn(file: string, lockPath: string, me: Holder, ticket:
   }
 }
 
-async function release(lockPath: string, token: string): Promise<void> {
+function release(lockPath: string, token: string): void {
   // Only remove our own lock: if it was broken as stale, another writer's lock may be there now.
-  const holder = await readHolder(lockPath);
+  const holder = readHolder(lockPath);
   if (holder && holder !== 'gone' && holder.token === token) rmSync(lockPath, { force: true });
 }
 
 /** The holder written in the lock, undefined while it is being written (or unreadable), 'gone' when the lock vanished. */
-async function readHolder(lockPath: string): Promise<Holder | undefined | 'gone'> {
+function readHolder(lockPath: string): Holder | undefined | 'gone' {
   let text: string;
   try {
     text = readFileSync(lockPath, 'utf8');
@@ -157,7 +157,7 @@ async function readHolder(lockPath: string): Promise<Holder | undefined | 'gone'
   }
 }
 
-async function isStale(lockPath: string, holder: Holder | undefined, staleMs: number): Promise<boolean> {
+function isStale(lockPath: string, holder: Holder | undefined, staleMs: number): boolean {
   if (holder && holder.host === hostTag() && !processAlive(holder.pid)) return true;
   let mtime: number;
   try {
@@ -172,14 +172,14 @@ async function isStale(lockPath: string, holder: Holder | undefined, staleMs: nu
  * Removes an abandoned lock without removing a fresh one by mistake: the lock is moved aside
  * (only one breaker can move it), and put back if what was moved is not the lock judged stale.
  */
-async function breakLock(lockPath: string, stale: Holder | undefined): Promise<void> {
+function breakLock(lockPath: string, stale: Holder | undefined): void {
   const aside = `${lockPath}.${randomBytes(6).toString('hex')}.broken`;
   try {
     renameSync(lockPath, aside);
   } catch {
     return;
   }
-  const moved = await readHolder(aside);
+  const moved = readHolder(aside);
   const same = moved === 'gone' || (stale === undefined ? moved === undefined : moved !== undefined && moved.token === stale.token);
   if (!same) {
     // A live lock was moved; restore it unless someone has taken the lock meanwhile.

@@ -8,7 +8,7 @@ export const WORK_DIR_NAME = '.incident-room';
 const GITIGNORE = '# Lock and temp files of Incident Room: never commit them.\n*\n';
 
 /** The work folder for records in dir, created (with its .gitignore) when missing. */
-export async function ensureWorkDir(dir: string): Promise<string> {
+export function ensureWorkDir(dir: string): string {
   const work = path.join(dir, WORK_DIR_NAME);
   mkdirSync(work, { recursive: true });
   try {
@@ -46,7 +46,7 @@ const TEMP = /^(.+)\.([A-Za-z0-9_-]+)\.(\d+)\.[0-9a-f]+\.tmp$/;
  * that record (call it only while holding the record's lock, when no other writer can own one);
  * without, those whose writer no longer runs on this machine. Returns how many were removed.
  */
-export async function sweepTempFiles(dir: string, recordName?: string): Promise<number> {
+export function sweepTempFiles(dir: string, recordName?: string): number {
   const work = path.join(dir, WORK_DIR_NAME);
   let names: string[];
   try {
