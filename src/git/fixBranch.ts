@@ -19,6 +19,8 @@ export interface ImCommit {
 export interface FixBranchStatus {
   branch: string;
   base: string;
+  /** The repository's default branch (origin's HEAD, else the one of main and master that exists); null when git cannot name it. */
+  defaultBranch: string | null;
   exists: boolean;
   baseExists: boolean;
   /** The checked-out branch, or null when HEAD is detached. */
@@ -203,6 +205,8 @@ export interface FixBranchStatusOptions {
   ignorePaths?: readonly string[];
   /** The checked-out branch and the tree's changes (outside the same ignorePaths) as just read, or being read, e.g. right after a run: not asked of git again. */
   known?: KnownTree | Promise<KnownTree>;
+  /** The repository's default branch (defaultBranchOf) when the caller has asked already: not asked again. */
+  defaultBranch?: Promise<string | null>;
 }
 
 /** Commits since the branch left its base authored by any of the emails (the IM's). */
@@ -214,17 +218,38 @@ async function commitsBy(g: SimpleGit, baseHead: string, head: string, authorEma
   return log.all.filter((c) => emails.has(c.author_email.toLowerCase())).map((c) => ({ sha: c.hash, subject: c.message, authorEmail: c.author_email }));
 }
 
-/** Branches' tips (full and short) in one git process; a branch that does not exist is absent. */
-async function branchTips(g: SimpleGit, branches: readonly string[]): Promise<Map<string, { sha: string; short: string }>> {
+/** Where the repository's default branch is looked for: origin's HEAD, else the usual names. */
+const DEFAULT_BRANCH_REFS = ['refs/remotes/origin/HEAD', 'refs/heads/main', 'refs/heads/master'];
+
+/**
+ * Branches' tips (full and short), a branch that does not exist being absent, and the
+ * repository's default branch: the branch origin's HEAD names, else whichever one of main and
+ * master exists; null when neither tells (no origin HEAD, and both or none of the two). One git process.
+ */
+async function refFacts(g: SimpleGit, branches: readonly string[], withDefault = true): Promise<{ tips: Map<string, { sha: string; short: string }>; defaultBranch: string | null }> {
   const refs = branches.map((b) => `refs/heads/${b}`);
+  const patterns = new Set([...refs, ...(withDefault ? DEFAULT_BRANCH_REFS : [])]);
   // for-each-ref takes patterns (whole path components from the start, and globs): keep the exact names only.
-  const out = await g.raw(['for-each-ref', '--format=%(objectname) %(objectname:short) %(refname)', ...refs]);
+  const out = await g.raw(['for-each-ref', '--format=%(objectname) %(objectname:short) %(refname) %(symref)', ...patterns]);
   const tips = new Map<string, { sha: string; short: string }>();
+  let originHead: string | null = null;
+  const usual: string[] = [];
   for (const line of out.split('\n')) {
-    const [sha, short, ref] = line.split(' ');
-    if (sha && short && ref && refs.includes(ref)) tips.set(ref.slice('refs/heads/'.length), { sha, short });
+    const [sha, short, ref, symref] = line.split(' ');
+    if (!sha || !short || !ref) continue;
+    if (ref === DEFAULT_BRANCH_REFS[0]) {
+      if (symref?.startsWith('refs/remotes/origin/')) originHead = symref.slice('refs/remotes/origin/'.length);
+      continue;
+    }
+    if (refs.includes(ref)) tips.set(ref.slice('refs/heads/'.length), { sha, short });
+    if (withDefault && DEFAULT_BRANCH_REFS.includes(ref)) usual.push(ref.slice('refs/heads/'.length));
   }
-  return tips;
+  return { tips, defaultBranch: withDefault ? (originHead ?? (usual.length === 1 ? usual[0]! : null)) : null };
+}
+
+/** The repository's default branch (see refFacts); null when git cannot name one. */
+export async function defaultBranchOf(repoDir: string): Promise<string | null> {
+  return (await refFacts(git(repoDir), [])).defaultBranch;
 }
 
 /** A promise's outcome without rejecting: read after the others it ran with. */
@@ -243,12 +268,14 @@ export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: Fix
   // Every read at once, the counts and the IM's commits by the branches' names: a verdict waits
   // on the slowest git process, not on a chain of them. One status names the checked-out branch
   // and lists the tree's changes.
-  const [tips, tree, counts, imCommits] = await Promise.all([
-    branchTips(g, [fix.branch, fix.base]),
+  const [{ tips, defaultBranch: asked }, tree, counts, imCommits, knownDefault] = await Promise.all([
+    refFacts(g, [fix.branch, fix.base], opts.defaultBranch === undefined),
     known ? Promise.resolve(known) : treeStatus(repoDir).then((t) => ({ currentBranch: t.branch, ...codeChanges(t, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS) })),
     settled(g.raw(['rev-list', '--left-right', '--count', `${baseRef}...${branchRef}`, '--'])),
     settled(commitsBy(g, baseRef, branchRef, opts.imEmails)),
+    opts.defaultBranch,
   ]);
+  const defaultBranch = knownDefault === undefined ? asked : knownDefault;
   const head = tips.get(fix.branch)?.sha ?? null;
   const baseHead = tips.get(fix.base)?.sha ?? null;
   const bothExist = head !== null && baseHead !== null;
@@ -261,6 +288,7 @@ export async function fixBranchStatus(repoDir: string, fix: FixBranch, opts: Fix
   const status: FixBranchStatus = {
     branch: fix.branch,
     base: fix.base,
+    defaultBranch,
     exists: head !== null,
     baseExists: baseHead !== null,
     currentBranch,

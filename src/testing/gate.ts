@@ -12,6 +12,7 @@ import { linkedTests, planStatus, signoffIdentityMismatches, waiverStatus } from
 import { toTimestamp } from '../model/time';
 import { EvidenceStore, type EvidenceRun, type LatestEvidence } from './evidence';
 import type { TestCommand } from './runner';
+import { untrustedBase, type TrustedBases } from './testCommandSource';
 import { formatTestRef, sameTest } from '../model/testId';
 
 export type GateAction =
@@ -65,6 +66,8 @@ export interface GateInput {
   ignorePaths?: readonly string[];
   /** The command that counts (CI's --command, the base branch's configuration); a run of another is refused. */
   command?: TestCommand;
+  /** Bases trusted besides (or, from CI, instead of) the repository's default branch; see untrustedBase. */
+  trustedBases?: TrustedBases;
   /** The fix branch's facts, when the caller started reading them already (gateBranchStatus, same repository and ignorePaths). */
   branchStatus?: Promise<FixBranchStatus>;
   /**
@@ -113,9 +116,15 @@ export function gateBranchStatus(
   repoDir: string,
   ignorePaths: readonly string[] = DEFAULT_IGNORED_PATHS,
   known?: FixBranchStatusOptions['known'],
+  defaultBranch?: Promise<string | null>,
 ): Promise<FixBranchStatus> | undefined {
   if (!incident.fix?.branch) return undefined;
-  return fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: checkExclusions(repoDir, ignorePaths).paths, ...(known ? { known } : {}) });
+  return fixBranchStatus(repoDir, incident.fix, {
+    imEmails: imEmails(incident),
+    ignorePaths: checkExclusions(repoDir, ignorePaths).paths,
+    ...(known ? { known } : {}),
+    ...(defaultBranch ? { defaultBranch } : {}),
+  });
 }
 
 /** Whether a YAML audit entry says the same as signed evidence. */
@@ -239,6 +248,8 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
 
   // 1. The fix branch.
   let branch: FixBranchStatus | null = null;
+  // Why the record's base is not trusted: commits counted since it say nothing then.
+  let baseProblem: string | null = null;
   const waiver = waiverStatus(incident);
   if (!incident.fix?.branch) {
     conditions.push(
@@ -248,10 +259,13 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
     );
   } else {
     branch = await (input.branchStatus ?? fixBranchStatus(repoDir, incident.fix, { imEmails: imEmails(incident), ignorePaths: exclusions.paths }));
+    baseProblem = untrustedBase(incident.fix, branch.defaultBranch, input.trustedBases);
     conditions.push(
-      branch.exists
-        ? { id: 'fix-branch', met: true, message: `fix branch ${branch.branch} at ${branch.shortHead}` }
-        : { id: 'fix-branch', met: false, message: `the fix branch ${incident.fix.branch} does not exist in this repository`, action: 'link-branch' },
+      !branch.exists
+        ? { id: 'fix-branch', met: false, message: `the fix branch ${incident.fix.branch} does not exist in this repository`, action: 'link-branch' }
+        : baseProblem
+          ? { id: 'fix-branch', met: false, message: baseProblem, action: 'link-branch' }
+          : { id: 'fix-branch', met: true, message: `fix branch ${branch.branch} at ${branch.shortHead}, from ${branch.base}` },
     );
     for (const c of branch.imCommits) {
       const who = personForEmail(incident.people ?? [], c.authorEmail)?.name ?? c.authorEmail;
@@ -261,10 +275,12 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
 
   // The runbook's fix that is not code: no automated test is possible. Not for a code fix on the fix branch.
   const codeCommits = branch?.exists ? (branch.ahead ?? 0) : 0;
-  const waived = waiver !== null && codeCommits === 0;
+  const waived = waiver !== null && codeCommits === 0 && baseProblem === null;
   if (waiver) {
     verdictWaiver = { reason: waiver.reason, recordedBy: waiver.recordedBy, recordedAt: waiver.recordedAt, signers: waiver.signers, applies: waived };
-    if (!waived) {
+    if (baseProblem) {
+      notes.push(`the record says no automated test is possible (${waiver.reason}), but that cannot apply while the fix branch's base is not trusted: with no commits counted since it, any code fix would pass as none`);
+    } else if (!waived) {
       notes.push(
         `the record says no automated test is possible (${waiver.reason}), but the fix branch ${branch?.branch} has ${codeCommits} commit(s) since ${branch?.base}: a code fix needs its tests, so that does not apply`,
       );

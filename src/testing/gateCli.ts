@@ -3,7 +3,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { checkExclusions, codeChangedBetween, codeState, type CodeState } from '../git/codeState';
-import { codeChanges, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
+import { checkBranchName, codeChanges, defaultBranchOf, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
 import type { Incident } from '../model/record';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
 import { IncidentStore } from '../store/incidentStore';
@@ -16,7 +16,7 @@ import { evaluateGate, gateBranchStatus, type GateVerdict } from './gate';
 import { runIncidentTests } from './incidentRun';
 import type { TestCommand } from './runner';
 import { CommandRefused } from './runnerCommand';
-import { baseBranchCommand, CLI_COMMAND_SOURCE, parseArgv, TestCommandError } from './testCommandSource';
+import { baseBranchCommand, CLI_COMMAND_SOURCE, parseArgv, TestCommandError, trustedBaseCommand, type TrustedBases } from './testCommandSource';
 
 /** How long into a test run the append that follows it is run once to warm up: past the runner's own start. */
 const WARM_UP_AFTER_MS = 100;
@@ -29,6 +29,8 @@ interface GateArgs {
   /** The public log Incident Room rewrites; like the records, not a change to the code. */
   publicLog: string;
   command?: string[];
+  /** The fix branch's base as CI knows it: the record's must be this branch. */
+  base?: string;
   timeoutMs: number;
   actor: string;
 }
@@ -57,6 +59,11 @@ const GATE_OPTIONS = {
     value: '<json array>',
     description: 'The command that counts: the runner\'s plain command as a JSON array, e.g. \'["npx","mocha","test/"]\', \'["npx","jest"]\' or \'["node","--test"]\'. Wins over the configured one.',
   },
+  base: {
+    type: 'string',
+    value: '<branch>',
+    description: "The branch the fix branch must leave from (default: the repository's default branch, origin's HEAD, else main or master). A record naming another base is refused: the base chooses the command that counts and which commits are the fix's.",
+  },
   timeout: { type: 'string', value: '<seconds>', description: 'Stop a run that takes longer (default 600); a run that timed out never lets an incident close.' },
   actor: { type: 'string', value: '<person id>', description: 'Who the run is recorded as (default incident-room-cli).' },
 } as const;
@@ -72,6 +79,14 @@ function gateArgs(values: { [K in keyof typeof GATE_OPTIONS]: string | boolean |
     actor: (values.actor as string | undefined) ?? 'incident-room-cli',
   };
   if (typeof values.command === 'string') out.command = parseCommandJson(values.command, '--command');
+  if (typeof values.base === 'string') {
+    try {
+      checkBranchName(values.base);
+    } catch (e) {
+      throw new UsageError(`--base: ${(e as Error).message}`);
+    }
+    out.base = values.base;
+  }
   if (typeof values.timeout === 'string') {
     const s = Number(values.timeout);
     if (!Number.isFinite(s) || s <= 0) throw new UsageError('--timeout takes a number of seconds');
@@ -93,17 +108,27 @@ function likelyTopLevel(dir: string): string | undefined {
 
 /**
  * The command that counts: CI's --command, else the one committed on the fix branch's base
- * branch. Never the record's test_command, nor anything the fix branch changes on its own.
+ * branch. Never the record's test_command, nor anything the fix branch changes on its own: before
+ * a run, a base the gate does not trust (untrustedBase) configures nothing and the run is refused;
+ * a plain verdict refuses such a base itself (its fix-branch condition), whatever it configures.
  */
-async function trustedCommand(incident: Incident, args: GateArgs, repoDir: string, cwd: string): Promise<TestCommand | undefined> {
+async function trustedCommand(incident: Incident, args: GateArgs, repoDir: string, cwd: string, defaultBranch: Promise<string | null>): Promise<TestCommand | undefined> {
   if (args.command) return { command: args.command, source: CLI_COMMAND_SOURCE };
   if (!incident.fix?.base) return undefined;
   try {
-    return (await baseBranchCommand(repoDir, cwd, incident.fix.base)) ?? undefined;
+    if (!args.run) return (await baseBranchCommand(repoDir, cwd, incident.fix.base)) ?? undefined;
+    const { command, untrusted } = await trustedBaseCommand(repoDir, cwd, incident.fix, trustedBasesOf(args), defaultBranch);
+    if (untrusted) throw new UsageError(`not running the tests: ${untrusted}; base the fix branch on a trusted branch, or pass --base or --command`);
+    return command ?? undefined;
   } catch (e) {
     if (e instanceof TestCommandError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/** CI's --base is the one base trusted; without it, the repository's default branch is. */
+function trustedBasesOf(args: GateArgs): TrustedBases | undefined {
+  return args.base ? { names: [args.base], source: "CI's --base", withDefault: false } : undefined;
 }
 
 /** The runner's output arrives in chunks; `io.err` takes whole lines. */
@@ -135,7 +160,7 @@ export const gateCommand = defineCommand({
   synopsis: '<id> [--run] [--json] [options]',
   description: `Exit 0 when the incident may close, 1 when it may not, 2 when the command could not be carried out.
 With --run the linked tests run first in the same runner the editor uses, and the run is signed, stored and added to the record.
-The command that counts is --command, else package.json's "incident-room": { "testCommand": [...] } as committed on the fix branch's base branch; a record's test_command is never used. It is a runner's plain command (mocha, jest or node --test): Incident Room adds its own reporter, and refuses a command that names a reporter or report file, or runs no test (a dry run, a listing).`,
+The command that counts is --command, else package.json's "incident-room": { "testCommand": [...] } as committed on the fix branch's base branch, which must be --base or, without it, the repository's default branch; a record's test_command is never used. It is a runner's plain command (mocha, jest or node --test): Incident Room adds its own reporter, and refuses a command that names a reporter or report file, or runs no test (a dry run, a listing).`,
   positionals: [{ name: '<id>', description: 'The incident to judge.', required: true }],
   options: GATE_OPTIONS,
   run: async (values, [id], io) => gate(gateArgs(values, id!), io),
@@ -207,7 +232,10 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   const { repoDir } = await repository;
   const evidence = new EvidenceStore(repoDir);
   const ignorePaths = ignorePathsIn(repoDir);
-  const commandRead = trustedCommand(incident, parsed, repoDir, io.cwd);
+  // The default branch is the trusted base unless CI names one; a run needs it before it starts, a plain verdict reads it with the branches' tips.
+  const defaultBranch = parsed.base ? Promise.resolve(null) : parsed.run && !parsed.command && incident.fix ? defaultBranchOf(repoDir) : undefined;
+  defaultBranch?.catch(() => undefined);
+  const commandRead = trustedCommand(incident, parsed, repoDir, io.cwd, defaultBranch ?? Promise.resolve(null));
   commandRead.catch(() => undefined);
   let branchStatus: Promise<FixBranchStatus> | undefined;
   let latest: Promise<LatestEvidence> | undefined;
@@ -218,7 +246,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
     const exclusions = checkExclusions(repoDir, ignorePaths).paths;
     const tree = treeRead!.then((t) => ({ ...t, currentBranch: t.branch, ...codeChanges(t, exclusions) }));
     tree.catch(() => undefined);
-    branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, tree);
+    branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, tree, defaultBranch);
     branchStatus?.catch(() => undefined);
     latest = evidence.latest(incident.id);
     latest.catch(() => undefined);
@@ -253,7 +281,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
       known.catch(() => undefined);
       const readBranches = () => {
         if (branchStatus) return;
-        branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, known);
+        branchStatus = gateBranchStatus(incident, repoDir, ignorePaths, known, defaultBranch);
         branchStatus?.catch(() => undefined);
       };
       const warmUp = setTimeout(() => {
@@ -299,6 +327,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
     codeChanges: diffs,
     ...(command ? { command } : {}),
     ...(branchStatus ? { branchStatus } : {}),
+    ...(parsed.base ? { trustedBases: trustedBasesOf(parsed)! } : {}),
   });
   io.out(parsed.json ? JSON.stringify({ id: incident.id, ...verdict }, null, 2) : renderText(incident.id, verdict));
   return verdict.mayClose ? 0 : 1;

@@ -1,9 +1,11 @@
 // Where the command that counts comes from. A fix branch must not pick the command its own fix
 // is judged by, so the project's configured command is read from the base branch's commit
-// (package.json's "incident-room": { "testCommand": [...] }), never from the working tree.
+// (package.json's "incident-room": { "testCommand": [...] }), never from the working tree; and
+// the record, which the fix branch carries, must not pick that base either (untrustedBase).
 import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
-import { git } from '../git/fixBranch';
+import { defaultBranchOf, git } from '../git/fixBranch';
+import type { FixBranch } from '../model/record';
 import type { TestCommand } from './runner';
 
 export class TestCommandError extends Error {}
@@ -38,4 +40,52 @@ export async function baseBranchCommand(repoDir: string, cwd: string, base: stri
   if (configured === undefined) return null;
   const where = `package.json's "incident-room.testCommand" on ${base}`;
   return { command: parseArgv(configured, where), source: where };
+}
+
+/** Base branches trusted besides, or instead of, the repository's default branch. */
+export interface TrustedBases {
+  names: readonly string[];
+  /** Where the names come from, for messages: "CI's --base", "your incidentRoom.trustedBaseBranches setting". */
+  source: string;
+  /** Whether the default branch is trusted too; not when CI names the base itself. */
+  withDefault: boolean;
+}
+
+/**
+ * Why the gate may not trust the record's base branch, or null when it may. The base chooses the
+ * command that counts and which commits are the fix's (the IM's commits, whether the no-test
+ * waiver applies), and the record travels on the fix branch: so the base must be the
+ * repository's default branch, or one that CI or the user's own settings name, and never the
+ * fix branch itself.
+ */
+export function untrustedBase(fix: FixBranch, defaultBranch: string | null, also?: TrustedBases): string | null {
+  if (fix.base === fix.branch) {
+    return `the record names the fix branch ${fix.branch} as its own base: none of its commits would count as the fix's, and its own package.json would choose the command`;
+  }
+  const withDefault = also?.withDefault ?? true;
+  if ((withDefault && defaultBranch !== null && fix.base === defaultBranch) || also?.names.includes(fix.base)) return null;
+  const trusted = [
+    ...(withDefault ? [defaultBranch ? `the repository's default branch (${defaultBranch})` : "the repository's default branch (git cannot name it here: origin has no HEAD, and not exactly one of main and master exists)"] : []),
+    ...(also && also.names.length > 0 ? [`a branch named by ${also.source} (${also.names.join(', ')})`] : []),
+  ];
+  return `the record names ${fix.base} as the fix branch's base, which is not ${trusted.join(' or ')}: the base chooses the command that counts and which commits are the fix's, so a record cannot pick it`;
+}
+
+/**
+ * The command committed on the record's base branch, and why that base is not trusted (see
+ * untrustedBase; then the command is null, whatever the base configures). `defaultBranch`: the
+ * repository's default branch when the caller asked already.
+ */
+export async function trustedBaseCommand(
+  repoDir: string,
+  cwd: string,
+  fix: FixBranch,
+  also?: TrustedBases,
+  defaultBranch: Promise<string | null> = also?.withDefault === false ? Promise.resolve(null) : defaultBranchOf(repoDir),
+): Promise<{ command: TestCommand | null; untrusted: string | null }> {
+  // Both reads at once; what an untrusted base configures, even a broken package.json, is never looked at.
+  const read = baseBranchCommand(repoDir, cwd, fix.base);
+  read.catch(() => undefined);
+  const untrusted = untrustedBase(fix, await defaultBranch, also);
+  return { command: untrusted === null ? await read : null, untrusted };
 }

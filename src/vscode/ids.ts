@@ -87,6 +87,7 @@ export const SETTINGS = {
   updateWarningMinutes: 'updateWarningMinutes',
   publicLogPath: 'publicLogPath',
   testCommand: 'testCommand',
+  trustedBaseBranches: 'trustedBaseBranches',
   testTimeoutSeconds: 'testTimeoutSeconds',
   maxRecordSizeKB: 'maxRecordSizeKB',
   timelineOrder: 'timelineOrder',

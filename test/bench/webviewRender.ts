@@ -91,7 +91,7 @@ function viewOf(items: number, tests: number, mutate?: (incident: Incident) => v
     people: incident.people ?? [],
     facts: {
       verdict,
-      branch: { branch: 'fix/bench', base: 'main', exists: true, baseExists: true, currentBranch: 'fix/bench', checkedOut: true, head: HEAD, shortHead: HEAD.slice(0, 7), ahead: 1, behind: 0, dirty: false, dirtyFiles: [], untrackedFiles: [], imCommits: [] },
+      branch: { branch: 'fix/bench', base: 'main', defaultBranch: 'main', exists: true, baseExists: true, currentBranch: 'fix/bench', checkedOut: true, head: HEAD, shortHead: HEAD.slice(0, 7), ahead: 1, behind: 0, dirty: false, dirtyFiles: [], untrackedFiles: [], imCommits: [] },
       evidence: { run, verified: [run], rejected: [], rejectedAfterLatest: false },
     },
     now: new Date('2026-11-28T12:00:00Z'),

@@ -109,9 +109,9 @@ function demoIncidents(now: number): Incident[] {
   tick(search, 'start', levelRules(3).start.length, 10 * MINUTE);
   tick(search, 'end', 2, DAY);
   search.incident.status = 'fix-released-awaiting-tests';
-  // The fix was released: it is on main, which exists in the demo repository, so the gate reads
-  // a real branch (a showcase shows a working state, not "branch does not exist").
-  search.incident.fix = { branch: 'main', base: 'main' };
+  // The fix was released: its branch is merged into main, and both exist in the demo repository,
+  // so the gate reads real branches (a showcase shows a working state, not "branch does not exist").
+  search.incident.fix = { branch: 'fix/search-limit', base: 'main' };
   search.incident.released_without_tests = { at: at(search, DAY), by: 'farah', note: 'Released to stop the timeouts; the test for the limit is still to be written.' };
   search.incident.test_plan = {
     items: [{ id: 'search-under-1s', title: 'Search answers in under a second for 100,000 products', mutates_customer_data: false, results: [{ env: 'staging', outcome: 'pass', by: 'goran', at: at(search, DAY - HOUR) }] }],
@@ -148,6 +148,8 @@ async function makeDemoRepository(dir: string, now: number): Promise<Incident[]>
   await writeFile(checkoutFile, source.replace('US: 0 };', 'US: 0, ES: 0.21, IT: 0.22, NL: 0.21 };'));
   await gitCommitAll(dir, 'Add VAT rates for ES, IT and NL', { date: iso(HOUR), author: { name: 'Bruno Costa', email: 'bruno@example.com' } });
   await git(dir, ['checkout', '-q', 'main']);
+  // The Level 3 incident's fix, released: merged into main, where its branch still points.
+  await git(dir, ['branch', 'fix/search-limit', 'main']);
 
   const incidents = demoIncidents(now);
   await mkdir(join(dir, '.incidents'), { recursive: true });

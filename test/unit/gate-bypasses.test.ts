@@ -8,7 +8,9 @@ import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
 import type { CliIo } from '../../src/cliCommand';
 import { gateCommand } from '../../src/testing/gateCli';
-import { commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
+import type { Incident } from '../../src/model/record';
+import { recordNoAutomatedTest, signNoAutomatedTest } from '../../src/model/testPlan';
+import { applyEdits, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
 
 const VAT_TEST = `
 const assert = require('node:assert/strict');
@@ -170,5 +172,67 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.out, /the run had untracked files \(test\/00-hotfix\.js\): they took part in it/);
     assert.match(r.out, /untracked files now \(test\/00-hotfix\.js\)/);
     assert.doesNotMatch(r.out, /clean tree/);
+  });
+  /** Loaded before the tests, it makes the regressed code look fixed: committed on the fix branch, run only if a command asks for it. */
+  const FAKE_FIX = `require.cache[require.resolve('./src/vat')] = { id: 'vat', loaded: true, exports: 1.23 };\n`;
+  const withCommand = (testCommand: string[]) => `${JSON.stringify({ name: 'shop', private: true, 'incident-room': { testCommand } })}\n`;
+  /** main configures the honest command; `onFixBranch` may configure another. */
+  async function configuredRepo(onFixBranch: Record<string, string> = {}): Promise<Repo> {
+    const repo = await regressedRepo({ 'fake-fix.js': FAKE_FIX, ...onFixBranch });
+    const g = simpleGit(repo.dir);
+    await g.checkout('main');
+    await commitFiles(repo.dir, { 'package.json': withCommand(mochaCommand('test/')) }, 'Configure the test command');
+    await g.checkout('fix/eu-vat');
+    return repo;
+  }
+  async function editRecord(repo: Repo, edit: (record: Incident) => Incident): Promise<void> {
+    const file = join(repo.dir, '.incidents', `${repo.id}.yaml`);
+    const { parse } = await import('yaml');
+    const { readFileSync } = await import('node:fs');
+    await commitFiles(repo.dir, { [`.incidents/${repo.id}.yaml`]: stringify(edit(parse(readFileSync(file, 'utf8')) as Incident)) }, 'Edit the record');
+  }
+  const EVIL_COMMAND = withCommand(mochaCommand('--require', './fake-fix.js', 'test/'));
+
+  it("5a. a record naming the fix branch as its own base cannot pick the command from the fix branch's package.json", async () => {
+    const repo = await configuredRepo({ 'package.json': EVIL_COMMAND });
+    await editRecord(repo, (r) => ({ ...r, fix: { branch: 'fix/eu-vat', base: 'fix/eu-vat' } }));
+    const r = await gate(repo, ['--run']);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /not running the tests: the record names the fix branch fix\/eu-vat as its own base/);
+    // Named as the base by CI, it is still the fix branch: the verdict refuses it.
+    const ci = await gate(repo, ['--base', 'fix/eu-vat', ...command('test/')]);
+    assert.equal(ci.code, 1, ci.out + ci.err);
+    assert.match(ci.out, /\[ \] fix-branch: the record names the fix branch fix\/eu-vat as its own base/);
+  });
+
+  it("5b. a record naming a branch of its own as the base cannot pick the command: only the default branch, or CI's --base, is trusted", async () => {
+    const repo = await configuredRepo();
+    const g = simpleGit(repo.dir);
+    await g.checkout(['-b', 'release-ish', 'main']);
+    await commitFiles(repo.dir, { 'package.json': EVIL_COMMAND }, 'A base with a command of its own');
+    await g.checkout('fix/eu-vat');
+    await editRecord(repo, (r) => ({ ...r, fix: { branch: 'fix/eu-vat', base: 'release-ish' } }));
+    const r = await gate(repo, ['--run']);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /the record names release-ish as the fix branch's base, which is not the repository's default branch \(main\)/);
+    // CI names the base it trusts: the record must agree with it.
+    const other = await gate(repo, ['--base', 'main', ...command('test/')]);
+    assert.equal(other.code, 1);
+    assert.match(other.out, /\[ \] fix-branch: the record names release-ish as the fix branch's base, which is not a branch named by CI's --base \(main\)/);
+  });
+
+  it('5c. "no automated test possible" does not apply when the record names the fix branch as its own base (no commits since itself)', async () => {
+    const repo = await configuredRepo();
+    await editRecord(repo, (record) => {
+      let r: Incident = { ...record, fix: { branch: 'fix/eu-vat', base: 'fix/eu-vat' }, roles: { ...record.roles, sme: ['carla'] } };
+      r = applyEdits(r, recordNoAutomatedTest(r, 'nothing to test', { actor: 'ana', now: new Date('2025-01-01T12:02:00Z') }));
+      r = applyEdits(r, signNoAutomatedTest(r, 'ana', { actor: 'ana', now: new Date('2025-01-01T12:03:00Z') }));
+      return applyEdits(r, signNoAutomatedTest(r, 'carla', { actor: 'carla', now: new Date('2025-01-01T12:04:00Z') }));
+    });
+    const r = await gate(repo, ['--json']);
+    assert.equal(r.code, 1, r.out + r.err);
+    const verdict = JSON.parse(r.out);
+    assert.equal(verdict.waiver.applies, false);
+    assert.match(verdict.notes.join('\n'), /cannot apply while the fix branch's base is not trusted/);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { checkoutBranch, codeChanges, createFixBranch, fixBranchStatus, GitFactError, linkExistingBranch, personForEmail, treeStatus } from '../../src/git/fixBranch';
+import { checkoutBranch, codeChanges, createFixBranch, defaultBranchOf, fixBranchStatus, GitFactError, linkExistingBranch, personForEmail, treeStatus } from '../../src/git/fixBranch';
 import { cleanupTemp, commitFiles, IM_AUTHOR, initRepo, readyIncident, tempDir } from './helpers/testProjects';
 
 describe('git: the fix branch', () => {
@@ -16,6 +16,24 @@ describe('git: the fix branch', () => {
     assert.equal(linked.head, (await simpleGit(dir).revparse(['main'])).trim());
     await assert.rejects(linkExistingBranch(dir, 'fix/nope'), /no local branch "fix\/nope"/);
     await assert.rejects(linkExistingBranch(dir, '--upload-pack=x'), GitFactError);
+  });
+
+  it("the default branch is origin's HEAD, else the one of main and master that exists, else unknown", async () => {
+    const dir = tempDir('default');
+    await initRepo(dir, { 'a.txt': 'a\n' });
+    const g = simpleGit(dir);
+    assert.equal(await defaultBranchOf(dir), 'main');
+    await g.branch(['master']);
+    // Both exist and nothing says which: neither is trusted over the other.
+    assert.equal(await defaultBranchOf(dir), null);
+    await g.raw(['branch', '-m', 'main', 'trunk']);
+    assert.equal(await defaultBranchOf(dir), 'master');
+    // A clone knows origin's default branch, whatever the local branches are called.
+    await g.raw(['update-ref', 'refs/remotes/origin/trunk', 'HEAD']);
+    await g.raw(['symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/trunk']);
+    assert.equal(await defaultBranchOf(dir), 'trunk');
+    const status = await fixBranchStatus(dir, { branch: 'master', base: 'trunk' }, { imEmails: [] });
+    assert.equal(status.defaultBranch, 'trunk');
   });
 
   it('creates the branch from its base without checking it out, unless asked', async () => {

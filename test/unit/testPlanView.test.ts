@@ -20,7 +20,7 @@ const NEVER = ref('test/other.test.js', 'Other', 'linked after the run');
 
 function branch(over: Partial<FixBranchStatus> = {}): FixBranchStatus {
   return {
-    branch: 'fix/eu-vat', base: 'main', exists: true, baseExists: true, currentBranch: 'fix/eu-vat', checkedOut: true,
+    branch: 'fix/eu-vat', base: 'main', defaultBranch: 'main', exists: true, baseExists: true, currentBranch: 'fix/eu-vat', checkedOut: true,
     head: HEAD, shortHead: HEAD.slice(0, 7), ahead: 1, behind: 0, dirty: false, dirtyFiles: [], untrackedFiles: [], imCommits: [], ...over,
   };
 }

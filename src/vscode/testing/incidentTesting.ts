@@ -19,7 +19,7 @@ import { DisposableStore } from '../disposables';
 import { publicLogPath } from '../publicLog';
 import type { IncidentEntry, IncidentsModel } from '../incidentsModel';
 import { runOperation } from '../operations';
-import { committedTestCommand, testCommandFor, testTimeoutMs } from './testCommand';
+import { committedTestCommand, testCommandFor, testTimeoutMs, trustedBases } from './testCommand';
 
 /** What the tree and the Test Explorer show about an incident's branch, evidence and gate. */
 export interface GateFacts {
@@ -169,7 +169,15 @@ export class IncidentTesting implements vscode.Disposable {
   async verdict(entry: IncidentEntry): Promise<GateVerdict> {
     const repoDir = await this.repoDir(entry.folder);
     const command = await committedTestCommand(repoDir, entry.folder, entry.incident);
-    return evaluateGate({ incident: entry.incident, repoDir, evidence: new EvidenceStore(repoDir), now: new Date(), ignorePaths: await this.ignorePaths(entry), ...(command ? { command } : {}) });
+    return evaluateGate({
+      incident: entry.incident,
+      repoDir,
+      evidence: new EvidenceStore(repoDir),
+      now: new Date(),
+      ignorePaths: await this.ignorePaths(entry),
+      trustedBases: trustedBases(),
+      ...(command ? { command } : {}),
+    });
   }
 
   /** Reads the facts of one incident, or of every open one, again (after a run, a checkout, a commit). */
@@ -209,6 +217,7 @@ export class IncidentTesting implements vscode.Disposable {
           evidence: facts.evidence,
           now: new Date(),
           ignorePaths,
+          trustedBases: trustedBases(),
           ...(command ? { command } : {}),
           ...(branchStatus ? { branchStatus } : {}),
         });
