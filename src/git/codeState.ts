@@ -58,6 +58,26 @@ export interface CodeState {
   headMoves: number;
   /** The index's entries (mode, object, path), hashed: staging anything changes it. */
   indexHash: string;
+  /** Tracked files where an installed test runner lives (node_modules/mocha/, .bin/, …): the branch would ship its own judge. */
+  trackedRunnerFiles: string[];
+}
+
+/**
+ * Where the test runners Incident Room knows keep their installed files (their packages, the bin
+ * links, a runner's bin in any package, as an npm alias installs it); a fix branch that commits
+ * files there ships the runner that judges it.
+ */
+const RUNNER_PACKAGE_DIRS = /(^|\/)node_modules\/((\.bin|mocha|jest|jest-cli)\/|(@[^/]+\/)?[^/]+\/bin\/(_?mocha|jest)(\.c?js)?$)/;
+
+/** Tracked paths in an `ls-files --stage` listing that lie where an installed runner's files are. */
+function runnerFilesIn(index: string, runnerDirs: RegExp): string[] {
+  const found: string[] = [];
+  for (const line of index.split('\n')) {
+    if (!line.includes('node_modules/')) continue;
+    const path = line.slice(line.indexOf('\t') + 1);
+    if (runnerDirs.test(path)) found.push(path);
+  }
+  return found;
 }
 
 /**
@@ -75,7 +95,14 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   } catch {
     // No reflog yet (or reflogs are off): the HEAD and index comparison still apply.
   }
-  return { sha, branch, ...codeChanges(status, exclusions), headMoves, indexHash: createHash('sha256').update(index).digest('hex') };
+  return {
+    sha,
+    branch,
+    ...codeChanges(status, exclusions),
+    headMoves,
+    indexHash: createHash('sha256').update(index).digest('hex'),
+    trackedRunnerFiles: runnerFilesIn(index, RUNNER_PACKAGE_DIRS),
+  };
 }
 
 /** What moved between two reads of the code state, in words; empty when nothing did. */

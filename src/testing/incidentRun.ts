@@ -6,6 +6,7 @@ import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
 import { recordRun, type EvidenceOptions, type RecordedRun } from './evidence';
 import { runTestCommand, type RunOutcome, type TestCommand } from './runner';
+import { CommandRefused } from './runnerCommand';
 
 export interface IncidentRunOptions {
   incident: Incident;
@@ -29,10 +30,16 @@ export interface IncidentRunOptions {
   onRunEnded?(after: Promise<CodeState>): void;
 }
 
-/** Throws CommandRefused, before anything runs, for a command outside the contract. */
+/** Throws CommandRefused, before anything runs, for a command outside the contract or a runner the repository itself ships. */
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
   const exclusions = checkExclusions(opts.repoDir, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);
   const before = opts.before ?? (await codeState(opts.repoDir, exclusions.paths));
+  if (before.trackedRunnerFiles.length > 0) {
+    const files = before.trackedRunnerFiles;
+    throw new CommandRefused(
+      `the repository tracks files where the test runner is installed (${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}): a branch must not ship the runner that judges it; remove them from git and install the runner (npm ci)`,
+    );
+  }
   // The code state after the run is read as soon as the command has ended, while its report is read.
   let afterRead: Promise<CodeState> | undefined;
   const readAfter = (): Promise<CodeState> => {

@@ -2,7 +2,7 @@
 // ["npx","jest"], ["node","--test"]). Incident Room recognises the runner and adds its own
 // reporter; a command that is not one of these runners, names a reporter or report file itself,
 // or runs in a mode that executes no test (dry run, list only) or never ends (watch) is refused.
-import { basename, join } from 'node:path';
+import { basename, join, posix } from 'node:path';
 
 export type RunnerKind = 'mocha' | 'node-test' | 'jest';
 
@@ -38,12 +38,28 @@ const REFUSED: Readonly<Record<RunnerKind, readonly { flags: string[]; why: stri
 
 const isNode = (program: string) => /^node(\.exe)?$/i.test(basename(program)) || program === process.execPath;
 
-function scriptKind(script: string): RunnerKind | null {
-  const norm = script.replace(/\\/g, '/');
-  const name = basename(norm).replace(/\.(c?js|cmd)$/i, '');
-  if (name === 'mocha' || name === '_mocha') return 'mocha';
-  if (name === 'jest' || /\/jest(-cli)?\/bin\/jest$/.test(norm.replace(/\.(c?js)$/i, ''))) return 'jest';
-  return null;
+/** A runner's program or script as installed: its bin link, or the bin in its package (under any name an npm alias gives it). */
+const INSTALLED_RUNNER = /(^|\/)node_modules\/(\.bin|(@[^/]+\/)?[^/]+\/bin)\/(_?mocha|jest)(\.c?js|\.cmd|\.ps1)?$/i;
+
+/**
+ * Which runner a program (run by name through PATH or npx) or a script (run by node) is.
+ * `bare`: a bare name is the runner only as a program; node runs a bare script from the working
+ * directory. Given by path, it must be the runner's file in an installed package (node_modules),
+ * not a file of the project that is named like it and could write any report.
+ */
+function scriptKind(script: string, bare: boolean): RunnerKind | null {
+  // Normalised, so that node_modules/../bin/jest is seen as the project's bin/jest it is.
+  const norm = posix.normalize(script.replace(/\\/g, '/'));
+  const name = basename(norm).replace(/\.(c?js|cmd|ps1)$/i, '');
+  const kind: RunnerKind | null = name === 'mocha' || name === '_mocha' ? 'mocha' : name === 'jest' ? 'jest' : null;
+  if (!kind) return null;
+  if (bare && !/[\\/]/.test(script)) return kind;
+  if (!INSTALLED_RUNNER.test(norm)) {
+    throw new CommandRefused(
+      `${JSON.stringify(script)} is not ${kind} as installed: give it by name (through npx or PATH) or as its file in node_modules (e.g. node_modules/.bin/${kind}); a file of the project named like a runner could write any report`,
+    );
+  }
+  return kind;
 }
 
 /** Which runner a plain command starts; throws CommandRefused for anything else. */
@@ -69,11 +85,11 @@ export function recogniseRunner(command: readonly string[]): RunnerKind {
       kind = 'node-test';
       args = command.slice(i + 1);
     } else if (j < command.length) {
-      kind = scriptKind(command[j]!);
+      kind = scriptKind(command[j]!, false);
       args = command.slice(j + 1);
     }
   } else {
-    kind = scriptKind(program);
+    kind = scriptKind(program, true);
     args = command.slice(i + 1);
   }
   if (!kind) {

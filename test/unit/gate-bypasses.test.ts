@@ -175,6 +175,9 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
   });
   /** Loaded before the tests, it makes the regressed code look fixed: committed on the fix branch, run only if a command asks for it. */
   const FAKE_FIX = `require.cache[require.resolve('./src/vat')] = { id: 'vat', loaded: true, exports: 1.23 };\n`;
+  /** A "runner" of the fix branch's own: the real mocha, with the fake fix loaded first. */
+  const OWN_MOCHA = (fromRoot: string) =>
+    `process.argv.splice(2, 0, '--require', require('node:path').resolve(__dirname, '${fromRoot}', 'fake-fix.js'));\nrequire(${JSON.stringify(mochaCommand()[1])});\n`;
   const withCommand = (testCommand: string[]) => `${JSON.stringify({ name: 'shop', private: true, 'incident-room': { testCommand } })}\n`;
   /** main configures the honest command; `onFixBranch` may configure another. */
   async function configuredRepo(onFixBranch: Record<string, string> = {}): Promise<Repo> {
@@ -234,5 +237,26 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     const verdict = JSON.parse(r.out);
     assert.equal(verdict.waiver.applies, false);
     assert.match(verdict.notes.join('\n'), /cannot apply while the fix branch's base is not trusted/);
+  });
+
+  it('6a. a command naming a file of the project that is called like a runner is refused: it is not the runner as installed', async () => {
+    const repo = await regressedRepo({ 'fake-fix.js': FAKE_FIX, 'scripts/mocha.js': OWN_MOCHA('..') });
+    const r = await gate(repo, ['--run', '--command', JSON.stringify([process.execPath, 'scripts/mocha.js', 'test/'])]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /the test command is refused: "scripts\/mocha\.js" is not mocha as installed/);
+  });
+
+  it('6b. a runner the fix branch commits where installed runners live (node_modules) is refused: a branch must not ship its judge', async () => {
+    const repo = await regressedRepo({ 'fake-fix.js': FAKE_FIX });
+    writeFileSync(join(repo.dir, 'fake-mocha.js'), OWN_MOCHA('../../..'));
+    const { mkdirSync, renameSync } = await import('node:fs');
+    mkdirSync(join(repo.dir, 'node_modules/mocha/bin'), { recursive: true });
+    renameSync(join(repo.dir, 'fake-mocha.js'), join(repo.dir, 'node_modules/mocha/bin/mocha.js'));
+    const g = simpleGit(repo.dir);
+    await g.raw(['add', '-f', 'node_modules/mocha/bin/mocha.js']);
+    await g.commit('Vendor a runner');
+    const r = await gate(repo, ['--run', '--command', JSON.stringify([process.execPath, 'node_modules/mocha/bin/mocha.js', 'test/'])]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /the repository tracks files where the test runner is installed \(node_modules\/mocha\/bin\/mocha\.js\)/);
   });
 });

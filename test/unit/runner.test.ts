@@ -227,6 +227,10 @@ describe('runner: the command contract', () => {
       [['node', 'node_modules/mocha/bin/mocha.js', '--timeout', '0'], 'mocha'],
       [['npx', '--no-install', 'jest', '--ci'], 'jest'],
       [['node', 'node_modules/jest/bin/jest.js'], 'jest'],
+      [['node', '/usr/lib/node_modules/jest-cli/bin/jest.js'], 'jest'],
+      // An npm alias installs a runner under another name.
+      [['node', 'node_modules/mocha8/bin/mocha'], 'mocha'],
+      [['C:\\app\\node_modules\\.bin\\mocha.cmd'], 'mocha'],
       [['node', '--test'], 'node-test'],
       [['node', '--experimental-test-coverage', '--test', 'test/'], 'node-test'],
     ];
@@ -249,6 +253,13 @@ describe('runner: the command contract', () => {
       [['npx', 'jest', '--reporters=./mine.js'], /--reporters names a reporter/],
       [['npx', 'mocha', 'output={report}'], /names a report file \({report}\)/],
       [[], /empty/],
+      // Named like a runner, but a file of the project: it could write any report.
+      [['node', 'mocha'], /"mocha" is not mocha as installed/],
+      [['node', 'scripts/mocha.js', 'test/'], /"scripts\/mocha\.js" is not mocha as installed/],
+      [['./jest'], /"\.\/jest" is not jest as installed/],
+      [['npx', 'tools/bin/_mocha'], /is not mocha as installed/],
+      [['node', 'node_modules/../bin/jest.js'], /is not jest as installed/],
+      [['node', 'node_modules/jest/lib/jest.js'], /is not jest as installed/],
     ];
     for (const [command, message] of cases) assert.throws(() => recogniseRunner(command), (e: Error) => e instanceof CommandRefused && message.test(e.message), JSON.stringify(command));
   });
