@@ -2,8 +2,9 @@
 // untracked file, and git's own traces of HEAD and the index moving. Only the records folder's
 // YAML files and the one public log are not code; every exclusion is checked to be such.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { WORK_DIR_NAME } from '../store/workDir';
 import { codeChanges, git, gitDirOf, isExcluded, treeStatus } from './fixBranch';
 
 /** The first line Incident Room writes into the public log; a file without it is not the log. */
@@ -69,15 +70,49 @@ export interface CodeState {
  */
 const RUNNER_PACKAGE_DIRS = /(^|\/)node_modules\/((\.bin|mocha|jest|jest-cli)\/|(@[^/]+\/)?[^/]+\/bin\/(_?mocha|jest)(\.c?js)?$)/;
 
-/** Tracked paths in an `ls-files --stage` listing that lie where an installed runner's files are. */
+/** Tracked paths in an `ls-files --stage -v -z` listing that lie where an installed runner's files are. */
 function runnerFilesIn(index: string, runnerDirs: RegExp): string[] {
   const found: string[] = [];
-  for (const line of index.split('\n')) {
-    if (!line.includes('node_modules/')) continue;
-    const path = line.slice(line.indexOf('\t') + 1);
+  for (const entry of index.split('\0')) {
+    if (!entry.includes('node_modules/')) continue;
+    const path = entry.slice(entry.indexOf('\t') + 1);
     if (runnerDirs.test(path)) found.push(path);
   }
   return found;
+}
+
+/**
+ * Untracked files as the commit's own ignore rules see them: the repository's .gitignore files
+ * only, never this machine's .git/info/exclude or global excludes file (a file they hide still
+ * takes part in a run, and no commit carries those rules), and every untracked .gitignore file
+ * itself (one can ignore itself and its folder). A folder the repository ignores is not entered.
+ */
+async function untrackedByCommittedRules(repoDir: string): Promise<string[]> {
+  const out = await git(repoDir).raw(['ls-files', '-z', '--others', '--exclude-per-directory=.gitignore', '--exclude=!.gitignore']);
+  return out.split('\0').filter(Boolean);
+}
+
+/** One `ls-files --stage -v -z` entry: its tag (H; S for skip-worktree; lower case for assume-unchanged), the index's object, the path. */
+const INDEX_ENTRY = /^(\S) [0-7]{6} ([0-9a-f]+) \d\t([\s\S]*)$/;
+
+/**
+ * Tracked files whose changes git status does not show: marked assume-unchanged or
+ * skip-worktree, present in the working tree, and with other contents than the index has. A
+ * sparse checkout's files that are not checked out are not there, and take no part in a run.
+ */
+async function hiddenChanges(repoDir: string, index: string, exclusions: readonly string[]): Promise<string[]> {
+  const flagged: { path: string; object: string }[] = [];
+  for (const entry of index.split('\0')) {
+    const m = INDEX_ENTRY.exec(entry);
+    if (!m || m[1] === 'H') continue;
+    const path = m[3]!;
+    if (isExcluded(path, exclusions) || !existsSync(join(repoDir, path))) continue;
+    flagged.push({ path, object: m[2]! });
+  }
+  if (flagged.length === 0) return [];
+  // Hashed as git would store them (the path's filters apply), in one process.
+  const hashes = (await git(repoDir).raw(['hash-object', '--', ...flagged.map((f) => f.path)])).split('\n');
+  return flagged.filter((f, i) => hashes[i]?.trim() !== f.object).map((f) => f.path);
 }
 
 /**
@@ -85,8 +120,14 @@ function runnerFilesIn(index: string, runnerDirs: RegExp): string[] {
  * when the caller is asking git for it already (else asked here, once per folder).
  */
 export async function codeState(repoDir: string, exclusions: readonly string[], gitDir: Promise<string> = gitDirOf(repoDir)): Promise<CodeState> {
-  // Two git processes at once: the status names HEAD's commit and the branch too, and the git dir is known after the first call.
-  const [status, index, gitDirPath] = await Promise.all([treeStatus(repoDir), git(repoDir).raw(['ls-files', '--stage']), gitDir]);
+  // At once: the status names HEAD's commit, the branch and the tracked changes; the index's
+  // listing tags what status hides; untracked files by the committed ignore rules. The git dir is known after the first call.
+  const [status, index, untracked, gitDirPath] = await Promise.all([
+    treeStatus(repoDir, { untracked: false }),
+    git(repoDir).raw(['ls-files', '--stage', '-v', '-z']),
+    untrackedByCommittedRules(repoDir),
+    gitDir,
+  ]);
   if (status.head === null) throw new Error('the repository has no commit yet: commit the code before running its tests');
   const { head: sha, branch } = status;
   let headMoves = 0;
@@ -95,10 +136,16 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   } catch {
     // No reflog yet (or reflogs are off): the HEAD and index comparison still apply.
   }
+  // The records folder's own work folder (locks, temp files) ignores itself: its .gitignore is Incident Room's, not the code's.
+  const workIgnores = new Set(exclusions.filter((e) => e.endsWith('/')).map((e) => `${e}${WORK_DIR_NAME}/.gitignore`));
+  const files = [...status.files, ...untracked.filter((p) => !workIgnores.has(p)).map((path) => ({ path, index: '?', working_dir: '?' }))];
+  const changes = codeChanges({ files }, exclusions);
+  const hidden = await hiddenChanges(repoDir, index, exclusions);
   return {
     sha,
     branch,
-    ...codeChanges(status, exclusions),
+    dirtyFiles: [...new Set([...changes.dirtyFiles, ...hidden])].sort(),
+    untrackedFiles: changes.untrackedFiles,
     headMoves,
     indexHash: createHash('sha256').update(index).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index, RUNNER_PACKAGE_DIRS),

@@ -259,4 +259,42 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.equal(r.code, 2, r.out + r.err);
     assert.match(r.err, /the repository tracks files where the test runner is installed \(node_modules\/mocha\/bin\/mocha\.js\)/);
   });
+  const HOTFIX = `require.cache[require.resolve('../src/vat')] = { id: 'x', loaded: true, exports: 1.23 };\n`;
+
+  it("7a. an untracked hotfix hidden by this machine's own ignore rules (.git/info/exclude, an excludes file) still took part: refused", async () => {
+    for (const hide of ['info/exclude', 'core.excludesFile'] as const) {
+      const repo = await regressedRepo();
+      writeFileSync(join(repo.dir, 'test/00-hotfix.js'), HOTFIX);
+      if (hide === 'info/exclude') writeFileSync(join(repo.dir, '.git/info/exclude'), 'test/00-hotfix.js\n');
+      else {
+        const excludes = join(tempDir('excludes'), 'ignore');
+        writeFileSync(excludes, '00-hotfix.js\n');
+        await simpleGit(repo.dir).addConfig('core.excludesFile', excludes);
+      }
+      const r = await gate(repo, ['--run', ...command('test/')]);
+      assert.equal(r.code, 1, `${hide}: ${r.out}${r.err}`);
+      assert.match(r.out, /the run had untracked files \(test\/00-hotfix\.js\): they took part in it/, hide);
+      assert.doesNotMatch(r.out, /clean tree/);
+    }
+  });
+
+  it('7b. an untracked .gitignore that hides a hotfix and itself is an untracked file: refused', async () => {
+    const repo = await regressedRepo();
+    writeFileSync(join(repo.dir, 'test/00-hotfix.js'), HOTFIX);
+    writeFileSync(join(repo.dir, 'test/.gitignore'), '00-hotfix.js\n.gitignore\n');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the run had untracked files \(test\/\.gitignore\)/);
+  });
+
+  it('7c. a fix kept out of git status by skip-worktree or assume-unchanged is an uncommitted change: refused', async () => {
+    for (const flag of ['--skip-worktree', '--assume-unchanged']) {
+      const repo = await regressedRepo();
+      await simpleGit(repo.dir).raw(['update-index', flag, 'src/vat.js']);
+      writeFileSync(join(repo.dir, 'src/vat.js'), 'module.exports = 1.23;\n');
+      const r = await gate(repo, ['--run', ...command('test/')]);
+      assert.equal(r.code, 1, `${flag}: ${r.out}${r.err}`);
+      assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/, flag);
+    }
+  });
 });
