@@ -31,6 +31,14 @@ describe('Manifest and ids agree', () => {
     }
   });
 
+  it("the settings that choose what the gate judges are the user's own: a repository's settings (which travel on the fix branch) cannot set them", () => {
+    for (const key of [SETTINGS.testCommand, SETTINGS.trustedBaseBranches]) {
+      const setting = pkg.contributes.configuration.properties[`${SETTINGS_SECTION}.${key}`];
+      // VS Code ignores a machine-scoped setting in workspace and folder settings.
+      assert.equal(setting.scope, 'machine', key);
+    }
+  });
+
   it('uses only context keys defined in ids.ts', () => {
     const text = JSON.stringify(pkg.contributes);
     for (const match of text.matchAll(/incidentRoom\.(has\w+)/g)) {

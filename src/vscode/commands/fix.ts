@@ -1,11 +1,13 @@
 // The fix branch: link an existing local branch or create one from a base, and check it out.
 import * as vscode from 'vscode';
-import { checkBranchName, createFixBranch, git, linkExistingBranch } from '../../git/fixBranch';
+import { checkBranchName, createFixBranch, defaultBranchOf, git, GitFactError, linkExistingBranch } from '../../git/fixBranch';
+import { untrustedBase } from '../../testing/testCommandSource';
 import { timelineEdit } from '../../model/edits';
 import type { Incident } from '../../model/record';
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
 import type { IncidentEntry } from '../incidentsModel';
+import { trustedBases } from '../testing/testCommand';
 import { runOperation } from '../operations';
 import { argumentsOf, pickIncident, type IncidentTarget } from '../pick';
 import type { CommandTable } from './table';
@@ -31,6 +33,7 @@ export async function linkFixBranch(parts: ExtensionParts, target?: IncidentTarg
   if (!choice) return undefined;
   const repoDir = await parts.testing.repoDir(entry.folder);
   checkBranchName(choice.base);
+  if (choice.branch === choice.base) throw new GitFactError(`the fix branch cannot be its own base (${choice.base}): none of its commits would count as the fix's`);
   const { branch } = choice.create
     ? await createFixBranch(repoDir, choice.branch, choice.base, { checkout: choice.checkout === true })
     : await linkExistingBranch(repoDir, choice.branch);
@@ -46,6 +49,9 @@ export async function linkFixBranch(parts: ExtensionParts, target?: IncidentTarg
     `Fix branch ${branch} linked.`,
   );
   await parts.testing.invalidate(entry.incident.id);
+  // Linked as asked (the record is the team's), but said now rather than at Close.
+  const untrusted = untrustedBase({ branch, base: choice.base }, await defaultBranchOf(repoDir), trustedBases());
+  if (untrusted) void vscode.window.showWarningMessage(`The close gate will refuse this fix branch: ${untrusted}.`);
   return updated;
 }
 
@@ -58,11 +64,18 @@ async function askBranch(parts: ExtensionParts, entry: IncidentEntry): Promise<O
     ignoreFocusOut: true,
   });
   if (!picked) return undefined;
+  // The bases the close gate trusts first, said so; any other is offered, and the gate will refuse it.
+  const defaultBranch = await defaultBranchOf(repoDir);
+  const trusted = trustedBases().names;
+  const why = (b: string) => (b === defaultBranch ? 'the default branch' : trusted.includes(b) ? 'a trusted base (your settings)' : undefined);
   const bases = local.all.filter((b) => b !== picked.label);
-  const preferred = ['main', 'master'].find((b) => bases.includes(b));
-  const ordered = preferred ? [preferred, ...bases.filter((b) => b !== preferred)] : bases;
-  const base = await vscode.window.showQuickPick(ordered, { title: TITLE, placeHolder: 'The branch it leaves from (its base)', ignoreFocusOut: true });
-  if (!base) return undefined;
+  const ordered = [...bases.filter((b) => why(b)), ...bases.filter((b) => !why(b))];
+  const basePick = await vscode.window.showQuickPick(
+    ordered.map((b) => ({ label: b, description: why(b) ?? 'the close gate does not trust this base' })),
+    { title: TITLE, placeHolder: 'The branch it leaves from (its base)', ignoreFocusOut: true },
+  );
+  if (!basePick) return undefined;
+  const base = basePick.label;
   if (picked.label !== CREATE) return { branch: picked.label, base };
   const branch = await vscode.window.showInputBox({
     title: TITLE,
