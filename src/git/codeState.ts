@@ -70,26 +70,15 @@ export interface CodeState {
  */
 const RUNNER_PACKAGE_DIRS = /(^|\/)node_modules\/((\.bin|mocha|jest|jest-cli)\/|(@[^/]+\/)?[^/]+\/bin\/(_?mocha|jest)(\.c?js)?$)/;
 
-/** Tracked paths in an `ls-files --stage -v -z` listing that lie where an installed runner's files are. */
-function runnerFilesIn(index: string, runnerDirs: RegExp): string[] {
+/** Tracked paths among an `ls-files --stage -v -z` listing's entries that lie where an installed runner's files are. */
+function runnerFilesIn(index: readonly string[], runnerDirs: RegExp): string[] {
   const found: string[] = [];
-  for (const entry of index.split('\0')) {
+  for (const entry of index) {
     if (!entry.includes('node_modules/')) continue;
     const path = entry.slice(entry.indexOf('\t') + 1);
     if (runnerDirs.test(path)) found.push(path);
   }
   return found;
-}
-
-/**
- * Untracked files as the commit's own ignore rules see them: the repository's .gitignore files
- * only, never this machine's .git/info/exclude or global excludes file (a file they hide still
- * takes part in a run, and no commit carries those rules), and every untracked .gitignore file
- * itself (one can ignore itself and its folder). A folder the repository ignores is not entered.
- */
-async function untrackedByCommittedRules(repoDir: string): Promise<string[]> {
-  const out = await git(repoDir).raw(['ls-files', '-z', '--others', '--exclude-per-directory=.gitignore', '--exclude=!.gitignore']);
-  return out.split('\0').filter(Boolean);
 }
 
 /** One `ls-files --stage -v -z` entry: its tag (H; S for skip-worktree; lower case for assume-unchanged), the index's object, the path. */
@@ -100,9 +89,9 @@ const INDEX_ENTRY = /^(\S) [0-7]{6} ([0-9a-f]+) \d\t([\s\S]*)$/;
  * skip-worktree, present in the working tree, and with other contents than the index has. A
  * sparse checkout's files that are not checked out are not there, and take no part in a run.
  */
-async function hiddenChanges(repoDir: string, index: string, exclusions: readonly string[]): Promise<string[]> {
+async function hiddenChanges(repoDir: string, index: readonly string[], exclusions: readonly string[]): Promise<string[]> {
   const flagged: { path: string; object: string }[] = [];
-  for (const entry of index.split('\0')) {
+  for (const entry of index) {
     const m = INDEX_ENTRY.exec(entry);
     if (!m || m[1] === 'H') continue;
     const path = m[3]!;
@@ -120,14 +109,21 @@ async function hiddenChanges(repoDir: string, index: string, exclusions: readonl
  * when the caller is asking git for it already (else asked here, once per folder).
  */
 export async function codeState(repoDir: string, exclusions: readonly string[], gitDir: Promise<string> = gitDirOf(repoDir)): Promise<CodeState> {
-  // At once: the status names HEAD's commit, the branch and the tracked changes; the index's
-  // listing tags what status hides; untracked files by the committed ignore rules. The git dir is known after the first call.
-  const [status, index, untracked, gitDirPath] = await Promise.all([
+  // Two git processes at once; the git dir is known after the first call. The status names HEAD's
+  // commit, the branch and the tracked changes. One listing gives the index's entries, tagged with
+  // what status hides (skip-worktree, assume-unchanged), and the untracked files (tagged "?") as
+  // the commit's own ignore rules see them: the repository's .gitignore files only, never this
+  // machine's .git/info/exclude or global excludes file (a file they hide still takes part in a
+  // run, and no commit carries those rules), with every untracked .gitignore itself among them
+  // (one can ignore itself and its folder). A folder the repository ignores is not entered.
+  const [status, listing, gitDirPath] = await Promise.all([
     treeStatus(repoDir, { untracked: false }),
-    git(repoDir).raw(['ls-files', '--stage', '-v', '-z']),
-    untrackedByCommittedRules(repoDir),
+    git(repoDir).raw(['ls-files', '-z', '--stage', '-v', '--others', '--exclude-per-directory=.gitignore', '--exclude=!.gitignore']),
     gitDir,
   ]);
+  const entries = listing.split('\0').filter(Boolean);
+  const untracked = entries.filter((e) => e.startsWith('? ')).map((e) => e.slice(2));
+  const index = entries.filter((e) => !e.startsWith('? '));
   if (status.head === null) throw new Error('the repository has no commit yet: commit the code before running its tests');
   const { head: sha, branch } = status;
   let headMoves = 0;
@@ -147,7 +143,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     dirtyFiles: [...new Set([...changes.dirtyFiles, ...hidden])].sort(),
     untrackedFiles: changes.untrackedFiles,
     headMoves,
-    indexHash: createHash('sha256').update(index).digest('hex'),
+    indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index, RUNNER_PACKAGE_DIRS),
   };
 }

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { checkoutBranch, codeChanges, createFixBranch, defaultBranchOf, fixBranchStatus, GitFactError, linkExistingBranch, personForEmail, treeStatus } from '../../src/git/fixBranch';
+import { codeState } from '../../src/git/codeState';
 import { cleanupTemp, commitFiles, IM_AUTHOR, initRepo, readyIncident, tempDir } from './helpers/testProjects';
 
 describe('git: the fix branch', () => {
@@ -34,6 +35,29 @@ describe('git: the fix branch', () => {
     assert.equal(await defaultBranchOf(dir), 'trunk');
     const status = await fixBranchStatus(dir, { branch: 'master', base: 'trunk' }, { imEmails: [] });
     assert.equal(status.defaultBranch, 'trunk');
+  });
+
+  it("a run's code state: untracked files by the committed ignore rules only, even one named like an index entry; changes status hides; the index moving", async () => {
+    const dir = tempDir('code-state');
+    await initRepo(dir, { 'index.js': 'x\n', 'src/vat.js': 'module.exports = 1.5;\n', 'src/rates.js': 'module.exports = {};\n', '.incidents/a.yaml': 'id: a\n' });
+    const g = simpleGit(dir);
+    const clean = await codeState(dir, ['.incidents/']);
+    assert.deepEqual([clean.dirtyFiles, clean.untrackedFiles], [[], []]);
+    // A name that reads like the listing's entry for a tracked file: still an untracked file.
+    const blob = (await g.raw(['rev-parse', 'HEAD:index.js'])).trim();
+    const crafted = `100644 ${blob} 0\tindex.js`;
+    writeFileSync(join(dir, crafted), 'x\n');
+    writeFileSync(join(dir, 'hidden.js'), 'x\n');
+    writeFileSync(join(dir, '.git/info/exclude'), 'hidden.js\n');
+    await g.raw(['update-index', '--skip-worktree', 'src/vat.js']);
+    writeFileSync(join(dir, 'src/vat.js'), 'module.exports = 1.23;\n');
+    // Flagged but unchanged: nothing to report.
+    await g.raw(['update-index', '--assume-unchanged', 'src/rates.js']);
+    const state = await codeState(dir, ['.incidents/']);
+    assert.deepEqual(state.untrackedFiles, [crafted, 'hidden.js'].sort());
+    assert.deepEqual(state.dirtyFiles, ['src/vat.js']);
+    assert.notEqual(state.indexHash, clean.indexHash, 'a flag set on the index is a change of the index');
+    assert.equal(state.sha, clean.sha);
   });
 
   it('creates the branch from its base without checking it out, unless asked', async () => {
