@@ -6,6 +6,8 @@ import * as path from 'node:path';
 // The module's own exports object (not a namespace copy), so a replaced Worker is what the store gets.
 import workerThreads = require('node:worker_threads');
 import { IncidentStore } from '../../src/store/incidentStore';
+import { PARSE_WORKER_NICE } from '../../src/store/parseWorker';
+import { inParseWorkers } from '../../src/store/parseWorkers';
 import { writePublicLogFile } from '../../src/store/publicLogFile';
 import { recordText } from '../bench/generateRecords';
 import { fullRenderOf, publicLogFiles } from './helpers/publicLogFolder';
@@ -80,6 +82,27 @@ describe('Parse workers started one per turn of the event loop', () => {
     }
     assert.ok(aTurnPassed.length >= 1, `${aTurnPassed.length + 1} workers were started`);
     assert.deepEqual(aTurnPassed, aTurnPassed.map(() => true), 'each worker started in a turn of its own');
+  });
+});
+
+describe('Parse workers give way to the editor', () => {
+  const { folder } = recordsFolder('ir-parse-nice-');
+
+  it("on Linux, the parsing threads run below the caller's thread's priority, which stays as it was", async function () {
+    if (process.platform !== 'linux') this.skip();
+    const niceOf = (tid: string) => Number(fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+    const mainBefore = niceOf(String(process.pid));
+    const seen = new Set<number>();
+    const files = fs.readdirSync(folder).map((f) => path.join(folder, f));
+    let batches = 0;
+    // Looked at while the workers run: each batch arrives on this thread while they parse.
+    await inParseWorkers('summaries', files, 1 << 20, () => {
+      batches++;
+      for (const tid of fs.readdirSync('/proc/self/task')) if (tid !== String(process.pid)) seen.add(niceOf(tid));
+    });
+    assert.ok(batches > 0);
+    assert.ok(seen.has(PARSE_WORKER_NICE), `nice values of the other threads: ${[...seen].join(', ')}`);
+    assert.equal(niceOf(String(process.pid)), mainBefore, "the caller's thread keeps its priority");
   });
 });
 
