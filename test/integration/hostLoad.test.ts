@@ -118,15 +118,31 @@ describe('host load (measurement)', function () {
     // The loop's turns longer than a block may be, on the clock a CPU profile's samples use (µs):
     // the turn that delivers the setting's change is VS Code's dispatch to every extension's
     // listener, told apart below; a profile shows what ran in each (see PROFILE_DIR).
-    const gaps: { startUs: number; endUs: number }[] = [];
+    const gaps: { startUs: number; endUs: number; onCpuMs?: number; waitingMs?: number }[] = [];
     const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+    // Linux's account of this thread: time on a CPU and time runnable but waiting for one (ns). A
+    // late turn that spent its time waiting was the machine's, not a block of code.
+    const schedstat = `/proc/self/task/${process.pid}/schedstat`;
+    const threadTimes = (): [number, number] | undefined => {
+      try {
+        const [run, wait] = fs.readFileSync(schedstat, 'utf8').split(' ').map(Number);
+        return [run! / 1e6, wait! / 1e6];
+      } catch {
+        return undefined;
+      }
+    };
+    let lastTimes = threadTimes();
     // The collector's entries are on performance.now()'s clock: this maps the probe's onto it.
     const perfOffsetMs = performance.now() - nowUs() / 1000;
     let lastTickUs = nowUs();
     const probe = setInterval(() => {
       const tick = nowUs();
-      if (tick - lastTickUs > 50_000) gaps.push({ startUs: lastTickUs, endUs: tick });
+      const times = threadTimes();
+      if (tick - lastTickUs > 50_000) {
+        gaps.push({ startUs: lastTickUs, endUs: tick, ...(times && lastTimes ? { onCpuMs: times[0] - lastTimes[0], waitingMs: times[1] - lastTimes[1] } : {}) });
+      }
       lastTickUs = tick;
+      lastTimes = times;
     }, 5);
     const t0 = performance.now();
     // The extension starts loading when the setting's change reaches this host, after VS Code has
@@ -152,7 +168,8 @@ describe('host load (measurement)', function () {
     gcs.disconnect();
     clearInterval(probe);
     if (PROFILE_DIR) fs.writeFileSync(path.join(PROFILE_DIR, `blocks-${COUNT}-${label.split(' ')[0]}-${Date.now()}.json`), JSON.stringify(gaps));
-    const after = gaps.filter((g) => !(g.startUs <= changedUs && changedUs <= g.endUs));
+    // Before the change: VS Code writing the setting, or the profiler starting.
+    const after = gaps.filter((g) => g.startUs > changedUs);
     const longestAfterDispatch = Math.max(0, ...after.map((g) => (g.endUs - g.startUs) / 1000));
     // When each came, from the setting's change: early (the folder's listing and cache), during the parse, or at the end (the tree, the cache's write).
     // With the collector's pauses inside each: a turn that is mostly one is the collector's, not the code's.
@@ -161,7 +178,11 @@ describe('host load (measurement)', function () {
       return pauses.reduce((sum, p) => sum + Math.max(0, Math.min(to, p.startTime + p.duration) - Math.max(from, p.startTime)), 0);
     };
     const afterAt = after
-      .map((g) => `${((g.endUs - g.startUs) / 1000).toFixed(0)} ms at +${((g.startUs - changedUs) / 1000).toFixed(0)} ms, ${collectorIn(g).toFixed(0)} ms of it the collector's`)
+      .map(
+        (g) =>
+          `${((g.endUs - g.startUs) / 1000).toFixed(0)} ms at +${((g.startUs - changedUs) / 1000).toFixed(0)} ms, ${collectorIn(g).toFixed(0)} ms of it the collector's` +
+          (g.onCpuMs === undefined ? '' : `, the thread ${g.onCpuMs.toFixed(0)} ms on a CPU and ${g.waitingMs!.toFixed(0)} ms waiting for one`),
+      )
       .join('; ');
     const dispatch = gaps.find((g) => g.startUs <= changedUs && changedUs <= g.endUs);
     const gcKind = (longestGc as { detail?: { kind?: number } } | undefined)?.detail?.kind;
@@ -169,7 +190,7 @@ describe('host load (measurement)', function () {
     console.log(
       `host load ${COUNT} records, ${label}: tree ready in ${(end - changed).toFixed(0)} ms from the setting's change (${(end - t0).toFixed(0)} ms with VS Code writing the setting), ` +
         `longest event-loop block ${(h.max / 1e6).toFixed(0)} ms (longest collector pause ${(longestGc?.duration ?? 0).toFixed(0)} ms${gcName && `, ${gcName}`}; ` +
-        `over 50 ms: ${dispatch ? `${((dispatch.endUs - dispatch.startUs) / 1000).toFixed(0)} ms in the turn delivering the setting's change, ` : ''}${longestAfterDispatch > 0 ? `${longestAfterDispatch.toFixed(0)} ms after it (${afterAt} of ${(end - changed).toFixed(0)})` : 'none after it'}), RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+        `over 50 ms: ${dispatch ? `${((dispatch.endUs - dispatch.startUs) / 1000).toFixed(0)} ms in the turn delivering the setting's change${dispatch.onCpuMs === undefined ? '' : ` (the thread ${dispatch.onCpuMs.toFixed(0)} ms on a CPU, ${dispatch.waitingMs!.toFixed(0)} ms waiting)`}, ` : ''}${longestAfterDispatch > 0 ? `${longestAfterDispatch.toFixed(0)} ms after it (${afterAt} of ${(end - changed).toFixed(0)})` : 'none after it'}), RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
     );
     return { readyMs: end - changed, blockMs: h.max / 1e6 };
   }
