@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LIST_ONLY_ENV, REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/protocol';
 import { ReportError, type ParsedReport } from './reports/report';
 import { readRunnerReport } from './reports/runnerReport';
@@ -72,6 +72,23 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
   }
 }
 
+/**
+ * npm settings that a project's .npmrc, committed on the fix branch, could set to run its own code
+ * around the runner when the command goes through npx: node-options (NODE_OPTIONS for the runner,
+ * e.g. a --require that fakes the fix) and script-shell (the shell npx runs the runner's bin
+ * with). An environment variable outranks a project's .npmrc, so each is set to what this
+ * environment says, or to npm's default (a neutral option for node-options, since npm ignores an
+ * empty one). Nothing for a command without npx.
+ */
+export function npmOverrides(command: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  if (!/^npx(\.cmd)?$/i.test(basename(command[0] ?? ''))) return {};
+  const fromEnv = (key: string) => env[key] ?? env[key.toUpperCase()];
+  return {
+    npm_config_node_options: fromEnv('npm_config_node_options') || env.NODE_OPTIONS?.trim() || '--unhandled-rejections=throw',
+    npm_config_script_shell: fromEnv('npm_config_script_shell') || (process.platform === 'win32' ? env.ComSpec || 'cmd.exe' : 'sh'),
+  };
+}
+
 /** Runs the command; throws CommandRefused (before starting anything) for a command outside the contract. */
 export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   const runner = recogniseRunner(opts.command);
@@ -98,7 +115,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...opts.env, [REPORT_PATH_ENV]: reportPath, [RUN_NONCE_ENV]: nonce, [LIST_ONLY_ENV]: opts.listOnly ? '1' : undefined },
+      env: { ...process.env, ...npmOverrides(opts.command, { ...process.env, ...opts.env }), ...opts.env, [REPORT_PATH_ENV]: reportPath, [RUN_NONCE_ENV]: nonce, [LIST_ONLY_ENV]: opts.listOnly ? '1' : undefined },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       shell: false,

@@ -8,6 +8,7 @@ import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
 import type { CliIo } from '../../src/cliCommand';
 import { gateCommand } from '../../src/testing/gateCli';
+import { npmOverrides } from '../../src/testing/runner';
 import type { Incident } from '../../src/model/record';
 import { recordNoAutomatedTest, signNoAutomatedTest } from '../../src/model/testPlan';
 import { applyEdits, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
@@ -296,5 +297,27 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
       assert.equal(r.code, 1, `${flag}: ${r.out}${r.err}`);
       assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/, flag);
     }
+  });
+
+  it('8. a committed .npmrc cannot reach the runner through npx: its node-options (a --require of a fake fix) is overridden', async function () {
+    this.timeout(120_000);
+    const repo = await regressedRepo({
+      'fake-fix.js': FAKE_FIX,
+      '.npmrc': 'node-options=--require ./fake-fix.js\nupdate-notifier=false\n',
+    });
+    // The project's runner, installed (ignored by git), as npx finds it.
+    const { symlinkSync } = await import('node:fs');
+    const { dirname } = await import('node:path');
+    symlinkSync(dirname(dirname(dirname(mochaCommand()[1]!))), join(repo.dir, 'node_modules'), 'dir');
+    const r = await gate(repo, ['--run', '--command', JSON.stringify(['npx', '--no-install', 'mocha', 'test/'])]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /EU VAT > is 23% failed/);
+    // The shell npx runs the runner's bin with is npm's default too, unless this environment says otherwise.
+    assert.deepEqual(npmOverrides(['npx', 'mocha'], {}), { npm_config_node_options: '--unhandled-rejections=throw', npm_config_script_shell: process.platform === 'win32' ? 'cmd.exe' : 'sh' });
+    assert.deepEqual(npmOverrides(['npx', 'mocha'], { NODE_OPTIONS: '--max-old-space-size=2048', npm_config_script_shell: '/bin/bash' }), {
+      npm_config_node_options: '--max-old-space-size=2048',
+      npm_config_script_shell: '/bin/bash',
+    });
+    assert.deepEqual(npmOverrides(['node', 'node_modules/.bin/mocha'], {}), {});
   });
 });
