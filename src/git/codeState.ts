@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { WORK_DIR_NAME } from '../store/workDir';
-import { codeChanges, git, gitDirOf, isExcluded, treeStatus } from './fixBranch';
+import { codeChanges, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
+import { treeAsOnDiskGit } from './runner';
 
 /** The first line Incident Room writes into the public log; a file without it is not the log. */
 export const PUBLIC_LOG_HEADING = '# Incident log';
@@ -100,7 +101,7 @@ async function hiddenChanges(repoDir: string, index: readonly string[], exclusio
   }
   if (flagged.length === 0) return [];
   // Hashed as git would store them (the path's filters apply), in one process.
-  const hashes = (await git(repoDir).raw(['hash-object', '--', ...flagged.map((f) => f.path)])).split('\n');
+  const hashes = (await treeAsOnDiskGit(repoDir).raw(['hash-object', '--', ...flagged.map((f) => f.path)])).split('\n');
   return flagged.filter((f, i) => hashes[i]?.trim() !== f.object).map((f) => f.path);
 }
 
@@ -116,9 +117,12 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   // machine's .git/info/exclude or global excludes file (a file they hide still takes part in a
   // run, and no commit carries those rules), with every untracked .gitignore itself among them
   // (one can ignore itself and its folder). A folder the repository ignores is not entered.
+  // Both read the tree as it is on disk (treeAsOnDiskGit: no file-system monitor hook of this
+  // machine's config), and the status counts a submodule's changes whatever .gitmodules says.
+  const onDisk = treeAsOnDiskGit(repoDir);
   const [status, listing, gitDirPath] = await Promise.all([
-    treeStatus(repoDir, { untracked: false }),
-    git(repoDir).raw(['ls-files', '-z', '--stage', '-v', '--others', '--exclude-per-directory=.gitignore', '--exclude=!.gitignore']),
+    onDisk.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=no', '--ignore-submodules=none']).then(parseTreeStatus),
+    onDisk.raw(['ls-files', '-z', '--stage', '-v', '--others', '--exclude-per-directory=.gitignore', '--exclude=!.gitignore']),
     gitDir,
   ]);
   const entries = listing.split('\0').filter(Boolean);

@@ -87,12 +87,12 @@ export interface TreeStatus {
 }
 
 /**
- * HEAD's commit, the checked-out branch and every uncommitted or untracked file (untracked: false
- * leaves those out, for a caller that lists them by other rules), in one git process. Paths are relative to the repository's top level; a rename or copy lists both its
+ * HEAD's commit, the checked-out branch and every uncommitted or untracked file, in one git
+ * process. Paths are relative to the repository's top level; a rename or copy lists both its
  * paths, so moving a file into an excluded place does not hide that it left its old one.
  */
-export async function treeStatus(repoDir: string, opts: { untracked?: boolean } = {}): Promise<TreeStatus> {
-  const out = await git(repoDir).raw(['status', '--porcelain=v2', '--branch', '-z', `--untracked-files=${opts.untracked === false ? 'no' : 'all'}`]);
+export async function treeStatus(repoDir: string): Promise<TreeStatus> {
+  const out = await git(repoDir).raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=all']);
   return parseTreeStatus(out);
 }
 

@@ -63,16 +63,54 @@ export function sharedGit(repoDir: string): SimpleGit {
   let g = instances.get(repoDir);
   if (!g) {
     const env = gitEnvironment(process.env);
-    const real = simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: env.unsafe }).env(env.vars);
-    g = new Proxy(real, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => inSlot(() => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)));
-      },
+    g = slotted(simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: env.unsafe }).env(env.vars));
+    remember(repoDir, g);
+  }
+  return g;
+}
+
+/** The instance with every command waiting for a free slot of the process's runner. */
+function slotted(real: SimpleGit): SimpleGit {
+  return new Proxy(real, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => inSlot(() => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)));
+    },
+  });
+}
+
+function remember(key: string, g: SimpleGit): void {
+  if (instances.size >= MAX_INSTANCES) instances.delete(instances.keys().next().value!);
+  instances.set(key, g);
+}
+
+/**
+ * Configuration that a repository's own .git/config (this machine's, carried by no commit) could
+ * set to make git report a working tree other than the one on disk: a file-system monitor hook
+ * that answers "nothing changed" (and is a program git would run). Set for the code state's reads
+ * through the environment, which outranks every config file; simple-git refuses it as a -c option.
+ */
+const TREE_AS_ON_DISK: readonly [string, string][] = [['core.fsmonitor', 'false']];
+
+/**
+ * A simple-git like sharedGit's, in the same slots, for reading the working tree as it is on disk
+ * (see TREE_AS_ON_DISK): the close gate's code state before and after a run.
+ */
+export function treeAsOnDiskGit(repoDir: string): SimpleGit {
+  const key = `${repoDir}\0as-on-disk`;
+  let g = instances.get(key);
+  if (!g) {
+    const env = gitEnvironment(process.env);
+    const count = Number(env.vars.GIT_CONFIG_COUNT ?? 0) || 0;
+    TREE_AS_ON_DISK.forEach(([k, v], i) => {
+      env.vars[`GIT_CONFIG_KEY_${count + i}`] = k;
+      env.vars[`GIT_CONFIG_VALUE_${count + i}`] = v;
     });
-    if (instances.size >= MAX_INSTANCES) instances.delete(instances.keys().next().value!);
-    instances.set(repoDir, g);
+    env.vars.GIT_CONFIG_COUNT = String(count + TREE_AS_ON_DISK.length);
+    // simple-git refuses any setting of core.fsmonitor unless told; this one only turns it off, and this instance's commands are the code state's own.
+    g = slotted(simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: { ...env.unsafe, allowUnsafeConfigEnvCount: true, allowUnsafeFsMonitor: true } }).env(env.vars));
+    remember(key, g);
   }
   return g;
 }

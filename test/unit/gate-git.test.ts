@@ -57,7 +57,7 @@ describe('the close gate asks git each question once', function () {
     // listing gives the index, tagged with what status hides, and the untracked files by the committed ignore rules.
     assert.deepEqual(
       twice.map((t) => t.replace(/'--exclude='\\!'\.gitignore'/, '--exclude=!.gitignore')).sort(),
-      ['2x git ls-files -z --stage -v --others --exclude-per-directory=.gitignore --exclude=!.gitignore', '2x git status --porcelain=v2 --branch -z --untracked-files=no'],
+      ['2x git ls-files -z --stage -v --others --exclude-per-directory=.gitignore --exclude=!.gitignore', '2x git status --porcelain=v2 --branch -z --untracked-files=no --ignore-submodules=none'],
       commands.join('\n'),
     );
     // The default branch is asked before the run (only a trusted base's package.json may choose the command), and not again after it.

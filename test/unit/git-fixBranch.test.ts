@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
@@ -58,6 +59,30 @@ describe('git: the fix branch', () => {
     assert.deepEqual(state.dirtyFiles, ['src/vat.js']);
     assert.notEqual(state.indexHash, clean.indexHash, 'a flag set on the index is a change of the index');
     assert.equal(state.sha, clean.sha);
+  });
+
+  it("a run's code state reads the tree on disk: a file-system monitor hook of this machine's config that says nothing changed, and a submodule .gitmodules says to ignore, do not hide a change", async () => {
+    const lib = tempDir('code-state-lib');
+    await initRepo(lib, { 'rates.js': 'module.exports = 1.5;\n' });
+    const dir = tempDir('code-state-disk');
+    await initRepo(dir, { 'src/vat.js': 'module.exports = 1.5;\n' });
+    const g = simpleGit(dir);
+    execFileSync('git', ['-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', lib, 'lib'], { cwd: dir });
+    await g.raw(['config', '-f', '.gitmodules', 'submodule.lib.ignore', 'all']);
+    await g.add(['.gitmodules', 'lib']);
+    await g.commit('Vendor the rates as a submodule that git status ignores');
+    // A hook that answers "nothing changed since the token" (fsmonitor protocol 2), run by every status.
+    const liar = join(tempDir('liar'), 'fsmonitor.sh');
+    writeFileSync(liar, '#!/bin/sh\nprintf "token\\0"\n', { mode: 0o755 });
+    execFileSync('git', ['config', 'core.fsmonitor', liar], { cwd: dir });
+    execFileSync('git', ['config', 'core.fsmonitorHookVersion', '2'], { cwd: dir });
+    await g.raw(['status']);
+    writeFileSync(join(dir, 'src/vat.js'), 'module.exports = 1.23;\n');
+    writeFileSync(join(dir, 'lib/rates.js'), 'module.exports = 1.23;\n');
+    // What git status says here: nothing.
+    assert.equal((await g.raw(['status', '--porcelain=v2', '-uno'])).trim(), '');
+    const state = await codeState(dir, ['.incidents/']);
+    assert.deepEqual(state.dirtyFiles, ['lib', 'src/vat.js']);
   });
 
   it('creates the branch from its base without checking it out, unless asked', async () => {
