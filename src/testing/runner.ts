@@ -112,10 +112,12 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   };
   if (opts.signal?.aborted) return Promise.resolve(finish({ exitCode: null, signal: null, endedBy: 'cancelled' }));
 
+  const env = { ...process.env, ...opts.env };
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: opts.cwd,
-      env: { ...process.env, ...npmOverrides(opts.command, { ...process.env, ...opts.env }), ...opts.env, [REPORT_PATH_ENV]: reportPath, [RUN_NONCE_ENV]: nonce, [LIST_ONLY_ENV]: opts.listOnly ? '1' : undefined },
+      // npmOverrides keeps any value the environment already has, so it may come after it.
+      env: { ...env, ...npmOverrides(opts.command, env), [REPORT_PATH_ENV]: reportPath, [RUN_NONCE_ENV]: nonce, [LIST_ONLY_ENV]: opts.listOnly ? '1' : undefined },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
       shell: false,
