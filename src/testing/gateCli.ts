@@ -16,7 +16,7 @@ import { evaluateGate, gateBranchStatus, type GateVerdict } from './gate';
 import { runIncidentTests } from './incidentRun';
 import type { TestCommand } from './runner';
 import { CommandRefused } from './runnerCommand';
-import { baseBranchCommand, CLI_COMMAND_SOURCE, parseArgv, TestCommandError, trustedBaseCommand, type TrustedBases } from './testCommandSource';
+import { baseBranchCommand, CLI_COMMAND_SOURCE, parseArgv, TestCommandError, trustedBaseCommand, type CommandReadAhead, type TrustedBases } from './testCommandSource';
 
 /** How long into a test run the append that follows it is run once to warm up: past the runner's own start. */
 const WARM_UP_AFTER_MS = 100;
@@ -112,18 +112,38 @@ function likelyTopLevel(dir: string): string | undefined {
  * a run, a base the gate does not trust (untrustedBase) configures nothing and the run is refused;
  * a plain verdict refuses such a base itself (its fix-branch condition), whatever it configures.
  */
-async function trustedCommand(incident: Incident, args: GateArgs, repoDir: string, cwd: string, defaultBranch: Promise<string | null>): Promise<TestCommand | undefined> {
+async function trustedCommand(
+  incident: Incident,
+  args: GateArgs,
+  cwd: string,
+  defaultBranch: Promise<string | null>,
+  readAhead: Promise<CommandReadAhead | null> | undefined,
+): Promise<TestCommand | undefined> {
   if (args.command) return { command: args.command, source: CLI_COMMAND_SOURCE };
   if (!incident.fix?.base) return undefined;
   try {
-    if (!args.run) return (await baseBranchCommand(repoDir, cwd, incident.fix.base)) ?? undefined;
-    const { command, untrusted } = await trustedBaseCommand(repoDir, cwd, incident.fix, trustedBasesOf(args), defaultBranch);
+    if (!args.run) return (await baseBranchCommand(cwd, incident.fix.base)) ?? undefined;
+    const { command, untrusted } = await trustedBaseCommand(cwd, incident.fix, trustedBasesOf(args), defaultBranch, readAhead);
     if (untrusted) throw new UsageError(`not running the tests: ${untrusted}; base the fix branch on a trusted branch, or pass --base or --command`);
     return command ?? undefined;
   } catch (e) {
     if (e instanceof TestCommandError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+/**
+ * The command a run may take can come only from a trusted base: CI's --base, else the repository's
+ * default branch. Neither needs the record, so the gate reads that branch's command as it starts,
+ * beside the record; it is used when the record names that branch as its base.
+ */
+function readCommandAhead(args: GateArgs, cwd: string, defaultBranch: Promise<string | null>): Promise<CommandReadAhead | null> {
+  return (args.base ? Promise.resolve(args.base) : defaultBranch).then((base) => {
+    if (base === null) return null;
+    const read = baseBranchCommand(cwd, base);
+    read.catch(() => undefined);
+    return { base, read };
+  });
 }
 
 /** CI's --base is the one base trusted; without it, the repository's default branch is. */
@@ -226,16 +246,20 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   early?.catch(() => undefined);
   const beforeRead = parsed.run ? repository.then(({ repoDir }) => (early && repoDir === likelyTop ? early : readBefore(repoDir))) : undefined;
   beforeRead?.catch(() => undefined);
+  // A run's command, from the trusted base, is read meanwhile too: the default branch (unless CI names the base) and then its package.json.
+  const aheadOfRecord = parsed.run && !parsed.command;
+  const defaultBranch = parsed.base ? Promise.resolve(null) : aheadOfRecord ? defaultBranchOf(io.cwd) : undefined;
+  defaultBranch?.catch(() => undefined);
+  const readAhead = aheadOfRecord ? readCommandAhead(parsed, io.cwd, defaultBranch ?? Promise.resolve(null)) : undefined;
+  readAhead?.catch(() => undefined);
   const { store, loaded } = await recordRead;
   if (loaded.kind !== 'ok') throw new UsageError(`the record ${loaded.file} is broken (${loaded.reason}); fix it first`);
   let incident = loaded.incident;
   const { repoDir } = await repository;
   const evidence = new EvidenceStore(repoDir);
   const ignorePaths = ignorePathsIn(repoDir);
-  // The default branch is the trusted base unless CI names one; a run needs it before it starts, a plain verdict reads it with the branches' tips.
-  const defaultBranch = parsed.base ? Promise.resolve(null) : parsed.run && !parsed.command && incident.fix ? defaultBranchOf(repoDir) : undefined;
-  defaultBranch?.catch(() => undefined);
-  const commandRead = trustedCommand(incident, parsed, repoDir, io.cwd, defaultBranch ?? Promise.resolve(null));
+  // The default branch is the trusted base unless CI names one; a run asked for it above, a plain verdict reads it with the branches' tips.
+  const commandRead = trustedCommand(incident, parsed, io.cwd, defaultBranch ?? Promise.resolve(null), readAhead);
   commandRead.catch(() => undefined);
   let branchStatus: Promise<FixBranchStatus> | undefined;
   let latest: Promise<LatestEvidence> | undefined;

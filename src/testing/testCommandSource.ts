@@ -2,8 +2,6 @@
 // is judged by, so the project's configured command is read from the base branch's commit
 // (package.json's "incident-room": { "testCommand": [...] }), never from the working tree; and
 // the record, which the fix branch carries, must not pick that base either (untrustedBase).
-import { realpathSync } from 'node:fs';
-import { relative } from 'node:path';
 import { defaultBranchOf, git } from '../git/fixBranch';
 import type { FixBranch } from '../model/record';
 import type { TestCommand } from './runner';
@@ -20,13 +18,14 @@ export function parseArgv(value: unknown, where: string): string[] {
   return [...value] as string[];
 }
 
-/** The command committed on the base branch for the package at `cwd`; null when none is configured there. */
-export async function baseBranchCommand(repoDir: string, cwd: string, base: string): Promise<TestCommand | null> {
-  const dir = relative(realpathSync(repoDir), realpathSync(cwd)).split('\\').join('/');
-  const file = dir ? `${dir}/package.json` : 'package.json';
+/**
+ * The command committed on the base branch for the package at `cwd`; null when none is configured
+ * there. Read from `cwd` (git's "./" path), so that the repository's top level need not be known.
+ */
+export async function baseBranchCommand(cwd: string, base: string): Promise<TestCommand | null> {
   let text: string;
   try {
-    text = await git(repoDir).raw(['show', `refs/heads/${base}:${file}`]);
+    text = await git(cwd).raw(['show', `refs/heads/${base}:./package.json`]);
   } catch {
     return null;
   }
@@ -34,7 +33,7 @@ export async function baseBranchCommand(repoDir: string, cwd: string, base: stri
   try {
     pkg = JSON.parse(text);
   } catch {
-    throw new TestCommandError(`${file} on ${base} is not valid JSON`);
+    throw new TestCommandError(`package.json on ${base} is not valid JSON`);
   }
   const configured = pkg?.['incident-room']?.testCommand;
   if (configured === undefined) return null;
@@ -71,20 +70,28 @@ export function untrustedBase(fix: FixBranch, defaultBranch: string | null, also
   return `the record names ${fix.base} as the fix branch's base, which is not ${trusted.join(' or ')}: the base chooses the command that counts and which commits are the fix's, so a record cannot pick it`;
 }
 
+/** The command a trusted base configures, read before the record is (see gateCli.ts): the branch, and what its package.json says. */
+export interface CommandReadAhead {
+  base: string;
+  read: Promise<TestCommand | null>;
+}
+
 /**
  * The command committed on the record's base branch, and why that base is not trusted (see
  * untrustedBase; then the command is null, whatever the base configures). `defaultBranch`: the
- * repository's default branch when the caller asked already.
+ * repository's default branch when the caller asked already. `readAhead`: that branch's command
+ * when the caller started reading it already; used when it is the record's base.
  */
 export async function trustedBaseCommand(
-  repoDir: string,
   cwd: string,
   fix: FixBranch,
   also?: TrustedBases,
-  defaultBranch: Promise<string | null> = also?.withDefault === false ? Promise.resolve(null) : defaultBranchOf(repoDir),
+  defaultBranch: Promise<string | null> = also?.withDefault === false ? Promise.resolve(null) : defaultBranchOf(cwd),
+  readAhead?: Promise<CommandReadAhead | null>,
 ): Promise<{ command: TestCommand | null; untrusted: string | null }> {
+  const ahead = await readAhead;
   // Both reads at once; what an untrusted base configures, even a broken package.json, is never looked at.
-  const read = baseBranchCommand(repoDir, cwd, fix.base);
+  const read = ahead?.base === fix.base ? ahead.read : baseBranchCommand(cwd, fix.base);
   read.catch(() => undefined);
   const untrusted = untrustedBase(fix, await defaultBranch, also);
   return { command: untrusted === null ? await read : null, untrusted };

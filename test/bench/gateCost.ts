@@ -179,7 +179,7 @@ async function editorRun(dir: string, env: NodeJS.ProcessEnv = process.env): Pro
   const loaded = store.get('2025-01-01-bench');
   if (loaded?.kind !== 'ok') throw new Error('no bench record');
   const ignorePaths = ['.incidents/', 'INCIDENT-LOG.md'];
-  const [command] = await Promise.all([baseBranchCommand(dir, dir, 'main'), currentBranchOf(dir)]);
+  const [command] = await Promise.all([baseBranchCommand(dir, 'main'), currentBranchOf(dir)]);
   if (!command) throw new Error('no committed command');
   // The runner's environment: the variables this bench's environment leaves out are unset for it.
   const unset = Object.fromEntries(Object.keys(process.env).filter((k) => !(k in env)).map((k) => [k, undefined]));

@@ -496,6 +496,22 @@ describe('gate command line', () => {
     assert.match(c.out.join('\n'), /the run used .* but the command that counts is .*\(CI's --command\)/);
   });
 
+  it('gate --run in a package in a subfolder takes that package’s command as committed on the base branch, not the top level’s', async () => {
+    // The top level's command runs a file without the linked test; the package's runs it.
+    const f = await fixture({
+      'package.json': withCommand(mochaCommand('test/other.test.js')),
+      'shop/package.json': withCommand(mochaCommand('test/checkout.test.js')),
+      'shop/test/checkout.test.js': CHECKOUT,
+    });
+    await commitFiles(f.dir, { 'shop/package.json': withCommand(mochaCommand('test/nothing.test.js')) }, 'My own command');
+    const incident = await committedRecord({ ...f, dir: join(f.dir, 'shop') });
+    const c = capture(join(f.dir, 'shop'));
+    assert.equal(await gateCommand([incident.id, '--run', '--json'], c.io), 0, c.text());
+    const verdict = JSON.parse(c.out.join('\n')) as GateVerdict;
+    assert.deepEqual(verdict.judged?.command, mochaCommand('test/checkout.test.js'));
+    assert.equal(verdict.judged?.commandSource, 'package.json\'s "incident-room.testCommand" on main');
+  });
+
   it('staleness by code: three cycles of run, commit the record and the public log, judge again → still fresh; a code commit → stale', async () => {
     const f = await fixture({ 'package.json': withCommand(mochaCommand('test/checkout.test.js')) });
     const incident = await committedRecord(f);

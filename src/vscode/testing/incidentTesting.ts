@@ -154,8 +154,7 @@ export class IncidentTesting implements vscode.Disposable {
   async discover(entry: IncidentEntry): Promise<ParsedReport | undefined> {
     if (!vscode.workspace.isTrusted) return undefined;
     try {
-      const repoDir = await this.repoDir(entry.folder);
-      const test = await testCommandFor(repoDir, entry.folder, entry.incident);
+      const test = await testCommandFor(entry.folder, entry.incident);
       return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Listing the project\'s tests…' }, () =>
         listTests({ cwd: entry.folder.uri.fsPath, command: test.command, timeoutMs: testTimeoutMs(entry.folder) }),
       );
@@ -168,7 +167,7 @@ export class IncidentTesting implements vscode.Disposable {
   /** The gate's verdict now, read fresh (Close never acts on a cached verdict). */
   async verdict(entry: IncidentEntry): Promise<GateVerdict> {
     const repoDir = await this.repoDir(entry.folder);
-    const command = await committedTestCommand(repoDir, entry.folder, entry.incident);
+    const command = await committedTestCommand(entry.folder, entry.incident);
     return evaluateGate({
       incident: entry.incident,
       repoDir,
@@ -210,7 +209,7 @@ export class IncidentTesting implements vscode.Disposable {
       const branchStatus = gateBranchStatus(incident, repoDir, ignorePaths);
       if (branchStatus) facts.branch = await branchStatus;
       if (incident.status !== 'closed') {
-        const command = await committedTestCommand(repoDir, entry.folder, incident);
+        const command = await committedTestCommand(entry.folder, incident);
         facts.verdict = await evaluateGate({
           incident,
           repoDir,
@@ -270,7 +269,7 @@ export class IncidentTesting implements vscode.Disposable {
       incident,
       repoDir,
       cwd: entry.folder.uri.fsPath,
-      test: await testCommandFor(repoDir, entry.folder, incident),
+      test: await testCommandFor(entry.folder, incident),
       timeoutMs: testTimeoutMs(entry.folder),
       ctx,
       ignorePaths,

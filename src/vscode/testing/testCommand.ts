@@ -31,12 +31,12 @@ export function trustedBases(): TrustedBases {
 }
 
 /** The trusted base branch's committed command, which the gate will also demand; null when it configures none or the base is not trusted. */
-export async function committedTestCommand(repoDir: string, folder: vscode.WorkspaceFolder, incident: Incident): Promise<TestCommand | null> {
-  return incident.fix?.base ? (await trustedBaseCommand(repoDir, folder.uri.fsPath, incident.fix, trustedBases())).command : null;
+export async function committedTestCommand(folder: vscode.WorkspaceFolder, incident: Incident): Promise<TestCommand | null> {
+  return incident.fix?.base ? (await trustedBaseCommand(folder.uri.fsPath, incident.fix, trustedBases())).command : null;
 }
 
-export async function testCommandFor(repoDir: string, folder: vscode.WorkspaceFolder, incident: Incident): Promise<TestCommand> {
-  const committed = await committedTestCommand(repoDir, folder, incident);
+export async function testCommandFor(folder: vscode.WorkspaceFolder, incident: Incident): Promise<TestCommand> {
+  const committed = await committedTestCommand(folder, incident);
   if (committed) return committed;
   const where = `${SETTINGS_SECTION}.${SETTINGS.testCommand}`;
   const configured = userSetting(SETTINGS.testCommand);
