@@ -154,6 +154,69 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   };
 }
 
+/** A .gitignore's patterns as git reads them: no blank lines or comments, trailing CR and unescaped trailing spaces trimmed. */
+function ignorePatterns(text: string): Set<string> {
+  const patterns = new Set<string>();
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '').replace(/(?<!\\)\s+$/, '');
+    if (line && !line.startsWith('#')) patterns.add(line);
+  }
+  return patterns;
+}
+
+/** At most this many ignored entries are asked about per git process (as arguments). */
+const CHECK_IGNORE_BATCH = 500;
+
+/**
+ * Untracked files (or folders) that only the fix branch's own ignore rules hide. A branch that
+ * adds a line to a .gitignore to hide an uncommitted hotfix still runs with it, and the run is
+ * not the commit's: what counts as not being code is the base branch's rules. An ignored entry
+ * counts when the .gitignore line that decides it (git check-ignore) is one the branch changed
+ * and the base's version of that file lacks, or lies under a .gitignore from which the branch
+ * removed a negation ("!…") the base has. Empty when the branch changed no .gitignore since it
+ * left `base`, or when git cannot tell (no such base: the gate refuses the branch for that).
+ */
+export async function hiddenByBranchRules(repoDir: string, base: string, exclusions: readonly string[]): Promise<string[]> {
+  const g = git(repoDir);
+  let changed: string[];
+  try {
+    changed = (await g.raw(['diff', '--name-only', '-z', '--no-renames', `refs/heads/${base}...HEAD`, '--', ':(glob)**/.gitignore'])).split('\0').filter(Boolean);
+  } catch {
+    return [];
+  }
+  if (changed.length === 0) return [];
+  const dirOf = (file: string) => (file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '');
+  const rules = await Promise.all(
+    changed.map(async (file) => {
+      const [baseText, branchText] = await Promise.all([
+        g.raw(['show', `refs/heads/${base}:${file}`]).catch(() => ''),
+        g.raw(['show', `HEAD:${file}`]).catch(() => ''),
+      ]);
+      const inBase = ignorePatterns(baseText);
+      const onBranch = ignorePatterns(branchText);
+      return { file, dir: dirOf(file), inBase, droppedNegation: [...inBase].some((p) => p.startsWith('!') && !onBranch.has(p)) };
+    }),
+  );
+  // Ignored untracked entries under the changed files' folders; a wholly ignored folder is one entry.
+  const folders = [...new Set(rules.map((r) => r.dir || '.'))];
+  const ignored = (await treeAsOnDiskGit(repoDir).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-per-directory=.gitignore', '--directory', '--', ...folders]))
+    .split('\0')
+    .filter((p) => p && !isExcluded(p, exclusions) && !exclusions.some((e) => e.endsWith('/') && p.startsWith(`${e}${WORK_DIR_NAME}/`)));
+  const hidden: string[] = [];
+  for (let i = 0; i < ignored.length; i += CHECK_IGNORE_BATCH) {
+    const batch = ignored.slice(i, i + CHECK_IGNORE_BATCH);
+    // One line per path, in order (-n): "<source>:<line>:<pattern>\t<path>", or "::\t<path>".
+    const lines = (await treeAsOnDiskGit(repoDir).raw(['-c', 'core.quotePath=false', 'check-ignore', '-v', '-n', '--', ...batch])).split('\n');
+    batch.forEach((path, j) => {
+      const decided = (lines[j] ?? '').split('\t')[0]!;
+      const rule = rules.find((r) => decided.startsWith(`${r.file}:`));
+      const weakened = rules.some((r) => r.droppedNegation && path.startsWith(r.dir));
+      if (weakened || (rule && !rule.inBase.has(decided.slice(rule.file.length + 1).replace(/^\d+:/, '')))) hidden.push(path);
+    });
+  }
+  return hidden.sort();
+}
+
 /** What moved between two reads of the code state, in words; empty when nothing did. */
 export function movedDuring(before: CodeState, after: CodeState): string[] {
   const moved: string[] = [];

@@ -1,6 +1,6 @@
 // One run of an incident's linked tests: the code state before and after, the run with
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
-import { checkExclusions, codeState, type CodeState } from '../git/codeState';
+import { checkExclusions, codeState, hiddenByBranchRules, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
@@ -50,7 +50,7 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     }
     return afterRead;
   };
-  const outcome = await runTestCommand({
+  const running = runTestCommand({
     onEnded: () => void readAfter(),
     cwd: opts.cwd,
     command: opts.test.command,
@@ -61,7 +61,11 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
     ...(opts.reportersDir ? { reportersDir: opts.reportersDir } : {}),
   });
-  const after = await readAfter();
+  // Asked once the runner has started: what the fix branch's own .gitignore lines hide took part in the run.
+  const hidden = opts.incident.fix ? hiddenByBranchRules(opts.repoDir, opts.incident.fix.base, exclusions.paths) : Promise.resolve([]);
+  hidden.catch(() => undefined);
+  const outcome = await running;
+  const after = withUntracked(await readAfter(), await hidden);
   const recorded = await recordRun({
     repoDir: opts.repoDir,
     cwd: opts.cwd,
@@ -75,4 +79,9 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     ...(opts.evidence ? { evidence: opts.evidence } : {}),
   });
   return { ...recorded, outcome, after };
+}
+
+/** The code state with these untracked entries among its untracked files. */
+function withUntracked(state: CodeState, entries: readonly string[]): CodeState {
+  return entries.length === 0 ? state : { ...state, untrackedFiles: [...new Set([...state.untrackedFiles, ...entries])].sort() };
 }

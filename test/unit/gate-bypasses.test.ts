@@ -27,7 +27,7 @@ interface Repo {
 }
 
 /** main carries the bug (1.5); branch `good` has the real fix; the fix branch does not. */
-async function regressedRepo(onFixBranch: Record<string, string> = {}): Promise<Repo> {
+async function regressedRepo(onFixBranch: Record<string, string> = {}, onMain: Record<string, string> = {}): Promise<Repo> {
   const dir = tempDir('bypass');
   const incident = readyIncident([LINKED]);
   // Dated before the real clock, since the command judges against the time it runs.
@@ -43,6 +43,7 @@ async function regressedRepo(onFixBranch: Record<string, string> = {}): Promise<
     'test/checkout.test.js': VAT_TEST,
     [`.incidents/${incident.id}.yaml`]: stringify(incident),
     'INCIDENT-LOG.md': '# Incident log\n',
+    ...onMain,
   });
   const g = simpleGit(dir);
   await g.checkoutLocalBranch('good');
@@ -297,6 +298,33 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
       assert.equal(r.code, 1, `${flag}: ${r.out}${r.err}`);
       assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/, flag);
     }
+  });
+
+  it("9a. an untracked hotfix hidden by a .gitignore line the fix branch commits still took part: refused (the base's ignore rules decide)", async () => {
+    for (const rules of [{ '.gitignore': 'node_modules/\ntest/00-*.js\n' }, { 'test/.gitignore': '00-hotfix.js\n' }] as Record<string, string>[]) {
+      const repo = await regressedRepo(rules, { '.gitignore': 'node_modules/\n' });
+      writeFileSync(join(repo.dir, 'test/00-hotfix.js'), HOTFIX);
+      const r = await gate(repo, ['--run', ...command('test/')]);
+      assert.equal(r.code, 1, `${Object.keys(rules)[0]}: ${r.out}${r.err}`);
+      assert.match(r.out, /the run had untracked files \(test\/00-hotfix\.js\): they took part in it/, Object.keys(rules)[0]);
+      assert.doesNotMatch(r.out, /clean tree/);
+    }
+  });
+
+  it('9b. an untracked hotfix that a broad rule of the base hides once the fix branch drops the base\'s "!" exception for it: refused', async () => {
+    const repo = await regressedRepo({ '.gitignore': 'test/*.local.js\n' }, { '.gitignore': 'test/*.local.js\n!test/00-hotfix.local.js\n' });
+    writeFileSync(join(repo.dir, 'test/00-hotfix.local.js'), HOTFIX);
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the run had untracked files \(test\/00-hotfix\.local\.js\)/);
+  });
+
+  it("9c. files the base's own rules ignore do not count, also when the fix branch adds rules of its own: the honest fix may close", async () => {
+    const repo = await regressedRepo({ 'src/vat.js': 'module.exports = 1.23;\n', '.gitignore': '*.log\ncoverage/\n' }, { '.gitignore': '*.log\n' });
+    writeFileSync(join(repo.dir, 'debug.log'), 'noise\n');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /clean tree/);
   });
 
   it('8. a committed .npmrc cannot reach the runner through npx: its node-options (a --require of a fake fix) is overridden', async function () {
