@@ -62,6 +62,31 @@ export interface CodeState {
   indexHash: string;
   /** Tracked files where an installed test runner lives (node_modules/mocha/, .bin/, …): the branch would ship its own judge. */
   trackedRunnerFiles: string[];
+  /** This machine's git filters that convert a file before git compares it with the commit (see foreignFilters), by their config keys. */
+  filters: string[];
+}
+
+/** The standard Git LFS filter, as `git lfs install` configures it: its clean side stores the file, it does not rewrite it. */
+const LFS_FILTER: Readonly<Record<string, string>> = { clean: 'git-lfs clean -- %f', process: 'git-lfs filter-process' };
+
+/**
+ * The clean and process filters in a `git config -z --get-regexp` listing, other than Git LFS's
+ * own. git reads a file through its clean filter before comparing it with the index, so a filter
+ * of this machine's config (carried by no commit, and applied to any file by .git/info/attributes)
+ * can make a changed file look unchanged.
+ */
+function foreignFilters(listing: string): string[] {
+  const found: string[] = [];
+  for (const entry of listing.split('\0')) {
+    const newline = entry.indexOf('\n');
+    const key = newline < 0 ? entry : entry.slice(0, newline);
+    const value = newline < 0 ? '' : entry.slice(newline + 1);
+    const m = /^filter\.(.+)\.(clean|process)$/i.exec(key);
+    if (!m || !value.trim()) continue;
+    if (m[1] === 'lfs' && LFS_FILTER[m[2]!.toLowerCase()] === value.trim()) continue;
+    found.push(key);
+  }
+  return found;
 }
 
 /**
@@ -122,10 +147,12 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   // Both read the tree as it is on disk (treeAsOnDiskGit: no file-system monitor hook of this
   // machine's config), and the status counts a submodule's changes whatever .gitmodules says.
   const onDisk = treeAsOnDiskGit(repoDir);
-  const [status, listing, gitDirPath] = await Promise.all([
+  const [status, listing, gitDirPath, filterListing] = await Promise.all([
     onDisk.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=no', '--ignore-submodules=none']).then(parseTreeStatus),
     onDisk.raw(['ls-files', '-z', '--stage', '-v', '--others', '--exclude-per-directory=.gitignore', '--exclude=!.gitignore']),
     gitDir,
+    // Exit 1 (no such key) is no error here: git prints nothing on stderr.
+    onDisk.raw(['config', '-z', '--get-regexp', '^filter\\..*\\.(clean|process)$']).catch(() => ''),
   ]);
   const entries = listing.split('\0').filter(Boolean);
   const untracked = entries.filter((e) => e.startsWith('? ')).map((e) => e.slice(2));
@@ -151,6 +178,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     headMoves,
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
+    filters: foreignFilters(filterListing),
   };
 }
 

@@ -88,10 +88,18 @@ function remember(key: string, g: SimpleGit): void {
 /**
  * Configuration that a repository's own .git/config (this machine's, carried by no commit) could
  * set to make git report a working tree other than the one on disk: a file-system monitor hook
- * that answers "nothing changed" (and is a program git would run). Set for the code state's reads
- * through the environment, which outranks every config file; simple-git refuses it as a -c option.
+ * that answers "nothing changed" (and is a program git would run); ctime not trusted, or only
+ * part of a file's stat compared, so that an edit of the same size with its mtime put back looks
+ * unchanged; an untracked cache (in the index, which whoever runs the tests can write) that
+ * vouches for folders whose mtime was put back. Set for the code state's reads through the
+ * environment, which outranks every config file; simple-git refuses it as a -c option.
  */
-const TREE_AS_ON_DISK: readonly [string, string][] = [['core.fsmonitor', 'false']];
+const TREE_AS_ON_DISK: readonly [string, string][] = [
+  ['core.fsmonitor', 'false'],
+  ['core.trustctime', 'true'],
+  ['core.checkStat', 'default'],
+  ['core.untrackedCache', 'false'],
+];
 
 /**
  * A simple-git like sharedGit's, in the same slots, for reading the working tree as it is on disk

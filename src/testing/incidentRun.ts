@@ -40,6 +40,11 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
       `the repository tracks files where the test runner is installed (${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}): a branch must not ship the runner that judges it; remove them from git and install the runner (npm ci)`,
     );
   }
+  if (before.filters.length > 0) {
+    throw new CommandRefused(
+      `this machine's git config defines a filter that converts files before git compares them with the commit (${before.filters.join(', ')}): through it a changed file can look unchanged, so the tree that runs cannot be told; remove it (git config --unset ${before.filters[0]}) or run the gate where it is not set, such as CI`,
+    );
+  }
   // The code state after the run is read as soon as the command has ended, while its report is read.
   let afterRead: Promise<CodeState> | undefined;
   const readAfter = (): Promise<CodeState> => {

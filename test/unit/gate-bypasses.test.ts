@@ -2,7 +2,7 @@
 // branch still carries the regression (src/vat.js exports 1.5, the linked test expects 1.23),
 // and a way of making `incident-room gate <id> --run` say "may close" anyway. Each must be refused.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
@@ -325,6 +325,48 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     const r = await gate(repo, ['--run', ...command('test/')]);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /clean tree/);
+  });
+
+  it("7e. a same-size fix with its mtime put back, under this machine's core.trustctime=false, is an uncommitted change: refused", async () => {
+    const repo = await regressedRepo();
+    const file = join(repo.dir, 'src/vat.js');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(file, hourAgo, hourAgo);
+    const g = simpleGit(repo.dir);
+    // The index holds the file's stat as it is now (not racily clean), and ctime is not compared.
+    await g.raw(['update-index', '--refresh']);
+    // git compares ctime to the second here: the edit comes in a later one, as any real edit would.
+    await new Promise((r) => setTimeout(r, 1100));
+    await g.addConfig('core.trustctime', 'false');
+    await g.addConfig('core.checkStat', 'minimal');
+    const fixed = 'module.exports =1.23;\n';
+    assert.equal(fixed.length, readFileSync(file, 'utf8').length);
+    writeFileSync(file, fixed);
+    utimesSync(file, hourAgo, hourAgo);
+    assert.equal((await g.raw(['status', '--porcelain'])).trim(), '', 'git status itself sees nothing');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/);
+  });
+
+  it("7f. a clean filter of this machine's git config that shows the fix as the committed file: the run is refused; Git LFS's own filter is not", async () => {
+    const repo = await regressedRepo();
+    const g = simpleGit(repo.dir);
+    // Git LFS as `git lfs install` sets it up: the honest run goes ahead, and fails on the regression.
+    appendFileSync(join(repo.dir, '.git/config'), '[filter "lfs"]\n\tclean = git-lfs clean -- %f\n\tprocess = git-lfs filter-process\n');
+    const honest = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(honest.code, 1, honest.out + honest.err);
+    assert.match(honest.out, /EU VAT > is 23% failed/);
+    // A filter that turns the fixed file back into the committed one, applied by this machine's .git/info/attributes.
+    appendFileSync(join(repo.dir, '.git/config'), `[filter "same"]\n\tclean = sed 's/1.23/1.5/'\n`);
+    writeFileSync(join(repo.dir, '.git/info/attributes'), 'src/vat.js filter=same\n');
+    writeFileSync(join(repo.dir, 'src/vat.js'), 'module.exports = 1.23;\n');
+    // The index forgets the files' stat, so git reads each through its filter again.
+    await g.raw(['read-tree', 'HEAD']);
+    assert.doesNotMatch(await g.raw(['status', '--porcelain']), /vat\.js/, 'git status itself sees nothing');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /this machine's git config defines a filter .*\(filter\.same\.clean\)/);
   });
 
   it('8. a committed .npmrc cannot reach the runner through npx: its node-options (a --require of a fake fix) is overridden', async function () {
