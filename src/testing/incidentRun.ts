@@ -1,5 +1,7 @@
 // One run of an incident's linked tests: the code state before and after, the run with
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { checkExclusions, codeState, hiddenByBranchRules, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
@@ -32,6 +34,14 @@ export interface IncidentRunOptions {
 
 /** Throws CommandRefused, before anything runs, for a command outside the contract or a runner the repository itself ships. */
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
+  // The tree git reads must be the one the tests run in: core.worktree (this machine's config) or
+  // GIT_WORK_TREE can point git at a clean copy elsewhere while the run loads an uncommitted fix.
+  const inTree = relative(realpathSync(opts.repoDir), realpathSync(opts.cwd));
+  if (inTree.startsWith('..') || isAbsolute(inTree)) {
+    throw new CommandRefused(
+      `the tests would run in ${opts.cwd}, outside the working tree git reads (${opts.repoDir}): git's core.worktree or GIT_WORK_TREE points elsewhere, so what ran could not be checked; unset it and run again`,
+    );
+  }
   const exclusions = checkExclusions(opts.repoDir, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);
   const before = opts.before ?? (await codeState(opts.repoDir, exclusions.paths));
   if (before.trackedRunnerFiles.length > 0) {

@@ -369,6 +369,19 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.err, /this machine's git config defines a filter .*\(filter\.same\.clean\)/);
   });
 
+  it("7g. this machine's core.worktree pointing git at a clean copy while the tests run in the tree with the fix: refused", async () => {
+    const repo = await regressedRepo();
+    const pristine = tempDir('pristine');
+    const g = simpleGit(repo.dir);
+    await g.raw([`--work-tree=${pristine}`, 'checkout', 'HEAD', '--', '.']);
+    writeFileSync(join(pristine, '.git'), `gitdir: ${join(repo.dir, '.git')}\n`);
+    appendFileSync(join(repo.dir, '.git/config'), `[core]\n\tworktree = ${pristine}\n`);
+    writeFileSync(join(repo.dir, 'src/vat.js'), 'module.exports = 1.23;\n');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /outside the working tree git reads/);
+  });
+
   it('8. a committed .npmrc cannot reach the runner through npx: its node-options (a --require of a fake fix) is overridden', async function () {
     this.timeout(120_000);
     const repo = await regressedRepo({
