@@ -1,6 +1,8 @@
 // One git runner for the whole process. Every git command of the extension and the command
 // line goes through it, and at most GIT_CONCURRENCY of them run at once, whatever asks: no code
 // path can start a process per record again.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
 export const GIT_CONCURRENCY = 4;
@@ -101,6 +103,17 @@ const TREE_AS_ON_DISK: readonly [string, string][] = [
   ['core.untrackedCache', 'false'],
 ];
 
+/** Whether names that differ only by case are different files in this folder (its .git is not also found as .GIT). */
+function caseSensitiveAt(dir: string): boolean {
+  try {
+    const lower = statSync(join(dir, '.git'));
+    const upper = statSync(join(dir, '.GIT'), { throwIfNoEntry: false });
+    return !upper || upper.ino !== lower.ino || upper.dev !== lower.dev;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * A simple-git like sharedGit's, in the same slots, for reading the working tree as it is on disk
  * (see TREE_AS_ON_DISK): the close gate's code state before and after a run.
@@ -111,11 +124,14 @@ export function treeAsOnDiskGit(repoDir: string): SimpleGit {
   if (!g) {
     const env = gitEnvironment(process.env);
     const count = Number(env.vars.GIT_CONFIG_COUNT ?? 0) || 0;
-    TREE_AS_ON_DISK.forEach(([k, v], i) => {
+    // On a file system where names differ by case, core.ignoreCase=true would take an untracked
+    // test/Checkout.test.js for the tracked test/checkout.test.js and list neither.
+    const settings = caseSensitiveAt(repoDir) ? [...TREE_AS_ON_DISK, ['core.ignoreCase', 'false'] as const] : TREE_AS_ON_DISK;
+    settings.forEach(([k, v], i) => {
       env.vars[`GIT_CONFIG_KEY_${count + i}`] = k;
       env.vars[`GIT_CONFIG_VALUE_${count + i}`] = v;
     });
-    env.vars.GIT_CONFIG_COUNT = String(count + TREE_AS_ON_DISK.length);
+    env.vars.GIT_CONFIG_COUNT = String(count + settings.length);
     // simple-git refuses any setting of core.fsmonitor unless told; this one only turns it off, and this instance's commands are the code state's own.
     g = slotted(simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: { ...env.unsafe, allowUnsafeConfigEnvCount: true, allowUnsafeFsMonitor: true } }).env(env.vars));
     remember(key, g);

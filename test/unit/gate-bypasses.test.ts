@@ -382,6 +382,17 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.err, /outside the working tree git reads/);
   });
 
+  it("7h. an untracked test file named like a tracked one but for its case, under this machine's core.ignoreCase=true, still took part: refused", async function () {
+    const repo = await regressedRepo();
+    // Only where the file system tells the two names apart can both files be there.
+    writeFileSync(join(repo.dir, 'test/Checkout.test.js'), HOTFIX);
+    if (readFileSync(join(repo.dir, 'test/checkout.test.js'), 'utf8') === HOTFIX) this.skip();
+    await simpleGit(repo.dir).addConfig('core.ignoreCase', 'true');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the run had untracked files \(test\/Checkout\.test\.js\)/);
+  });
+
   it('8. a committed .npmrc cannot reach the runner through npx: its node-options (a --require of a fake fix) is overridden', async function () {
     this.timeout(120_000);
     const repo = await regressedRepo({
