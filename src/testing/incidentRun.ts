@@ -8,7 +8,7 @@ import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
 import { recordRun, type EvidenceOptions, type RecordedRun } from './evidence';
 import { runTestCommand, type RunOutcome, type TestCommand } from './runner';
-import { CommandRefused } from './runnerCommand';
+import { CommandRefused, installedRunnerProblem } from './runnerCommand';
 
 export interface IncidentRunOptions {
   incident: Incident;
@@ -50,6 +50,8 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
       `the repository tracks files where the test runner is installed (${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}): a branch must not ship the runner that judges it; remove them from git and install the runner (npm ci)`,
     );
   }
+  const notInstalled = installedRunnerProblem(opts.test.command, opts.cwd, { ...process.env, ...opts.env });
+  if (notInstalled) throw new CommandRefused(notInstalled);
   if (before.filters.length > 0) {
     throw new CommandRefused(
       `this machine's git config defines a filter that converts files before git compares them with the commit (${before.filters.join(', ')}): through it a changed file can look unchanged, so the tree that runs cannot be told; remove it (git config --unset ${before.filters[0]}) or run the gate where it is not set, such as CI`,

@@ -2,7 +2,8 @@
 // ["npx","jest"], ["node","--test"]). Incident Room recognises the runner and adds its own
 // reporter; a command that is not one of these runners, names a reporter or report file itself,
 // or runs in a mode that executes no test (dry run, list only) or never ends (watch) is refused.
-import { basename, join, posix } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, delimiter, dirname, join, posix, resolve, sep } from 'node:path';
 
 export type RunnerKind = 'mocha' | 'node-test' | 'jest';
 
@@ -100,6 +101,83 @@ export function recogniseRunner(command: readonly string[]): RunnerKind {
     if (hit) throw new CommandRefused(`${shown}: ${hit.split('=')[0]} ${rule.why}; give ${RUNNER_NAMES[kind]}'s plain command`);
   }
   return kind;
+}
+
+/** The packages whose bin each runner is; an npm alias installs them under other folder names, never under other package names. */
+const RUNNER_PACKAGES: Readonly<Record<Exclude<RunnerKind, 'node-test'>, readonly string[]>> = { mocha: ['mocha'], jest: ['jest', 'jest-cli'] };
+
+/** Where npx finds a project's bin: node_modules/.bin of the folder or the nearest folder above it that has one. */
+function npxBin(cwd: string, name: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const bin = join(dir, 'node_modules', '.bin', name);
+    if (existsSync(bin)) return bin;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Where a bare program name is found on PATH. */
+function pathBin(name: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? env.Path ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/**
+ * Why the runner a command starts is not the runner's own installed package, or null when it is
+ * (or cannot be told: node's own runner, a runner npx would fetch, a Windows shim). The file the
+ * command starts (the bin npx or PATH finds, or the script node is given) must, with every link
+ * followed, lie in a package directly under a node_modules folder whose package.json names the
+ * runner's package. A dependency the fix branch points elsewhere installs another program under
+ * the runner's name: "mocha": "file:./tools/mocha" links node_modules/mocha to a folder of the
+ * project, and an npm alias ("mocha": "npm:other@1") installs another package there; either
+ * could write any report.
+ */
+export function installedRunnerProblem(command: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const kind = recogniseRunner(command);
+  if (kind === 'node-test') return null;
+  let i = 0;
+  const viaNpx = basename(command[0]!).replace(/\.cmd$/i, '') === 'npx';
+  if (viaNpx) {
+    i = 1;
+    while (command[i] === '--no-install' || command[i] === '--yes' || command[i] === '-y') i++;
+  }
+  const program = command[i]!;
+  let file: string | undefined;
+  if (isNode(program)) {
+    let j = i + 1;
+    while (j < command.length && command[j]!.startsWith('-')) j++;
+    file = resolve(cwd, command[j]!);
+  } else if (/[\\/]/.test(program)) {
+    file = resolve(cwd, program);
+  } else {
+    file = viaNpx ? npxBin(cwd, program) : pathBin(program, env);
+  }
+  if (!file || /\.(cmd|ps1)$/i.test(file)) return null;
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch {
+    return null; // Not there: the run fails to start, and says so.
+  }
+  // The package holding the file: the nearest folder above it with a package.json.
+  let pkgDir = dirname(real);
+  while (!existsSync(join(pkgDir, 'package.json')) && dirname(pkgDir) !== pkgDir) pkgDir = dirname(pkgDir);
+  const parent = basename(dirname(pkgDir)).startsWith('@') ? dirname(dirname(pkgDir)) : dirname(pkgDir);
+  const shown = `${RUNNER_NAMES[kind]} (${file === real ? real : `${file}, which is ${real}`})`;
+  if (basename(parent) !== 'node_modules') {
+    return `${shown} is not an installed package: its folder ${pkgDir} is not in node_modules (a dependency such as "file:…" links it there from elsewhere); install ${RUNNER_PACKAGES[kind].join(' or ')} from the registry`;
+  }
+  let name: unknown;
+  try {
+    name = (JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { name?: unknown }).name;
+  } catch {
+    name = undefined;
+  }
+  if (typeof name !== 'string' || !RUNNER_PACKAGES[kind].includes(name)) {
+    return `${shown} comes from the package ${JSON.stringify(name ?? null)} at ${pkgDir.split(sep).slice(-2).join('/')}, not ${RUNNER_PACKAGES[kind].map((n) => JSON.stringify(n)).join(' or ')} (an npm alias installs another package under its name); install ${RUNNER_PACKAGES[kind].join(' or ')} itself`;
+  }
+  return null;
 }
 
 /** The file of the reporter Incident Room ships for a runner, beside the running bundle. */

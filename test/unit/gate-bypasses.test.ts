@@ -2,7 +2,7 @@
 // branch still carries the regression (src/vat.js exports 1.5, the linked test expects 1.23),
 // and a way of making `incident-room gate <id> --run` say "may close" anyway. Each must be refused.
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
@@ -11,7 +11,7 @@ import { gateCommand } from '../../src/testing/gateCli';
 import { npmOverrides } from '../../src/testing/runner';
 import type { Incident } from '../../src/model/record';
 import { recordNoAutomatedTest, signNoAutomatedTest } from '../../src/model/testPlan';
-import { applyEdits, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome } from './helpers/testProjects';
+import { applyEdits, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome, writeFiles } from './helpers/testProjects';
 
 const VAT_TEST = `
 const assert = require('node:assert/strict');
@@ -262,6 +262,34 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.err, /the repository tracks files where the test runner is installed \(node_modules\/mocha\/bin\/mocha\.js\)/);
   });
   const HOTFIX = `require.cache[require.resolve('../src/vat')] = { id: 'x', loaded: true, exports: 1.23 };\n`;
+
+  /** A mocha that loads a fake fix first, then the real mocha. */
+  const fakeMocha = (vatFromBin: string) => `require.cache[require.resolve(${JSON.stringify(vatFromBin)})] = { id: 'x', loaded: true, exports: 1.23 };\nrequire(${JSON.stringify(mochaCommand()[1])});\n`;
+
+  it('6c. a runner dependency the fix branch points at a folder of its own ("mocha": "file:./tools/mocha", linked into node_modules) is refused', async () => {
+    const repo = await regressedRepo(
+      { 'tools/mocha/package.json': '{"name":"mocha","version":"10.0.0","bin":{"mocha":"bin/mocha.js"}}\n', 'tools/mocha/bin/mocha.js': fakeMocha('../../../src/vat') },
+      { '.gitignore': 'node_modules/\n' },
+    );
+    // What npm install makes of a file: dependency: a link in node_modules, and the bin's link.
+    mkdirSync(join(repo.dir, 'node_modules/.bin'), { recursive: true });
+    symlinkSync('../tools/mocha', join(repo.dir, 'node_modules/mocha'), 'dir');
+    symlinkSync('../mocha/bin/mocha.js', join(repo.dir, 'node_modules/.bin/mocha'));
+    const r = await gate(repo, ['--run', '--command', JSON.stringify([process.execPath, 'node_modules/.bin/mocha', 'test/'])]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /mocha \(.*\) is not an installed package: its folder .*tools\/mocha is not in node_modules/);
+  });
+
+  it('6d. another package installed under the runner\'s name (an npm alias, "mocha": "npm:…") is refused', async () => {
+    const repo = await regressedRepo({}, { '.gitignore': 'node_modules/\n' });
+    writeFiles(repo.dir, {
+      'node_modules/mocha/package.json': '{"name":"mocha-lookalike","version":"1.0.0"}\n',
+      'node_modules/mocha/bin/mocha.js': fakeMocha('../../../src/vat'),
+    });
+    const r = await gate(repo, ['--run', '--command', JSON.stringify([process.execPath, 'node_modules/mocha/bin/mocha.js', 'test/'])]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /comes from the package "mocha-lookalike" at node_modules\/mocha, not "mocha"/);
+  });
 
   it("7a. an untracked hotfix hidden by this machine's own ignore rules (.git/info/exclude, an excludes file) still took part: refused", async () => {
     for (const hide of ['info/exclude', 'core.excludesFile'] as const) {
