@@ -2,6 +2,7 @@
 // line goes through it, and at most GIT_CONCURRENCY of them run at once, whatever asks: no code
 // path can start a process per record again.
 import { statSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 
@@ -34,7 +35,8 @@ const CONFIG_PATH_VARIABLES = new Set(['git_config_global', 'git_config_system',
 /**
  * The environment of every git this runner starts: the process's own, with
  * GIT_OPTIONAL_LOCKS=0 so a background `git status` never takes index.lock to refresh the index
- * (the user's own `git commit` would then fail with "index.lock: File exists"). simple-git
+ * (the user's own `git commit` would then fail with "index.lock: File exists"), and without
+ * replace refs or grafts. simple-git
  * refuses an explicit environment that names an editor, pager or askpass program; those are
  * left out, and the configuration variables the user set are kept and allowed.
  */
@@ -50,6 +52,11 @@ export function gitEnvironment(source: NodeJS.ProcessEnv): { vars: Record<string
     vars[name] = value;
   }
   vars.GIT_OPTIONAL_LOCKS = '0';
+  // Objects and history as committed: this machine's replace refs (`git replace`, which can stand a
+  // commit with the fix in for HEAD while HEAD's id stays the same) and grafts (.git/info/grafts,
+  // which can make a fix branch's commits look like the base's) are carried by no commit.
+  vars.GIT_NO_REPLACE_OBJECTS = '1';
+  vars.GIT_GRAFT_FILE = devNull;
   return { vars, unsafe };
 }
 

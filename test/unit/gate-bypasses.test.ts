@@ -241,6 +241,36 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(verdict.notes.join('\n'), /cannot apply while the fix branch's base is not trusted/);
   });
 
+  it('5d. "no automated test possible" does not apply when this machine\'s grafts make the fix branch\'s commits look like the base\'s', async () => {
+    const repo = await configuredRepo();
+    await editRecord(repo, (record) => {
+      let r: Incident = { ...record, roles: { ...record.roles, sme: ['carla'] } };
+      r = applyEdits(r, recordNoAutomatedTest(r, 'nothing to test', { actor: 'ana', now: new Date('2025-01-01T12:02:00Z') }));
+      r = applyEdits(r, signNoAutomatedTest(r, 'ana', { actor: 'ana', now: new Date('2025-01-01T12:03:00Z') }));
+      return applyEdits(r, signNoAutomatedTest(r, 'carla', { actor: 'carla', now: new Date('2025-01-01T12:04:00Z') }));
+    });
+    const g = simpleGit(repo.dir);
+    const [main, fix] = (await g.raw(['rev-parse', 'main', 'fix/eu-vat'])).trim().split('\n');
+    // main's tip "descends" from the fix branch's: no commit of the fix branch is left "since the base".
+    writeFileSync(join(repo.dir, '.git/info/grafts'), `${main} ${fix}\n`);
+    const r = await gate(repo, ['--json']);
+    assert.equal(r.code, 1, r.out + r.err);
+    const verdict = JSON.parse(r.out);
+    assert.equal(verdict.waiver.applies, false, JSON.stringify(verdict.waiver));
+  });
+
+  it("7i. this machine's replace ref standing the real fix in for HEAD's commit (HEAD's id unchanged) does not make the fix committed: refused", async () => {
+    const repo = await regressedRepo();
+    const g = simpleGit(repo.dir);
+    const head = (await g.revparse(['HEAD'])).trim();
+    await g.raw(['read-tree', '-u', '--reset', 'good']);
+    await g.raw(['replace', head, (await g.revparse(['good'])).trim()]);
+    assert.equal((await g.raw(['status', '--porcelain'])).trim(), '', 'git status itself sees nothing');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the run had uncommitted changes to tracked files \([^)]*src\/vat\.js\)/);
+  });
+
   it('6a. a command naming a file of the project that is called like a runner is refused: it is not the runner as installed', async () => {
     const repo = await regressedRepo({ 'fake-fix.js': FAKE_FIX, 'scripts/mocha.js': OWN_MOCHA('..') });
     const r = await gate(repo, ['--run', '--command', JSON.stringify([process.execPath, 'scripts/mocha.js', 'test/'])]);
