@@ -75,12 +75,21 @@ export async function runCommand(page: Page, title: string, opts: { escapeFirst?
   // Focus back on the workbench, so F1 reaches its keybinding and not an input box. Escape also
   // clears a tree's selection: keep it when the command should act on the selected incident.
   if (opts.escapeFirst !== false) await page.keyboard.press('Escape');
-  await page.keyboard.press('F1');
-  const box = await quickInputBox(page);
-  await box.fill(`>${title}`);
   // Fuzzy matching lists look-alikes too; run the row whose label is this title.
   const row = page.locator(QUICK_ROW).filter({ has: page.locator('.label-name', { hasText: exactly(title) }) });
-  await row.first().waitFor({ state: 'visible', timeout: 30_000 });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.keyboard.press('F1');
+      const box = await quickInputBox(page);
+      await box.fill(`>${title}`, { timeout: 5_000 });
+      await row.first().waitFor({ state: 'visible', timeout: 15_000 });
+      break;
+    } catch (error) {
+      // The palette closes when something takes the focus as it opens (a notification, a view
+      // revealing itself after an expand): open it again, a few times at most.
+      if (attempt >= 3) throw error;
+    }
+  }
   await row.first().click();
 }
 
