@@ -2,11 +2,12 @@
 // untracked file, and git's own traces of HEAD and the index moving. Only the records folder's
 // YAML files and the one public log are not code; every exclusion is checked to be such.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORK_DIR_NAME } from '../store/workDir';
 import { codeChanges, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
-import { treeAsOnDiskGit } from './runner';
+import { separateIndexGit, treeAsOnDiskGit } from './runner';
 
 /** The first line Incident Room writes into the public log; a file without it is not the log. */
 export const PUBLIC_LOG_HEADING = '# Incident log';
@@ -64,6 +65,8 @@ export interface CodeState {
   trackedRunnerFiles: string[];
   /** This machine's git filters that convert a file before git compares it with the commit (see foreignFilters), by their config keys. */
   filters: string[];
+  /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
+  skipWorktree: string[];
 }
 
 /** The standard Git LFS filter, as `git lfs install` configures it: its clean side stores the file, it does not rewrite it. */
@@ -179,7 +182,29 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
     filters: foreignFilters(filterListing),
+    skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
   };
+}
+
+/**
+ * Tracked files whose content on disk is not HEAD's, every file's content compared. git status
+ * trusts the index's record of each file's stat: a file rewritten in the second the index was
+ * written, at the same size and with its mtime put back, or an index whose stat data was written
+ * by hand, looks unchanged. Here git reads the tree against an index made from HEAD in a private
+ * temp file, which has no stat to trust. A skip-worktree file that is absent (a sparse
+ * checkout's) is not a change.
+ */
+export async function contentChangedFromHead(repoDir: string, exclusions: readonly string[], skipWorktree: readonly string[] = []): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'incident-room-index-'));
+  try {
+    const g = separateIndexGit(repoDir, join(dir, 'index'));
+    await g.raw(['read-tree', 'HEAD']);
+    const status = parseTreeStatus(await g.raw(['status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=none']));
+    const sparse = new Set(skipWorktree);
+    return status.files.filter((f) => !isExcluded(f.path, exclusions) && !(f.working_dir === 'D' && sparse.has(f.path))).map((f) => f.path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A .gitignore's patterns as git reads them: no blank lines or comments, trailing CR and unescaped trailing spaces trimmed. */

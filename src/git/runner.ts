@@ -129,21 +129,36 @@ export function treeAsOnDiskGit(repoDir: string): SimpleGit {
   const key = `${repoDir}\0as-on-disk`;
   let g = instances.get(key);
   if (!g) {
-    const env = gitEnvironment(process.env);
-    const count = Number(env.vars.GIT_CONFIG_COUNT ?? 0) || 0;
-    // On a file system where names differ by case, core.ignoreCase=true would take an untracked
-    // test/Checkout.test.js for the tracked test/checkout.test.js and list neither.
-    const settings = caseSensitiveAt(repoDir) ? [...TREE_AS_ON_DISK, ['core.ignoreCase', 'false'] as const] : TREE_AS_ON_DISK;
-    settings.forEach(([k, v], i) => {
-      env.vars[`GIT_CONFIG_KEY_${count + i}`] = k;
-      env.vars[`GIT_CONFIG_VALUE_${count + i}`] = v;
-    });
-    env.vars.GIT_CONFIG_COUNT = String(count + settings.length);
-    // simple-git refuses any setting of core.fsmonitor unless told; this one only turns it off, and this instance's commands are the code state's own.
-    g = slotted(simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: { ...env.unsafe, allowUnsafeConfigEnvCount: true, allowUnsafeFsMonitor: true } }).env(env.vars));
+    g = asOnDiskInstance(repoDir, {});
     remember(key, g);
   }
   return g;
+}
+
+/**
+ * As treeAsOnDiskGit, with git's index in another file (GIT_INDEX_FILE): one made from HEAD by
+ * read-tree has no file's stat, so git compares every file's content with the commit. Not kept:
+ * the index file is the caller's, for one use.
+ */
+export function separateIndexGit(repoDir: string, indexFile: string): SimpleGit {
+  return asOnDiskInstance(repoDir, { GIT_INDEX_FILE: indexFile });
+}
+
+function asOnDiskInstance(repoDir: string, extra: Record<string, string>): SimpleGit {
+  const env = gitEnvironment(process.env);
+  const count = Number(env.vars.GIT_CONFIG_COUNT ?? 0) || 0;
+  // On a file system where names differ by case, core.ignoreCase=true would take an untracked
+  // test/Checkout.test.js for the tracked test/checkout.test.js and list neither.
+  const settings = caseSensitiveAt(repoDir) ? [...TREE_AS_ON_DISK, ['core.ignoreCase', 'false'] as const] : TREE_AS_ON_DISK;
+  settings.forEach(([k, v], i) => {
+    env.vars[`GIT_CONFIG_KEY_${count + i}`] = k;
+    env.vars[`GIT_CONFIG_VALUE_${count + i}`] = v;
+  });
+  env.vars.GIT_CONFIG_COUNT = String(count + settings.length);
+  // simple-git refuses any setting of core.fsmonitor unless told; this one only turns it off, and this instance's commands are the code state's own.
+  return slotted(
+    simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: { ...env.unsafe, allowUnsafeConfigEnvCount: true, allowUnsafeFsMonitor: true } }).env({ ...env.vars, ...extra }),
+  );
 }
 
 /** Commands started through the runner so far, and the most that ran at once (for benchmarks and tests). */

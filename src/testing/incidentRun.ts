@@ -2,7 +2,7 @@
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { checkExclusions, codeState, hiddenByBranchRules, type CodeState } from '../git/codeState';
+import { checkExclusions, codeState, contentChangedFromHead, hiddenByBranchRules, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
@@ -78,11 +78,14 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
     ...(opts.reportersDir ? { reportersDir: opts.reportersDir } : {}),
   });
-  // Asked once the runner has started: what the fix branch's own .gitignore lines hide took part in the run.
+  // Asked once the runner has started: what the fix branch's own .gitignore lines hide took part
+  // in the run, and so did any file whose content is not HEAD's though git's stat cache says it is.
   const hidden = opts.incident.fix ? hiddenByBranchRules(opts.repoDir, opts.incident.fix.base, exclusions.paths) : Promise.resolve([]);
   hidden.catch(() => undefined);
+  const changed = contentChangedFromHead(opts.repoDir, exclusions.paths, before.skipWorktree);
+  changed.catch(() => undefined);
   const outcome = await running;
-  const after = withUntracked(await readAfter(), await hidden);
+  const after = withChanges(await readAfter(), await hidden, await changed);
   const recorded = await recordRun({
     repoDir: opts.repoDir,
     cwd: opts.cwd,
@@ -98,7 +101,8 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   return { ...recorded, outcome, after };
 }
 
-/** The code state with these untracked entries among its untracked files. */
-function withUntracked(state: CodeState, entries: readonly string[]): CodeState {
-  return entries.length === 0 ? state : { ...state, untrackedFiles: [...new Set([...state.untrackedFiles, ...entries])].sort() };
+/** The code state with these untracked entries and changed files among its own. */
+function withChanges(state: CodeState, untracked: readonly string[], changed: readonly string[]): CodeState {
+  const union = (a: readonly string[], b: readonly string[]) => (b.length === 0 ? [...a] : [...new Set([...a, ...b])].sort());
+  return { ...state, untrackedFiles: union(state.untrackedFiles, untracked), dirtyFiles: union(state.dirtyFiles, changed) };
 }

@@ -2,7 +2,7 @@
 // branch still carries the regression (src/vat.js exports 1.5, the linked test expects 1.23),
 // and a way of making `incident-room gate <id> --run` say "may close" anyway. Each must be refused.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
@@ -407,6 +407,28 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/);
   });
 
+  it('7j. a same-size fix written in the second git last wrote the index, with its mtime put back (no config at all), is an uncommitted change: refused', async function () {
+    const repo = await regressedRepo();
+    const file = join(repo.dir, 'src/vat.js');
+    const g = simpleGit(repo.dir);
+    const longAgo = new Date(Date.now() - 7_200_000);
+    // git compares the index's stat to the second here: an edit within the second of the index's
+    // write, at the same size and mtime, looks unchanged to git status. Tried until it does.
+    let hidden = false;
+    for (let attempt = 0; attempt < 20 && !hidden; attempt++) {
+      await g.raw(['checkout', '--', 'src/vat.js']);
+      utimesSync(file, longAgo, longAgo);
+      await g.raw(['update-index', '--refresh']);
+      writeFileSync(file, 'module.exports =1.23;\n');
+      utimesSync(file, longAgo, longAgo);
+      hidden = (await g.raw(['status', '--porcelain'])).trim() === '';
+    }
+    if (!hidden) this.skip();
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/);
+  });
+
   it("7f. a clean filter of this machine's git config that shows the fix as the committed file: the run is refused; Git LFS's own filter is not", async () => {
     const repo = await regressedRepo();
     const g = simpleGit(repo.dir);
@@ -449,6 +471,16 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     const r = await gate(repo, ['--run', ...command('test/')]);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /the run had untracked files \(test\/Checkout\.test\.js\)/);
+  });
+
+  it("9d. a sparse checkout's files that are not there are no change, every file's content compared: the honest fix may close", async () => {
+    const repo = await regressedRepo({ 'src/vat.js': 'module.exports = 1.23;\n' }, { 'docs/guide.md': '# Guide\n' });
+    const g = simpleGit(repo.dir);
+    await g.raw(['sparse-checkout', 'set', 'src', 'test', '.incidents']);
+    assert.equal(existsSync(join(repo.dir, 'docs/guide.md')), false);
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.match(r.out, /clean tree/);
   });
 
   it('8. a committed .npmrc cannot reach the runner through npx: its node-options (a --require of a fake fix) is overridden', async function () {

@@ -67,9 +67,11 @@ describe('the close gate asks git each question once', function () {
     );
     // The default branch is asked before the run (only a trusted base's package.json may choose the command), and not again after it.
     assert.equal(commands.filter((c) => c.includes('refs/remotes/origin/HEAD')).length, 1, commands.join('\n'));
-    // The ignore rules the fix branch changed since its base are asked about once, during the run.
+    // During the run, once each: the ignore rules the fix branch changed since its base, and every
+    // file's content against HEAD through an index of its own (read-tree, then status).
     assert.equal(commands.filter((c) => c.includes('.gitignore') && c.startsWith('git diff')).length, 1, commands.join('\n'));
-    assert.ok(commands.length <= 13, `${commands.length} git commands:\n${commands.join('\n')}`);
+    assert.equal(commands.filter((c) => c === 'git read-tree HEAD').length, 1, commands.join('\n'));
+    assert.ok(commands.length <= 15, `${commands.length} git commands:\n${commands.join('\n')}`);
   });
 
   it('a plain gate: no git command twice', async () => {
