@@ -63,8 +63,6 @@ export interface CodeState {
   indexHash: string;
   /** Tracked files where an installed test runner lives (node_modules/mocha/, .bin/, …): the branch would ship its own judge. */
   trackedRunnerFiles: string[];
-  /** This machine's git filters that convert a file before git compares it with the commit (see foreignFilters), by their config keys. */
-  filters: string[];
   /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
   skipWorktree: string[];
 }
@@ -135,6 +133,12 @@ async function hiddenChanges(repoDir: string, index: readonly string[], exclusio
   return flagged.filter((f, i) => hashes[i]?.trim() !== f.object).map((f) => f.path);
 }
 
+/** This machine's clean and process filters other than Git LFS's own (see foreignFilters), by their config keys. */
+export async function filtersOf(repoDir: string): Promise<string[]> {
+  // Exit 1 (no such key) is no error here: git prints nothing on stderr.
+  return foreignFilters(await treeAsOnDiskGit(repoDir).raw(['config', '-z', '--get-regexp', '^filter\\..*\\.(clean|process)$']).catch(() => ''));
+}
+
 /**
  * The code a run runs on, read just before and just after it. `gitDir`: the repository's git dir
  * when the caller is asking git for it already (else asked here, once per folder).
@@ -150,12 +154,10 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   // Both read the tree as it is on disk (treeAsOnDiskGit: no file-system monitor hook of this
   // machine's config), and the status counts a submodule's changes whatever .gitmodules says.
   const onDisk = treeAsOnDiskGit(repoDir);
-  const [status, listing, gitDirPath, filterListing] = await Promise.all([
+  const [status, listing, gitDirPath] = await Promise.all([
     onDisk.raw(['status', '--porcelain=v2', '--branch', '-z', '--untracked-files=no', '--ignore-submodules=none']).then(parseTreeStatus),
     onDisk.raw(['ls-files', '-z', '--stage', '-v', '--others', '--exclude-per-directory=.gitignore', '--exclude=!.gitignore']),
     gitDir,
-    // Exit 1 (no such key) is no error here: git prints nothing on stderr.
-    onDisk.raw(['config', '-z', '--get-regexp', '^filter\\..*\\.(clean|process)$']).catch(() => ''),
   ]);
   const entries = listing.split('\0').filter(Boolean);
   const untracked = entries.filter((e) => e.startsWith('? ')).map((e) => e.slice(2));
@@ -181,7 +183,6 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     headMoves,
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
-    filters: foreignFilters(filterListing),
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
   };
 }

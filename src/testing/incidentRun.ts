@@ -2,7 +2,7 @@
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
-import { checkExclusions, codeState, contentChangedFromHead, hiddenByBranchRules, type CodeState } from '../git/codeState';
+import { checkExclusions, codeState, contentChangedFromHead, filtersOf, hiddenByBranchRules, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
@@ -52,11 +52,6 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   }
   const notInstalled = installedRunnerProblem(opts.test.command, opts.cwd, { ...process.env, ...opts.env });
   if (notInstalled) throw new CommandRefused(notInstalled);
-  if (before.filters.length > 0) {
-    throw new CommandRefused(
-      `this machine's git config defines a filter that converts files before git compares them with the commit (${before.filters.join(', ')}): through it a changed file can look unchanged, so the tree that runs cannot be told; remove it (git config --unset ${before.filters[0]}) or run the gate where it is not set, such as CI`,
-    );
-  }
   // The code state after the run is read as soon as the command has ended, while its report is read.
   let afterRead: Promise<CodeState> | undefined;
   const readAfter = (): Promise<CodeState> => {
@@ -78,14 +73,25 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     ...(opts.killGraceMs !== undefined ? { killGraceMs: opts.killGraceMs } : {}),
     ...(opts.reportersDir ? { reportersDir: opts.reportersDir } : {}),
   });
-  // Asked once the runner has started: what the fix branch's own .gitignore lines hide took part
-  // in the run, and so did any file whose content is not HEAD's though git's stat cache says it is.
-  const hidden = opts.incident.fix ? hiddenByBranchRules(opts.repoDir, opts.incident.fix.base, exclusions.paths) : Promise.resolve([]);
-  hidden.catch(() => undefined);
-  const changed = contentChangedFromHead(opts.repoDir, exclusions.paths, before.skipWorktree);
-  changed.catch(() => undefined);
+  // Asked once the runner has started, one git process at a time so that the runner keeps a core:
+  // whether git reads files through a filter of this machine (which could show the fix as the
+  // committed file), what the fix branch's own .gitignore lines hide (it took part in the run), and
+  // any file whose content is not HEAD's though git's stat cache says it is.
+  const checks = (async () => {
+    const foreign = await filtersOf(opts.repoDir);
+    const hidden = opts.incident.fix ? await hiddenByBranchRules(opts.repoDir, opts.incident.fix.base, exclusions.paths) : [];
+    const changed = await contentChangedFromHead(opts.repoDir, exclusions.paths, before.skipWorktree);
+    return { foreign, hidden, changed };
+  })();
+  checks.catch(() => undefined);
   const outcome = await running;
-  const after = withChanges(await readAfter(), await hidden, await changed);
+  const { foreign, hidden, changed } = await checks;
+  if (foreign.length > 0) {
+    throw new CommandRefused(
+      `this machine's git config defines a filter that converts files before git compares them with the commit (${foreign.join(', ')}): through it a changed file can look unchanged, so what ran cannot be told; remove it (git config --unset ${foreign[0]}) or run the gate where it is not set, such as CI`,
+    );
+  }
+  const after = withChanges(await readAfter(), hidden, changed);
   const recorded = await recordRun({
     repoDir: opts.repoDir,
     cwd: opts.cwd,
