@@ -36,9 +36,9 @@ const CONFIG_PATH_VARIABLES = new Set(['git_config_global', 'git_config_system',
  * The environment of every git this runner starts: the process's own, with
  * GIT_OPTIONAL_LOCKS=0 so a background `git status` never takes index.lock to refresh the index
  * (the user's own `git commit` would then fail with "index.lock: File exists"), and without
- * replace refs or grafts. simple-git
- * refuses an explicit environment that names an editor, pager or askpass program; those are
- * left out, and the configuration variables the user set are kept and allowed.
+ * replace refs or grafts. simple-git refuses an explicit environment that names an editor, pager
+ * or askpass program; those are left out, and the configuration variables the user set are kept
+ * and allowed.
  */
 export function gitEnvironment(source: NodeJS.ProcessEnv): { vars: Record<string, string>; unsafe: { allowUnsafeConfigPaths?: true; allowUnsafeConfigEnvCount?: true } } {
   const vars: Record<string, string> = {};

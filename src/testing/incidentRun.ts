@@ -1,7 +1,7 @@
 // One run of an incident's linked tests: the code state before and after, the run with
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { checkExclusions, codeState, contentChangedFromHead, filtersOf, hiddenByBranchRules, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
@@ -32,12 +32,16 @@ export interface IncidentRunOptions {
   onRunEnded?(after: Promise<CodeState>): void;
 }
 
-/** Throws CommandRefused, before anything runs, for a command outside the contract or a runner the repository itself ships. */
+/**
+ * Throws CommandRefused, before anything runs, for a command outside the contract, a runner that
+ * is not the runner's installed package, or a tree git does not read; and once the run has ended,
+ * when git reads files through a filter of this machine's config.
+ */
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
   // The tree git reads must be the one the tests run in: core.worktree (this machine's config) or
   // GIT_WORK_TREE can point git at a clean copy elsewhere while the run loads an uncommitted fix.
   const inTree = relative(realpathSync(opts.repoDir), realpathSync(opts.cwd));
-  if (inTree.startsWith('..') || isAbsolute(inTree)) {
+  if (inTree === '..' || inTree.startsWith(`..${sep}`) || isAbsolute(inTree)) {
     throw new CommandRefused(
       `the tests would run in ${opts.cwd}, outside the working tree git reads (${opts.repoDir}): git's core.worktree or GIT_WORK_TREE points elsewhere, so what ran could not be checked; unset it and run again`,
     );
