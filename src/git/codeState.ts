@@ -226,8 +226,8 @@ const CHECK_IGNORE_BATCH = 500;
  * adds a line to a .gitignore to hide an uncommitted hotfix still runs with it, and the run is
  * not the commit's: what counts as not being code is the base branch's rules. An ignored entry
  * counts when the .gitignore line that decides it (git check-ignore) is one the branch changed
- * and the base's version of that file lacks, or lies under a .gitignore from which the branch
- * removed a negation ("!…") the base has. Empty when the branch changed no .gitignore since it
+ * and the base's version of that file lacks, or when it is a file that an exception ("!…") of the
+ * base's, which the branch dropped, kept in. Empty when the branch changed no .gitignore since it
  * left `base`, or when git cannot tell (no such base: the gate refuses the branch for that).
  */
 export async function hiddenByBranchRules(repoDir: string, base: string, exclusions: readonly string[]): Promise<string[]> {
@@ -248,7 +248,7 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
       ]);
       const inBase = ignorePatterns(baseText);
       const onBranch = ignorePatterns(branchText);
-      return { file, dir: dirOf(file), inBase, droppedNegation: [...inBase].some((p) => p.startsWith('!') && !onBranch.has(p)) };
+      return { file, dir: dirOf(file), inBase, droppedExceptions: [...inBase].filter((p) => p.startsWith('!') && !onBranch.has(p)).map((p) => p.slice(1)) };
     }),
   );
   // Ignored untracked entries under the changed files' folders; a wholly ignored folder is one entry.
@@ -257,6 +257,14 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
     .split('\0')
     .filter((p) => p && !isExcluded(p, exclusions) && !exclusions.some((e) => e.endsWith('/') && p.startsWith(`${e}${WORK_DIR_NAME}/`)));
   const hidden: string[] = [];
+  const ignoredNow = (file: string) => ignored.some((e) => e === file || (e.endsWith('/') && file.startsWith(e)));
+  // The files a dropped exception kept in, ignored now: its pattern as a root-level one (a pattern
+  // with a slash is relative to its .gitignore's folder), listed under that folder.
+  const exceptions = rules.flatMap((r) => r.droppedExceptions.map((p) => ({ dir: r.dir, pattern: p.replace(/\/$/, '').includes('/') ? r.dir + p.replace(/^\//, '') : p })));
+  if (exceptions.length > 0) {
+    const excepted = await treeAsOnDiskGit(repoDir).raw(['ls-files', '-z', '--others', '--ignored', ...exceptions.map((e) => `--exclude=${e.pattern}`), '--', ...new Set(exceptions.map((e) => e.dir || '.'))]);
+    for (const file of excepted.split('\0')) if (file && ignoredNow(file) && !isExcluded(file, exclusions)) hidden.push(file);
+  }
   for (let i = 0; i < ignored.length; i += CHECK_IGNORE_BATCH) {
     const batch = ignored.slice(i, i + CHECK_IGNORE_BATCH);
     // One line per path, in order (-n): "<source>:<line>:<pattern>\t<path>", or "::\t<path>".
@@ -264,11 +272,10 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
     batch.forEach((path, j) => {
       const decided = (lines[j] ?? '').split('\t')[0]!;
       const rule = rules.find((r) => decided.startsWith(`${r.file}:`));
-      const weakened = rules.some((r) => r.droppedNegation && path.startsWith(r.dir));
-      if (weakened || (rule && !rule.inBase.has(decided.slice(rule.file.length + 1).replace(/^\d+:/, '')))) hidden.push(path);
+      if (rule && !rule.inBase.has(decided.slice(rule.file.length + 1).replace(/^\d+:/, ''))) hidden.push(path);
     });
   }
-  return hidden.sort();
+  return [...new Set(hidden)].sort();
 }
 
 /** What moved between two reads of the code state, in words; empty when nothing did. */

@@ -370,8 +370,10 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
   });
 
   it('9b. an untracked hotfix that a broad rule of the base hides once the fix branch drops the base\'s "!" exception for it: refused', async () => {
-    const repo = await regressedRepo({ '.gitignore': 'test/*.local.js\n' }, { '.gitignore': 'test/*.local.js\n!test/00-hotfix.local.js\n' });
+    const repo = await regressedRepo({ '.gitignore': 'node_modules/\ntest/*.local.js\n' }, { '.gitignore': 'node_modules/\ntest/*.local.js\n!test/00-hotfix.local.js\n' });
     writeFileSync(join(repo.dir, 'test/00-hotfix.local.js'), HOTFIX);
+    // What the base ignores as well does not count: only what the dropped exception kept in.
+    writeFiles(repo.dir, { 'node_modules/left-pad/index.js': 'module.exports = 1;\n' });
     const r = await gate(repo, ['--run', ...command('test/')]);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /the run had untracked files \(test\/00-hotfix\.local\.js\)/);
