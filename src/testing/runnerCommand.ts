@@ -63,6 +63,22 @@ function scriptKind(script: string, bare: boolean): RunnerKind | null {
   return kind;
 }
 
+/**
+ * Where a command's parts are: whether it goes through npx (and past which of npx's own options),
+ * the program, and, when the program is node, the first argument after node's own options.
+ */
+function commandParts(command: readonly string[]): { viaNpx: boolean; program: number; script: number } {
+  let program = 0;
+  const viaNpx = basename(command[0] ?? '').replace(/\.cmd$/i, '') === 'npx';
+  if (viaNpx) {
+    program = 1;
+    while (command[program] === '--no-install' || command[program] === '--yes' || command[program] === '-y') program++;
+  }
+  let script = program + 1;
+  while (script < command.length && command[script]!.startsWith('-')) script++;
+  return { viaNpx, program, script };
+}
+
 /** Which runner a plain command starts; throws CommandRefused for anything else. */
 export function recogniseRunner(command: readonly string[]): RunnerKind {
   if (command.length === 0 || command.some((a) => typeof a !== 'string')) throw new CommandRefused('the test command is empty');
@@ -70,18 +86,12 @@ export function recogniseRunner(command: readonly string[]): RunnerKind {
   if (command.some((a) => a.includes('{report}'))) {
     throw new CommandRefused(`${shown} names a report file ({report}); give the runner's plain command, e.g. ${EXAMPLES}: Incident Room adds its own reporter`);
   }
-  let i = 0;
-  if (basename(command[0]!).replace(/\.cmd$/i, '') === 'npx') {
-    i = 1;
-    while (command[i] === '--no-install' || command[i] === '--yes' || command[i] === '-y') i++;
-  }
+  const { program: i, script: j } = commandParts(command);
   const program = command[i] ?? '';
   let kind: RunnerKind | null = null;
   let args: readonly string[] = [];
   if (isNode(program)) {
     // node's own options come before the script; --test among them makes it node's runner.
-    let j = i + 1;
-    while (j < command.length && command[j]!.startsWith('-')) j++;
     if (command.slice(i + 1, j).includes('--test')) {
       kind = 'node-test';
       args = command.slice(i + 1);
@@ -136,17 +146,10 @@ function pathBin(name: string, env: NodeJS.ProcessEnv): string | undefined {
 export function installedRunnerProblem(command: readonly string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string | null {
   const kind = recogniseRunner(command);
   if (kind === 'node-test') return null;
-  let i = 0;
-  const viaNpx = basename(command[0]!).replace(/\.cmd$/i, '') === 'npx';
-  if (viaNpx) {
-    i = 1;
-    while (command[i] === '--no-install' || command[i] === '--yes' || command[i] === '-y') i++;
-  }
+  const { viaNpx, program: i, script: j } = commandParts(command);
   const program = command[i]!;
   let file: string | undefined;
   if (isNode(program)) {
-    let j = i + 1;
-    while (j < command.length && command[j]!.startsWith('-')) j++;
     file = resolve(cwd, command[j]!);
   } else if (/[\\/]/.test(program)) {
     file = resolve(cwd, program);
