@@ -5,11 +5,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { LIST_ONLY_ENV, REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/protocol';
 import { ReportError, type ParsedReport } from './reports/report';
 import { readRunnerReport } from './reports/runnerReport';
-import { commandWithReporter, listingFlags, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
+import { commandParts, commandWithReporter, listingFlags, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
 
 export type { RunnerKind } from './runnerCommand';
 
@@ -81,7 +81,7 @@ function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
  * empty one). Nothing for a command without npx.
  */
 export function npmOverrides(command: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  if (!/^npx(\.cmd)?$/i.test(basename(command[0] ?? ''))) return {};
+  if (!commandParts(command).viaNpx) return {};
   const fromEnv = (key: string) => env[key] ?? env[key.toUpperCase()];
   return {
     npm_config_node_options: fromEnv('npm_config_node_options') || env.NODE_OPTIONS?.trim() || '--unhandled-rejections=throw',

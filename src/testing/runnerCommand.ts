@@ -67,7 +67,7 @@ function scriptKind(script: string, bare: boolean): RunnerKind | null {
  * Where a command's parts are: whether it goes through npx (and past which of npx's own options),
  * the program, and, when the program is node, the first argument after node's own options.
  */
-function commandParts(command: readonly string[]): { viaNpx: boolean; program: number; script: number } {
+export function commandParts(command: readonly string[]): { viaNpx: boolean; program: number; script: number } {
   let program = 0;
   const viaNpx = basename(command[0] ?? '').replace(/\.cmd$/i, '') === 'npx';
   if (viaNpx) {
