@@ -232,6 +232,7 @@ const CHECK_IGNORE_BATCH = 500;
  */
 export async function hiddenByBranchRules(repoDir: string, base: string, exclusions: readonly string[]): Promise<string[]> {
   const g = git(repoDir);
+  const onDisk = treeAsOnDiskGit(repoDir);
   let changed: string[];
   try {
     changed = (await g.raw(['diff', '--name-only', '-z', '--no-renames', `refs/heads/${base}...HEAD`, '--', ':(glob)**/.gitignore'])).split('\0').filter(Boolean);
@@ -253,7 +254,7 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
   );
   // Ignored untracked entries under the changed files' folders; a wholly ignored folder is one entry.
   const folders = [...new Set(rules.map((r) => r.dir || '.'))];
-  const ignored = (await treeAsOnDiskGit(repoDir).raw(['ls-files', '-z', '--others', '--ignored', '--exclude-per-directory=.gitignore', '--directory', '--', ...folders]))
+  const ignored = (await onDisk.raw(['ls-files', '-z', '--others', '--ignored', '--exclude-per-directory=.gitignore', '--directory', '--', ...folders]))
     .split('\0')
     .filter((p) => p && !isExcluded(p, exclusions) && !exclusions.some((e) => e.endsWith('/') && p.startsWith(`${e}${WORK_DIR_NAME}/`)));
   const hidden: string[] = [];
@@ -262,13 +263,13 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
   // with a slash is relative to its .gitignore's folder), listed under that folder.
   const exceptions = rules.flatMap((r) => r.droppedExceptions.map((p) => ({ dir: r.dir, pattern: p.replace(/\/$/, '').includes('/') ? r.dir + p.replace(/^\//, '') : p })));
   if (exceptions.length > 0) {
-    const excepted = await treeAsOnDiskGit(repoDir).raw(['ls-files', '-z', '--others', '--ignored', ...exceptions.map((e) => `--exclude=${e.pattern}`), '--', ...new Set(exceptions.map((e) => e.dir || '.'))]);
+    const excepted = await onDisk.raw(['ls-files', '-z', '--others', '--ignored', ...exceptions.map((e) => `--exclude=${e.pattern}`), '--', ...new Set(exceptions.map((e) => e.dir || '.'))]);
     for (const file of excepted.split('\0')) if (file && ignoredNow(file) && !isExcluded(file, exclusions)) hidden.push(file);
   }
   for (let i = 0; i < ignored.length; i += CHECK_IGNORE_BATCH) {
     const batch = ignored.slice(i, i + CHECK_IGNORE_BATCH);
     // One line per path, in order (-n): "<source>:<line>:<pattern>\t<path>", or "::\t<path>".
-    const lines = (await treeAsOnDiskGit(repoDir).raw(['-c', 'core.quotePath=false', 'check-ignore', '-v', '-n', '--', ...batch])).split('\n');
+    const lines = (await onDisk.raw(['-c', 'core.quotePath=false', 'check-ignore', '-v', '-n', '--', ...batch])).split('\n');
     batch.forEach((path, j) => {
       const decided = (lines[j] ?? '').split('\t')[0]!;
       const rule = rules.find((r) => decided.startsWith(`${r.file}:`));
