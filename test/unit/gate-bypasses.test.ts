@@ -20,6 +20,8 @@ describe('EU VAT', () => {
 });
 `;
 const LINKED = ref('test/checkout.test.js', 'EU VAT', 'is 23%');
+/** Code that makes the regressed src/vat.js look fixed once loaded: `vat` is the path to src/vat from where it lies. */
+const fakeFixFrom = (vat: string) => `require.cache[require.resolve(${JSON.stringify(vat)})] = { id: 'vat', loaded: true, exports: 1.23 };\n`;
 
 interface Repo {
   dir: string;
@@ -168,7 +170,7 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
 
   it('4. an untracked test file that monkeypatches the code under test is part of what ran: refused until committed or removed', async () => {
     const repo = await regressedRepo();
-    writeFileSync(join(repo.dir, 'test/00-hotfix.js'), `require.cache[require.resolve('../src/vat')] = { id: 'x', loaded: true, exports: 1.23 };\n`);
+    writeFileSync(join(repo.dir, 'test/00-hotfix.js'), fakeFixFrom('../src/vat'));
     const r = await gate(repo, ['--run', ...command('test/')]);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /the run had untracked files \(test\/00-hotfix\.js\): they took part in it/);
@@ -176,7 +178,7 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.doesNotMatch(r.out, /clean tree/);
   });
   /** Loaded before the tests, it makes the regressed code look fixed: committed on the fix branch, run only if a command asks for it. */
-  const FAKE_FIX = `require.cache[require.resolve('./src/vat')] = { id: 'vat', loaded: true, exports: 1.23 };\n`;
+  const FAKE_FIX = fakeFixFrom('./src/vat');
   /** A "runner" of the fix branch's own: the real mocha, with the fake fix loaded first. */
   const OWN_MOCHA = (fromRoot: string) =>
     `process.argv.splice(2, 0, '--require', require('node:path').resolve(__dirname, '${fromRoot}', 'fake-fix.js'));\nrequire(${JSON.stringify(mochaCommand()[1])});\n`;
@@ -291,10 +293,10 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.equal(r.code, 2, r.out + r.err);
     assert.match(r.err, /the repository tracks files where the test runner is installed \(node_modules\/mocha\/bin\/mocha\.js\)/);
   });
-  const HOTFIX = `require.cache[require.resolve('../src/vat')] = { id: 'x', loaded: true, exports: 1.23 };\n`;
+  const HOTFIX = fakeFixFrom('../src/vat');
 
   /** A mocha that loads a fake fix first, then the real mocha. */
-  const fakeMocha = (vatFromBin: string) => `require.cache[require.resolve(${JSON.stringify(vatFromBin)})] = { id: 'x', loaded: true, exports: 1.23 };\nrequire(${JSON.stringify(mochaCommand()[1])});\n`;
+  const fakeMocha = (vatFromBin: string) => `${fakeFixFrom(vatFromBin)}require(${JSON.stringify(mochaCommand()[1])});\n`;
 
   it('6c. a runner dependency the fix branch points at a folder of its own ("mocha": "file:./tools/mocha", linked into node_modules) is refused', async () => {
     const repo = await regressedRepo(
