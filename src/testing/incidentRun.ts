@@ -8,7 +8,8 @@ import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
 import { recordRun, type EvidenceOptions, type RecordedRun } from './evidence';
 import { runTestCommand, type RunOutcome, type TestCommand } from './runner';
-import { CommandRefused, installedRunnerProblem } from './runnerCommand';
+import { CommandRefused, installedRunnerProblem, recogniseRunner } from './runnerCommand';
+import { outsideConfigProblem } from './runnerEnvironment';
 
 export interface IncidentRunOptions {
   incident: Incident;
@@ -34,7 +35,8 @@ export interface IncidentRunOptions {
 
 /**
  * Throws CommandRefused, before anything runs, for a command outside the contract, a runner that
- * is not the runner's installed package, or a tree git does not read; and once the run has ended,
+ * is not the runner's installed package or would read a configuration from outside the
+ * repository, or a tree git does not read; and once the run has ended,
  * when git reads files through a filter of this machine's config.
  */
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
@@ -56,6 +58,8 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   }
   const notInstalled = installedRunnerProblem(opts.test.command, opts.cwd, { ...process.env, ...opts.env });
   if (notInstalled) throw new CommandRefused(notInstalled);
+  const outsideConfig = outsideConfigProblem(recogniseRunner(opts.test.command), opts.cwd, opts.repoDir);
+  if (outsideConfig) throw new CommandRefused(outsideConfig);
   // The code state after the run is read as soon as the command has ended, while its report is read.
   let afterRead: Promise<CodeState> | undefined;
   const readAfter = (): Promise<CodeState> => {

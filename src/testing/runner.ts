@@ -10,6 +10,7 @@ import { LIST_ONLY_ENV, REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/proto
 import { ReportError, type ParsedReport } from './reports/report';
 import { readRunnerReport } from './reports/runnerReport';
 import { commandParts, commandWithReporter, listingFlags, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
+import { runnerEnvironment, withheldNotice } from './runnerEnvironment';
 
 export type { RunnerKind } from './runnerCommand';
 
@@ -49,6 +50,8 @@ export interface RunOutcome {
   endedAt: Date;
   report?: ParsedReport;
   reportError?: string;
+  /** What the environment had that was not passed to the runner (see runnerEnvironment.ts). */
+  withheld?: string[];
 }
 
 export class RunnerError extends Error {
@@ -97,9 +100,10 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   const reportPath = join(dir, 'report.json');
   const nonce = randomBytes(16).toString('hex');
   const [file, ...args] = commandWithReporter(opts.command, runner, reporterFile(runner, opts.reportersDir), reportPath, opts.listOnly ? listingFlags(runner) : []);
+  const { env, withheld } = runnerEnvironment({ ...process.env, ...opts.env });
   const startedAt = new Date();
   const finish = (partial: Pick<RunOutcome, 'exitCode' | 'signal' | 'endedBy'>): RunOutcome => {
-    const outcome: RunOutcome = { command: [...opts.command], runner, ...partial, startedAt, endedAt: new Date() };
+    const outcome: RunOutcome = { command: [...opts.command], runner, ...partial, startedAt, endedAt: new Date(), ...(withheld.length > 0 ? { withheld } : {}) };
     try {
       outcome.report = readRunnerReport(reportPath, { runner, nonce, startedAt, workspaceDir: opts.cwd, ...(opts.listOnly ? { listing: true } : {}) });
     } catch (e) {
@@ -112,7 +116,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   };
   if (opts.signal?.aborted) return Promise.resolve(finish({ exitCode: null, signal: null, endedBy: 'cancelled' }));
 
-  const env = { ...process.env, ...opts.env };
+  if (withheld.length > 0) opts.onOutput?.(withheldNotice(withheld));
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
       cwd: opts.cwd,

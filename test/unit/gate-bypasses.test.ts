@@ -29,8 +29,7 @@ interface Repo {
 }
 
 /** main carries the bug (1.5); branch `good` has the real fix; the fix branch does not. */
-async function regressedRepo(onFixBranch: Record<string, string> = {}, onMain: Record<string, string> = {}): Promise<Repo> {
-  const dir = tempDir('bypass');
+async function regressedRepo(onFixBranch: Record<string, string> = {}, onMain: Record<string, string> = {}, dir = tempDir('bypass')): Promise<Repo> {
   const incident = readyIncident([LINKED]);
   // Dated before the real clock, since the command judges against the time it runs.
   const plan = incident.test_plan!;
@@ -507,5 +506,39 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
       npm_config_script_shell: '/bin/bash',
     });
     assert.deepEqual(npmOverrides(['node', 'node_modules/.bin/mocha'], {}), {});
+  });
+
+  it("10a. this environment's NODE_OPTIONS --require'ing a fake fix from outside the repository is not passed to the runner: the regression shows", async () => {
+    const outside = tempDir('outside');
+    const repo = await regressedRepo();
+    writeFileSync(join(outside, 'hotfix.js'), fakeFixFrom(join(repo.dir, 'src/vat')));
+    const saved = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `--max-old-space-size=512 --require "${join(outside, 'hotfix.js')}"`;
+    try {
+      const r = await gate(repo, ['--run', ...command('test/')]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.out, /EU VAT > is 23% failed/);
+      assert.match(r.err, /not passed to the runner, since it could load code from outside the commit: NODE_OPTIONS's --require .*hotfix\.js/);
+      assert.doesNotMatch(r.err, /max-old-space-size/);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
+    }
+  });
+
+  it('10b. a .mocharc.yml in a folder above the repository, requiring a fake fix, is refused: no commit carries it', async () => {
+    const outside = tempDir('outside');
+    mkdirSync(join(outside, 'shop'));
+    const repo = await regressedRepo({}, {}, join(outside, 'shop'));
+    writeFileSync(join(outside, 'hotfix.js'), fakeFixFrom(join(repo.dir, 'src/vat')));
+    writeFileSync(join(outside, '.mocharc.yml'), `require: ${JSON.stringify(join(outside, 'hotfix.js'))}\n`);
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /mocha would read its configuration from .*\.mocharc\.yml, outside the repository/);
+    // The same configuration committed to the repository is the fix branch's own, and counts as such.
+    await commitFiles(repo.dir, { '.mocharc.yml': 'spec: test/\n' }, 'Mocha configuration of the project');
+    const committed = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(committed.code, 1, committed.out + committed.err);
+    assert.match(committed.out, /EU VAT > is 23% failed/);
   });
 });
