@@ -3,7 +3,7 @@
 // from the page against PAGE_MESSAGE_SCHEMAS (testPlanMessageSchemas.ts) before acting on it.
 import type { GateAction } from '../testing/gate';
 import type { PlanEnvironment, PlanOutcome, TestRef } from '../model/record';
-import type { RunProgressView, TestPlanView } from '../model/testPlanView';
+import type { RunProgressView, TestPlanView } from './testPlanView';
 
 export const VIEW_TYPE_TEST_PLAN = 'incidentRoom.testPlan';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { Incident, TestRef } from '../../src/model/record';
-import { buildTestPlanView, type TestPlanView } from '../../src/model/testPlanView';
+import { buildTestPlanView, type TestPlanView } from '../../src/webview/testPlanView';
 import type { EvidenceRun } from '../../src/testing/evidence';
 import type { ParsedReport } from '../../src/testing/reports/report';
 import type { GateVerdict } from '../../src/testing/gate';

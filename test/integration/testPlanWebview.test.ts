@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 import * as vscode from 'vscode';
 import type { IncidentRoomApi } from '../../src/extension';
-import type { TestPlanView } from '../../src/model/testPlanView';
+import type { TestPlanView } from '../../src/webview/testPlanView';
 import { parseRecord } from '../../src/store/recordFile';
 import { COMMANDS } from '../../src/vscode/ids';
 import type { TestPlanPanel } from '../../src/vscode/webview/testPlanPanel';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { FixBranchStatus } from '../../src/git/fixBranch';
 import type { Incident } from '../../src/model/record';
 import { editPlanItem, removePlanItem } from '../../src/model/testPlanItems';
-import { buildTestPlanView, FAILURE_LINES, type TestCellView, type TestPlanFacts } from '../../src/model/testPlanView';
+import { buildTestPlanView, FAILURE_LINES, type TestCellView, type TestPlanFacts } from '../../src/webview/testPlanView';
 import { PlanError, recordNoAutomatedTest, signNoAutomatedTest } from '../../src/model/testPlan';
 import type { EvidenceRun, LatestEvidence } from '../../src/testing/evidence';
 import type { ParsedReport } from '../../src/testing/reports/report';

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { resolvePeople } from '../../model/people';
 import type { Person } from '../../model/record';
 import { editPlanItem, removePlanItem } from '../../model/testPlanItems';
-import { buildTestPlanView, type RunProgressView, type TestPlanView } from '../../model/testPlanView';
+import { buildTestPlanView, type RunProgressView, type TestPlanView } from '../../webview/testPlanView';
 import { unlinkTest } from '../../model/testPlan';
 import { readPeopleFile } from '../../store/incidentStore';
 import { formatTestRef } from '../../model/testId';

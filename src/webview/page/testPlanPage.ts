@@ -16,7 +16,7 @@ import type {
   TestCellView,
   TestPlanView,
   WaiverView,
-} from '../../model/testPlanView';
+} from '../testPlanView';
 import type { ActionOutcome, HostMessage, PageMessage, TestPlanPageState } from '../testPlanMessages';
 
 interface VsCodeApi {

@@ -6,11 +6,11 @@ import type { EvidenceRun, LatestEvidence } from '../testing/evidence';
 import type { GateAction, GateVerdict } from '../testing/gate';
 import { GATE_CONDITION_TITLES } from '../testing/gate';
 import { lookupTest, type ParsedReport } from '../testing/reports/report';
-import { formatTestRef, testKey } from './testId';
-import { findPerson } from './people';
-import type { Incident, Person, PersonId, PlanEnvironment, PlanResult, Signoff, TestOutcome, TestRef, WaiverSignoff } from './record';
-import { CUSTOMER_DATA_NOTE, knownEmails, planStatus, signoffRole, waiverStatus, type SignoffStatus } from './testPlan';
-import { instantOf } from './time';
+import { formatTestRef, testKey } from '../model/testId';
+import { findPerson } from '../model/people';
+import type { Incident, Person, PersonId, PlanEnvironment, PlanResult, Signoff, TestOutcome, TestRef, WaiverSignoff } from '../model/record';
+import { CUSTOMER_DATA_NOTE, knownEmails, planStatus, signoffRole, waiverStatus, type SignoffStatus } from '../model/testPlan';
+import { instantOf } from '../model/time';
 
 /** How many lines of a failure message the matrix shows; the rest is in the test output. */
 export const FAILURE_LINES = 3;
