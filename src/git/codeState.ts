@@ -65,6 +65,8 @@ export interface CodeState {
   trackedRunnerFiles: string[];
   /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
   skipWorktree: string[];
+  /** Changed and untracked files a records folder's exclusion left out: each must be an incident record (see notRecords). */
+  leftOut: { dirty: string[]; untracked: string[] };
 }
 
 /** The standard Git LFS filter, as `git lfs install` configures it: its clean side stores the file, it does not rewrite it. */
@@ -174,6 +176,8 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   const workIgnores = new Set(exclusions.filter((e) => e.endsWith('/')).map((e) => `${e}${WORK_DIR_NAME}/.gitignore`));
   const files = [...status.files, ...untracked.filter((p) => !workIgnores.has(p)).map((path) => ({ path, index: '?', working_dir: '?' }))];
   const changes = codeChanges({ files }, exclusions);
+  const folders = exclusions.filter((e) => e.endsWith('/'));
+  const leftOut = codeChanges({ files: files.filter((f) => isExcluded(f.path, folders)) }, []);
   const hidden = await hiddenChanges(repoDir, index, exclusions);
   return {
     sha,
@@ -184,6 +188,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
+    leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles },
   };
 }
 
@@ -195,14 +200,15 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
  * temp file, which has no stat to trust. A skip-worktree file that is absent (a sparse
  * checkout's) is not a change.
  */
-export async function contentChangedFromHead(repoDir: string, exclusions: readonly string[], skipWorktree: readonly string[] = []): Promise<string[]> {
+export async function contentChangedFromHead(repoDir: string, exclusions: readonly string[], skipWorktree: readonly string[] = []): Promise<{ changed: string[]; leftOut: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'incident-room-index-'));
   try {
     const g = separateIndexGit(repoDir, join(dir, 'index'));
     await g.raw(['read-tree', 'HEAD']);
     const status = parseTreeStatus(await g.raw(['status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=none']));
     const sparse = new Set(skipWorktree);
-    return status.files.filter((f) => !isExcluded(f.path, exclusions) && !(f.working_dir === 'D' && sparse.has(f.path))).map((f) => f.path);
+    const files = status.files.filter((f) => !(f.working_dir === 'D' && sparse.has(f.path))).map((f) => f.path);
+    return { changed: files.filter((p) => !isExcluded(p, exclusions)), leftOut: files.filter((p) => isExcluded(p, exclusions) && !exclusions.includes(p)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -279,6 +285,70 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
   return [...new Set(hidden)].sort();
 }
 
+/**
+ * The line every incident record has: its schema, at the top level. A records folder is left out
+ * of the clean check because recording a run edits a record; a YAML file without this line is no
+ * record, and may be what the code reads (a folder of configuration named as the records folder).
+ */
+const RECORD_SCHEMA_LINE = String.raw`^["']?schema["']?:[[:space:]]*["']?incident-room/v1["']?[[:space:]]*(#.*)?$`;
+const RECORD_SCHEMA_LINE_JS = /^["']?schema["']?:[ \t]*["']?incident-room\/v1["']?[ \t]*(#.*)?\r?$/m;
+
+/** git pathspecs for the YAML files directly in the excluded folders. */
+function recordPathspecs(exclusions: readonly string[]): string[] {
+  const glob = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+  return exclusions.filter((e) => e.endsWith('/')).flatMap((f) => [`:(glob,icase)${glob(f)}*.yaml`, `:(glob,icase)${glob(f)}*.yml`]);
+}
+
+/**
+ * The excluded folders that hold, at any of these commits, a YAML file that is not an incident
+ * record (the folders a git grep names no file of are records folders there). One git process.
+ */
+export async function foldersWithOtherYaml(repoDir: string, exclusions: readonly string[], commits: readonly string[]): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  const pathspecs = recordPathspecs(exclusions);
+  if (pathspecs.length === 0 || commits.length === 0) return found;
+  // Exit 1 (every file matched) is no error when stderr is empty: git's hint that grafts are deprecated (every command reads none, see gitEnvironment) is turned off.
+  const out = await git(repoDir).raw(['-c', 'advice.graftFileDeprecated=false', 'grep', '-L', '-z', '-E', '-e', RECORD_SCHEMA_LINE, ...commits, '--', ...pathspecs]);
+  for (const line of out.split('\0')) {
+    if (!line) continue;
+    // "<commit>:<path>"; a commit id has no ":".
+    const path = line.slice(line.indexOf(':') + 1);
+    const folder = exclusions.find((e) => e.endsWith('/') && isExcluded(path, [e]));
+    if (folder) found.set(folder, [...new Set([...(found.get(folder) ?? []), path])]);
+  }
+  return found;
+}
+
+/**
+ * Of files a records folder's exclusion left out, those that count as code: in a folder that is
+ * no records folder (foldersWithOtherYaml), or not an incident record on disk. A file that is not
+ * there (deleted) is judged by its folder alone.
+ */
+export function notRecords(repoDir: string, leftOut: readonly string[], otherYaml: ReadonlyMap<string, readonly string[]>): string[] {
+  return leftOut.filter((path) => {
+    if ([...otherYaml.keys()].some((folder) => isExcluded(path, [folder]))) return true;
+    let text: string;
+    try {
+      text = readFileSync(join(repoDir, path), 'utf8');
+    } catch {
+      return false;
+    }
+    return !RECORD_SCHEMA_LINE_JS.test(text);
+  });
+}
+
+/** The exclusions with these folders taken out, and why, for the run's evidence. */
+export function withoutFolders(exclusions: CodeExclusions, otherYaml: ReadonlyMap<string, readonly string[]>): CodeExclusions {
+  if (otherYaml.size === 0) return exclusions;
+  return {
+    paths: exclusions.paths.filter((p) => !otherYaml.has(p)),
+    refused: [
+      ...exclusions.refused,
+      ...[...otherYaml].map(([folder, files]) => `${folder} holds ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}, which ${files.length === 1 ? 'is' : 'are'} not an incident record, so it is not the records folder: its changes count as changes to the code`),
+    ],
+  };
+}
+
 /** What moved between two reads of the code state, in words; empty when nothing did. */
 export function movedDuring(before: CodeState, after: CodeState): string[] {
   const moved: string[] = [];
@@ -295,6 +365,8 @@ export function movedDuring(before: CodeState, after: CodeState): string[] {
  */
 export async function codeChangedBetween(repoDir: string, from: string, to: string, exclusions: readonly string[]): Promise<string[]> {
   if (from === to) return [];
-  const out = await git(repoDir).raw(['diff', '--name-only', '--no-renames', '-z', from, to, '--']);
-  return out.split('\0').filter((p) => p && !isExcluded(p, exclusions));
+  // A folder left out must hold only records at both commits: a configuration folder named as the records folder is code.
+  const [out, otherYaml] = await Promise.all([git(repoDir).raw(['diff', '--name-only', '--no-renames', '-z', from, to, '--']), foldersWithOtherYaml(repoDir, exclusions, [from, to])]);
+  const kept = exclusions.filter((e) => !otherYaml.has(e));
+  return out.split('\0').filter((p) => p && !isExcluded(p, kept));
 }

@@ -167,6 +167,36 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.doesNotMatch(r.out, /clean tree/);
   });
 
+  it('3b. --folder naming a folder of the code, which holds the fix in a YAML file, does not hide its uncommitted change', async () => {
+    const rates = "module.exports = Number(/eu: (.*)/.exec(require('fs').readFileSync(require('path').join(__dirname, '../config/rates.yaml'), 'utf8'))[1]);\n";
+    const repo = await regressedRepo({}, { 'src/vat.js': rates, 'config/rates.yaml': 'eu: 1.5\n' });
+    writeFileSync(join(repo.dir, 'config/rates.yaml'), 'eu: 1.23\n');
+    // The record, copied into that folder so that the gate finds the incident there.
+    const record = readFileSync(join(repo.dir, `.incidents/${repo.id}.yaml`), 'utf8');
+    writeFileSync(join(repo.dir, `config/${repo.id}.yaml`), record);
+    const r = await gate(repo, ['--run', '--folder', 'config', ...command('test/')]);
+    assert.notEqual(r.code, 0, r.out + r.err);
+    assert.match(r.out, /the run had uncommitted changes to tracked files \(config\/rates\.yaml\)/);
+    assert.doesNotMatch(r.out, /clean tree/);
+    // Nor does the verdict with the records folder the repository keeps them in take that run.
+    const plain = await gate(repo, []);
+    assert.notEqual(plain.code, 0, plain.out + plain.err);
+  });
+
+  it('3c. evidence made where the fix was committed in that folder does not stay fresh once a later commit takes the fix out again', async () => {
+    const rates = "module.exports = Number(/eu: (.*)/.exec(require('fs').readFileSync(require('path').join(__dirname, '../config/rates.yaml'), 'utf8'))[1]);\n";
+    const repo = await regressedRepo({}, { 'src/vat.js': rates, 'config/rates.yaml': 'eu: 1.5\n' });
+    const record = readFileSync(join(repo.dir, `.incidents/${repo.id}.yaml`), 'utf8');
+    await commitFiles(repo.dir, { 'config/rates.yaml': 'eu: 1.23\n', [`config/${repo.id}.yaml`]: record }, 'The fix, and the record beside it');
+    const fixed = await gate(repo, ['--run', '--folder', 'config', ...command('test/')]);
+    assert.equal(fixed.code, 0, fixed.out + fixed.err);
+    await commitFiles(repo.dir, { 'config/rates.yaml': 'eu: 1.5\n' }, 'The regression, back');
+    const r = await gate(repo, ['--folder', 'config']);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /config\/rates\.yaml/);
+    // The records folder proper: a commit that only adds a run to a record keeps the evidence fresh (three cycles in gate.test.ts).
+  });
+
   it('4. an untracked test file that monkeypatches the code under test is part of what ran: refused until committed or removed', async () => {
     const repo = await regressedRepo();
     writeFileSync(join(repo.dir, 'test/00-hotfix.js'), fakeFixFrom('../src/vat'));
