@@ -65,7 +65,7 @@ export interface CodeState {
   trackedRunnerFiles: string[];
   /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
   skipWorktree: string[];
-  /** Changed and untracked files a records folder's exclusion left out: each must be an incident record (see notRecords). */
+  /** Changed and untracked files the exclusions left out: each must be a record, or the log (see leftOutThatCount). */
   leftOut: { dirty: string[]; untracked: string[] };
 }
 
@@ -176,8 +176,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   const workIgnores = new Set(exclusions.filter((e) => e.endsWith('/')).map((e) => `${e}${WORK_DIR_NAME}/.gitignore`));
   const files = [...status.files, ...untracked.filter((p) => !workIgnores.has(p)).map((path) => ({ path, index: '?', working_dir: '?' }))];
   const changes = codeChanges({ files }, exclusions);
-  const folders = exclusions.filter((e) => e.endsWith('/'));
-  const leftOut = codeChanges({ files: files.filter((f) => isExcluded(f.path, folders)) }, []);
+  const leftOut = codeChanges({ files: files.filter((f) => isExcluded(f.path, exclusions)) }, []);
   const hidden = await hiddenChanges(repoDir, index, exclusions);
   return {
     sha,
@@ -208,7 +207,7 @@ export async function contentChangedFromHead(repoDir: string, exclusions: readon
     const status = parseTreeStatus(await g.raw(['status', '--porcelain=v2', '-z', '--untracked-files=no', '--ignore-submodules=none']));
     const sparse = new Set(skipWorktree);
     const files = status.files.filter((f) => !(f.working_dir === 'D' && sparse.has(f.path))).map((f) => f.path);
-    return { changed: files.filter((p) => !isExcluded(p, exclusions)), leftOut: files.filter((p) => isExcluded(p, exclusions) && !exclusions.includes(p)) };
+    return { changed: files.filter((p) => !isExcluded(p, exclusions)), leftOut: files.filter((p) => isExcluded(p, exclusions)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -293,59 +292,78 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
 const RECORD_SCHEMA_LINE = String.raw`^["']?schema["']?:[[:space:]]*["']?incident-room/v1["']?[[:space:]]*(#.*)?$`;
 const RECORD_SCHEMA_LINE_JS = /^["']?schema["']?:[ \t]*["']?incident-room\/v1["']?[ \t]*(#.*)?\r?$/m;
 
-/** git pathspecs for the YAML files directly in the excluded folders. */
-function recordPathspecs(exclusions: readonly string[]): string[] {
+/** git pathspecs for what the exclusions name: the YAML files directly in each folder, the log file itself. */
+function exclusionPathspecs(exclusions: readonly string[]): string[] {
   const glob = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-  return exclusions.filter((e) => e.endsWith('/')).flatMap((f) => [`:(glob,icase)${glob(f)}*.yaml`, `:(glob,icase)${glob(f)}*.yml`]);
+  return exclusions.flatMap((e) => (e.endsWith('/') ? [`:(glob,icase)${glob(e)}*.yaml`, `:(glob,icase)${glob(e)}*.yml`] : [`:(literal)${e}`]));
 }
 
 /**
- * The excluded folders that hold, at any of these commits, a YAML file that is not an incident
- * record (the folders a git grep names no file of are records folders there). One git process.
+ * The exclusions that, at any of these commits, are not what they claim: a folder holding a YAML
+ * file that is no incident record, or a public log that is not one. The working tree's files were
+ * checked before the run (checkExclusions), but only as they are now, which whoever runs the
+ * tests chooses: a folder of configuration, or a Markdown file the code reads, is named as the
+ * records folder or the log, and the uncommitted fix in it left out. One git process, listing
+ * the files with neither a record's schema line nor the log's heading.
  */
-export async function foldersWithOtherYaml(repoDir: string, exclusions: readonly string[], commits: readonly string[]): Promise<Map<string, string[]>> {
+export async function exclusionsNotSuchAt(repoDir: string, exclusions: readonly string[], commits: readonly string[]): Promise<Map<string, string[]>> {
   const found = new Map<string, string[]>();
-  const pathspecs = recordPathspecs(exclusions);
-  if (pathspecs.length === 0 || commits.length === 0) return found;
+  if (exclusions.length === 0 || commits.length === 0) return found;
   // Exit 1 (every file matched) is no error when stderr is empty: git's hint that grafts are deprecated (every command reads none, see gitEnvironment) is turned off.
-  const out = await git(repoDir).raw(['-c', 'advice.graftFileDeprecated=false', 'grep', '-L', '-z', '-E', '-e', RECORD_SCHEMA_LINE, ...commits, '--', ...pathspecs]);
+  const out = await git(repoDir).raw([
+    '-c',
+    'advice.graftFileDeprecated=false',
+    'grep',
+    '-L',
+    '-z',
+    '-E',
+    '-e',
+    RECORD_SCHEMA_LINE,
+    '-e',
+    `^${PUBLIC_LOG_HEADING}`,
+    ...commits,
+    '--',
+    ...exclusionPathspecs(exclusions),
+  ]);
   for (const line of out.split('\0')) {
     if (!line) continue;
     // "<commit>:<path>"; a commit id has no ":".
     const path = line.slice(line.indexOf(':') + 1);
-    const folder = exclusions.find((e) => e.endsWith('/') && isExcluded(path, [e]));
-    if (folder) found.set(folder, [...new Set([...(found.get(folder) ?? []), path])]);
+    const exclusion = exclusions.find((e) => isExcluded(path, [e]));
+    if (exclusion) found.set(exclusion, [...new Set([...(found.get(exclusion) ?? []), path])]);
   }
   return found;
 }
 
 /**
- * Of files a records folder's exclusion left out, those that count as code: in a folder that is
- * no records folder (foldersWithOtherYaml), or not an incident record on disk. A file that is not
- * there (deleted) is judged by its folder alone.
+ * Of the files the exclusions left out, those that count as code: under an exclusion that is not
+ * what it claims (exclusionsNotSuchAt), or, on disk, a file in the records folder that is no
+ * record, or a log that does not start as the log does. A file that is not there (deleted) is
+ * judged by its exclusion alone.
  */
-export function notRecords(repoDir: string, leftOut: readonly string[], otherYaml: ReadonlyMap<string, readonly string[]>): string[] {
+export function leftOutThatCount(repoDir: string, leftOut: readonly string[], notSuch: ReadonlyMap<string, readonly string[]>): string[] {
   return leftOut.filter((path) => {
-    if ([...otherYaml.keys()].some((folder) => isExcluded(path, [folder]))) return true;
+    if ([...notSuch.keys()].some((exclusion) => isExcluded(path, [exclusion]))) return true;
     let text: string;
     try {
       text = readFileSync(join(repoDir, path), 'utf8');
     } catch {
       return false;
     }
-    return !RECORD_SCHEMA_LINE_JS.test(text);
+    return /\.md$/i.test(path) ? !text.startsWith(PUBLIC_LOG_HEADING) : !RECORD_SCHEMA_LINE_JS.test(text);
   });
 }
 
-/** The exclusions with these folders taken out, and why, for the run's evidence. */
-export function withoutFolders(exclusions: CodeExclusions, otherYaml: ReadonlyMap<string, readonly string[]>): CodeExclusions {
-  if (otherYaml.size === 0) return exclusions;
+/** The exclusions without those that are not what they claim, and why, for the run's evidence. */
+export function withoutExclusions(exclusions: CodeExclusions, notSuch: ReadonlyMap<string, readonly string[]>): CodeExclusions {
+  if (notSuch.size === 0) return exclusions;
+  const why = (exclusion: string, files: readonly string[]) =>
+    exclusion.endsWith('/')
+      ? `${exclusion} holds ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}, which ${files.length === 1 ? 'is' : 'are'} not an incident record, so it is not the records folder: its changes count as changes to the code`
+      : `${exclusion} does not start with "${PUBLIC_LOG_HEADING}" as committed, so it is not the public log: its changes count as changes to the code`;
   return {
-    paths: exclusions.paths.filter((p) => !otherYaml.has(p)),
-    refused: [
-      ...exclusions.refused,
-      ...[...otherYaml].map(([folder, files]) => `${folder} holds ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}, which ${files.length === 1 ? 'is' : 'are'} not an incident record, so it is not the records folder: its changes count as changes to the code`),
-    ],
+    paths: exclusions.paths.filter((p) => !notSuch.has(p)),
+    refused: [...exclusions.refused, ...[...notSuch].map(([exclusion, files]) => why(exclusion, files))],
   };
 }
 
@@ -365,8 +383,8 @@ export function movedDuring(before: CodeState, after: CodeState): string[] {
  */
 export async function codeChangedBetween(repoDir: string, from: string, to: string, exclusions: readonly string[]): Promise<string[]> {
   if (from === to) return [];
-  // A folder left out must hold only records at both commits: a configuration folder named as the records folder is code.
-  const [out, otherYaml] = await Promise.all([git(repoDir).raw(['diff', '--name-only', '--no-renames', '-z', from, to, '--']), foldersWithOtherYaml(repoDir, exclusions, [from, to])]);
-  const kept = exclusions.filter((e) => !otherYaml.has(e));
+  // What is left out must be the records folder and the log at both commits: a folder of configuration named as the records folder is code.
+  const [out, notSuch] = await Promise.all([git(repoDir).raw(['diff', '--name-only', '--no-renames', '-z', from, to, '--']), exclusionsNotSuchAt(repoDir, exclusions, [from, to])]);
+  const kept = exclusions.filter((e) => !notSuch.has(e));
   return out.split('\0').filter((p) => p && !isExcluded(p, kept));
 }

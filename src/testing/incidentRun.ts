@@ -2,7 +2,7 @@
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import { checkExclusions, codeState, contentChangedFromHead, filtersOf, foldersWithOtherYaml, hiddenByBranchRules, notRecords, withoutFolders, type CodeState } from '../git/codeState';
+import { checkExclusions, codeState, contentChangedFromHead, filtersOf, exclusionsNotSuchAt, hiddenByBranchRules, leftOutThatCount, withoutExclusions, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
@@ -85,26 +85,26 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   // whether git reads files through a filter of this machine (which could show the fix as the
   // committed file), what the fix branch's own .gitignore lines hide (it took part in the run), and
   // any file whose content is not HEAD's though git's stat cache says it is.
-  // And whether the records folder holds anything but records at HEAD: then it is no records folder, and its changes count.
+  // And whether the records folder and the log are such at HEAD: a folder holding anything but records, or a log that is not one, is code.
   const checks = (async () => {
     const foreign = await filtersOf(opts.repoDir);
-    const otherYaml = await foldersWithOtherYaml(opts.repoDir, exclusions.paths, ['HEAD']);
-    const checked = withoutFolders(exclusions, otherYaml);
+    const notSuch = await exclusionsNotSuchAt(opts.repoDir, exclusions.paths, ['HEAD']);
+    const checked = withoutExclusions(exclusions, notSuch);
     const hidden = opts.incident.fix ? await hiddenByBranchRules(opts.repoDir, opts.incident.fix.base, checked.paths) : [];
     const content = await contentChangedFromHead(opts.repoDir, checked.paths, before.skipWorktree);
-    return { foreign, hidden, changed: [...content.changed, ...notRecords(opts.repoDir, content.leftOut, otherYaml)], otherYaml, checked };
+    return { foreign, hidden, changed: [...content.changed, ...leftOutThatCount(opts.repoDir, content.leftOut, notSuch)], notSuch, checked };
   })();
   checks.catch(() => undefined);
   const outcome = await running;
-  const { foreign, hidden, changed, otherYaml, checked } = await checks;
+  const { foreign, hidden, changed, notSuch, checked } = await checks;
   if (foreign.length > 0) {
     throw new CommandRefused(
       `this machine's git config defines a filter that converts files before git compares them with the commit (${foreign.join(', ')}): through it a changed file can look unchanged, so what ran cannot be told; remove it (git config --unset ${foreign[0]}) or run the gate where it is not set, such as CI`,
     );
   }
   const state = await readAfter();
-  // What the records folder's exclusion left out, before or after, must be records, in a records folder.
-  const leftOut = (kind: 'dirty' | 'untracked') => notRecords(opts.repoDir, [...new Set([...before.leftOut[kind], ...state.leftOut[kind]])], otherYaml);
+  // What the exclusions left out, before or after, must be records in the records folder, or the log.
+  const leftOut = (kind: 'dirty' | 'untracked') => leftOutThatCount(opts.repoDir, [...new Set([...before.leftOut[kind], ...state.leftOut[kind]])], notSuch);
   const after = withChanges(state, [...hidden, ...leftOut('untracked')], [...changed, ...leftOut('dirty')]);
   const recorded = await recordRun({
     repoDir: opts.repoDir,

@@ -183,6 +183,16 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.notEqual(plain.code, 0, plain.out + plain.err);
   });
 
+  it('3d. --public-log naming a Markdown file the code reads, which starts as the log does only in the working tree, does not hide its change', async () => {
+    const rates = "module.exports = Number(/eu: (.*)/.exec(require('fs').readFileSync(require('path').join(__dirname, '../config/rates.md'), 'utf8'))[1]);\n";
+    const repo = await regressedRepo({}, { 'src/vat.js': rates, 'config/rates.md': 'eu: 1.5\n' });
+    writeFileSync(join(repo.dir, 'config/rates.md'), '# Incident log\neu: 1.23\n');
+    const r = await gate(repo, ['--run', '--public-log', 'config/rates.md', ...command('test/')]);
+    assert.notEqual(r.code, 0, r.out + r.err);
+    assert.match(r.out, /the run had uncommitted changes to tracked files \(config\/rates\.md\)/);
+    assert.doesNotMatch(r.out, /clean tree/);
+  });
+
   it('3c. evidence made where the fix was committed in that folder does not stay fresh once a later commit takes the fix out again', async () => {
     const rates = "module.exports = Number(/eu: (.*)/.exec(require('fs').readFileSync(require('path').join(__dirname, '../config/rates.yaml'), 'utf8'))[1]);\n";
     const repo = await regressedRepo({}, { 'src/vat.js': rates, 'config/rates.yaml': 'eu: 1.5\n' });
