@@ -2,9 +2,9 @@
 // untracked file, and git's own traces of HEAD and the index moving. Only the records folder's
 // YAML files and the one public log are not code; every exclusion is checked to be such.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { WORK_DIR_NAME } from '../store/workDir';
 import { codeChanges, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
 import { separateIndexGit, treeAsOnDiskGit } from './runner';
@@ -63,6 +63,8 @@ export interface CodeState {
   indexHash: string;
   /** Tracked files where an installed test runner lives (node_modules/mocha/, .bin/, …): the branch would ship its own judge. */
   trackedRunnerFiles: string[];
+  /** Tracked symbolic links that lead out of what the commit carries, as "link → target" (see linksOutOfCommit). */
+  linksOutOfCommit: string[];
   /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
   skipWorktree: string[];
   /** Changed and untracked files the exclusions left out: each must be a record, or the log (see leftOutThatCount). */
@@ -112,6 +114,37 @@ function runnerFilesIn(index: readonly string[]): string[] {
 
 /** One `ls-files --stage -v -z` entry: its tag (H; S for skip-worktree; lower case for assume-unchanged), the index's object, the path. */
 const INDEX_ENTRY = /^(\S) [0-7]{6} ([0-9a-f]+) \d\t([\s\S]*)$/;
+
+/**
+ * Tracked symbolic links (mode 120000) that lead, every link followed, outside the repository or
+ * to a file or folder git does not track: what runs through them (src/vat.js linked to a file in
+ * an ignored build folder, or in /tmp) is carried by no commit. A link whose target is not there
+ * leads nowhere, and is not listed.
+ */
+function linksOutOfCommit(repoDir: string, index: readonly string[]): string[] {
+  const links = index.filter((e) => e.slice(2, 8) === '120000').map((e) => e.slice(e.indexOf('\t') + 1));
+  if (links.length === 0) return [];
+  const top = realpathSync(repoDir);
+  const tracked = new Set<string>();
+  for (const entry of index) {
+    const path = entry.slice(entry.indexOf('\t') + 1);
+    tracked.add(path);
+    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) tracked.add(path.slice(0, i));
+  }
+  const out: string[] = [];
+  for (const link of links) {
+    let target: string;
+    try {
+      target = realpathSync(join(repoDir, link));
+    } catch {
+      continue;
+    }
+    const rel = relative(top, target);
+    const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+    if (!inside || !tracked.has(rel.split(sep).join('/'))) out.push(`${link} → ${target}`);
+  }
+  return out;
+}
 
 /**
  * Tracked files whose changes git status does not show: marked assume-unchanged or
@@ -186,6 +219,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     headMoves,
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
+    linksOutOfCommit: linksOutOfCommit(repoDir, index),
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
     leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles },
   };

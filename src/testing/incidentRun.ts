@@ -56,6 +56,12 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
       `the repository tracks files where the test runner is installed (${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}): a branch must not ship the runner that judges it; remove them from git and install the runner (npm ci)`,
     );
   }
+  if (before.linksOutOfCommit.length > 0) {
+    const links = before.linksOutOfCommit;
+    throw new CommandRefused(
+      `the commit's symbolic links lead to files no commit carries (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''}): what runs through them is not the commit's code; commit what they point at, or make them regular files`,
+    );
+  }
   const notInstalled = installedRunnerProblem(opts.test.command, opts.cwd, { ...process.env, ...opts.env });
   if (notInstalled) throw new CommandRefused(notInstalled);
   const outsideConfig = outsideConfigProblem(recogniseRunner(opts.test.command), opts.cwd, opts.repoDir);

@@ -362,6 +362,40 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.err, /comes from the package "mocha-lookalike" at node_modules\/mocha, not "mocha"/);
   });
 
+  it('6e. a committed symbolic link that leads the code under test to a file no commit carries (an ignored build folder, or outside the repository) is refused', async () => {
+    const repo = await regressedRepo({}, { '.gitignore': 'build/\n' });
+    mkdirSync(join(repo.dir, 'build'));
+    writeFileSync(join(repo.dir, 'build/vat.js'), 'module.exports = 1.23;\n');
+    const { rmSync } = await import('node:fs');
+    rmSync(join(repo.dir, 'src/vat.js'));
+    symlinkSync('../build/vat.js', join(repo.dir, 'src/vat.js'));
+    const g = simpleGit(repo.dir);
+    await g.add('src/vat.js');
+    await g.commit('vat.js is built now');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /the commit's symbolic links lead to files no commit carries \(src\/vat\.js → .*build\/vat\.js\)/);
+    // Outside the repository likewise.
+    const outside = tempDir('outside');
+    writeFileSync(join(outside, 'vat.js'), 'module.exports = 1.23;\n');
+    rmSync(join(repo.dir, 'src/vat.js'));
+    symlinkSync(join(outside, 'vat.js'), join(repo.dir, 'src/vat.js'));
+    await g.add('src/vat.js');
+    await g.commit('vat.js is shared now');
+    const out = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(out.code, 2, out.out + out.err);
+    assert.match(out.err, /src\/vat\.js → .*outside.*vat\.js/);
+    // A link to a file the commit carries is the commit's code: the regression shows.
+    writeFileSync(join(repo.dir, 'src/vat-impl.js'), 'module.exports = 1.5;\n');
+    rmSync(join(repo.dir, 'src/vat.js'));
+    symlinkSync('vat-impl.js', join(repo.dir, 'src/vat.js'));
+    await g.add(['src/vat.js', 'src/vat-impl.js']);
+    await g.commit('vat.js links to its implementation');
+    const inside = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(inside.code, 1, inside.out + inside.err);
+    assert.match(inside.out, /EU VAT > is 23% failed/);
+  });
+
   it("7a. an untracked hotfix hidden by this machine's own ignore rules (.git/info/exclude, an excludes file) still took part: refused", async () => {
     for (const hide of ['info/exclude', 'core.excludesFile'] as const) {
       const repo = await regressedRepo();
