@@ -65,6 +65,8 @@ export interface CodeState {
   trackedRunnerFiles: string[];
   /** Tracked symbolic links that lead out of what the commit carries, as "link → target" (see linksOutOfCommit). */
   linksOutOfCommit: string[];
+  /** Whether git tracks this repository-relative path (a file in the index). */
+  tracks(path: string): boolean;
   /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
   skipWorktree: string[];
   /** Changed and untracked files the exclusions left out: each must be a record, or the log (see leftOutThatCount). */
@@ -114,6 +116,12 @@ function runnerFilesIn(index: readonly string[]): string[] {
 
 /** One `ls-files --stage -v -z` entry: its tag (H; S for skip-worktree; lower case for assume-unchanged), the index's object, the path. */
 const INDEX_ENTRY = /^(\S) [0-7]{6} ([0-9a-f]+) \d\t([\s\S]*)$/;
+
+/** A lookup of the index's paths, built on first use (most runs ask about a few linked test files). */
+function trackedPaths(index: readonly string[]): (path: string) => boolean {
+  let paths: Set<string> | undefined;
+  return (path) => (paths ??= new Set(index.map((e) => e.slice(e.indexOf('\t') + 1)))).has(path);
+}
 
 /**
  * Tracked symbolic links (mode 120000) that lead, every link followed, outside the repository or
@@ -220,6 +228,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
     linksOutOfCommit: linksOutOfCommit(repoDir, index),
+    tracks: trackedPaths(index),
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
     leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles },
   };

@@ -2,8 +2,8 @@
 // anyone can edit, so the gate trusts only runs signed with a key that lives in the user's
 // state folder, stored under the repository's git dir where they are never committed.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { defaultKeyPath, loadStateKey } from '../store/privateState';
 import type { ActionContext, RecordEdit } from '../model/edits';
 import { timelineEdit } from '../model/edits';
@@ -263,6 +263,17 @@ export function summarizeReport(report: ParsedReport): ReportSummary {
   return summary;
 }
 
+/** Why a linked test's file (relative to where the command ran) is not the commit's, or null when git tracks it. */
+function fileNotInCommit(repoDir: string, cwd: string, state: CodeState): (file: string) => string | null {
+  const top = realpathSync(repoDir);
+  const from = realpathSync(cwd);
+  return (file) => {
+    const rel = relative(top, resolve(from, file));
+    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return `${file} is outside the repository: a linked test must be one the commit carries`;
+    return state.tracks(rel.split(sep).join('/')) ? null : `git does not track ${file} (it is ignored): a linked test must be one the commit carries; commit it`;
+  };
+}
+
 /** Why a linked test is not in the report, from what this commit's test file says. */
 function missingCause(test: TestRef, cwd: string, outcome: RunOutcome): string {
   const title = test.title[test.title.length - 1] ?? '';
@@ -294,9 +305,13 @@ function linkedWithoutAssertions(linked: readonly LinkedResult[], report: Parsed
 /** Signs and stores the run's evidence, and returns the audit entry and edits for the record. */
 export async function recordRun(input: RecordRunInput): Promise<RecordedRun> {
   const { outcome, ctx, before, after } = input;
-  const linked = linkedResults(linkedTests(input.incident), outcome.report ?? null).map((l) =>
-    l.outcome === 'missing' && !l.note && outcome.report ? { ...l, note: missingCause(l.test, input.cwd, outcome) } : l,
-  );
+  const notInCommit = fileNotInCommit(input.repoDir, input.cwd, before);
+  const linked = linkedResults(linkedTests(input.incident), outcome.report ?? null).map((l) => {
+    if (l.outcome === 'missing' && !l.note && outcome.report) return { ...l, note: missingCause(l.test, input.cwd, outcome) };
+    // A test that passed in a file git does not track (ignored, or outside the repository) is no commit's test.
+    const why = l.outcome === 'passed' ? notInCommit(l.test.file) : null;
+    return why ? { ...l, outcome: 'missing' as const, note: why } : l;
+  });
   const dirtyFiles = [...new Set([...before.dirtyFiles, ...after.dirtyFiles])].sort();
   const untrackedFiles = [...new Set([...before.untrackedFiles, ...after.untrackedFiles])].sort();
   const run: EvidenceRun = {

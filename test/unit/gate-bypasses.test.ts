@@ -239,6 +239,23 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
   }
   const EVIL_COMMAND = withCommand(mochaCommand('--require', './fake-fix.js', 'test/'));
 
+  it('4b. a linked test in a file git ignores (node --test runs it) is no commit\'s test: it does not count as passed', async () => {
+    const repo = await regressedRepo({}, { '.gitignore': 'tmp/\n' });
+    // The fix branch drops the failing test, and the record links an always-passing one kept where git does not look.
+    const { rmSync } = await import('node:fs');
+    rmSync(join(repo.dir, 'test/checkout.test.js'));
+    const g = simpleGit(repo.dir);
+    await g.add('test/checkout.test.js');
+    await g.commit('Move the checkout test');
+    mkdirSync(join(repo.dir, 'tmp'));
+    writeFileSync(join(repo.dir, 'tmp/checkout.test.js'), "const { describe, it } = require('node:test');\ndescribe('EU VAT', () => { it('is 23%', () => {}); });\n");
+    const file = join(repo.dir, `.incidents/${repo.id}.yaml`);
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll('test/checkout.test.js', 'tmp/checkout.test.js'));
+    const r = await gate(repo, ['--run', '--command', JSON.stringify([process.execPath, '--test'])]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /git does not track tmp\/checkout\.test\.js \(it is ignored\): a linked test must be one the commit carries/);
+  });
+
   it("5a. a record naming the fix branch as its own base cannot pick the command from the fix branch's package.json", async () => {
     const repo = await configuredRepo({ 'package.json': EVIL_COMMAND });
     await editRecord(repo, (r) => ({ ...r, fix: { branch: 'fix/eu-vat', base: 'fix/eu-vat' } }));
