@@ -2,7 +2,7 @@
 // untracked file, and git's own traces of HEAD and the index moving. Only the records folder's
 // YAML files and the one public log are not code; every exclusion is checked to be such.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { WORK_DIR_NAME } from '../store/workDir';
@@ -67,6 +67,10 @@ export interface CodeState {
   linksOutOfCommit: string[];
   /** Whether git tracks this repository-relative path (a file in the index). */
   tracks(path: string): boolean;
+  /** The index's paths. */
+  trackedFiles(): readonly string[];
+  /** Tracked files written while the run ran, even if they read as committed again (set by the run; see writtenSince). */
+  writtenDuringRun: string[];
   /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
   skipWorktree: string[];
   /** Changed and untracked files the exclusions left out: each must be a record, or the log (see leftOutThatCount). */
@@ -117,10 +121,35 @@ function runnerFilesIn(index: readonly string[]): string[] {
 /** One `ls-files --stage -v -z` entry: its tag (H; S for skip-worktree; lower case for assume-unchanged), the index's object, the path. */
 const INDEX_ENTRY = /^(\S) [0-7]{6} ([0-9a-f]+) \d\t([\s\S]*)$/;
 
-/** A lookup of the index's paths, built on first use (most runs ask about a few linked test files). */
-function trackedPaths(index: readonly string[]): (path: string) => boolean {
-  let paths: Set<string> | undefined;
-  return (path) => (paths ??= new Set(index.map((e) => e.slice(e.indexOf('\t') + 1)))).has(path);
+/** The index's paths, and a lookup of them, built on first use. */
+function trackedPaths(index: readonly string[]): Pick<CodeState, 'tracks' | 'trackedFiles'> {
+  let list: string[] | undefined;
+  let set: Set<string> | undefined;
+  const trackedFiles = () => (list ??= index.map((e) => e.slice(e.indexOf('\t') + 1)));
+  return { trackedFiles, tracks: (path) => (set ??= new Set(trackedFiles())).has(path) };
+}
+
+/**
+ * Tracked files whose inode changed (content written, renamed onto, chmod) at or after
+ * `sinceMs`, outside the exclusions. A fix written into a file while the tests load it, and the
+ * file put back before the run ends, reads as committed again, and git, which compares content
+ * once the stat differs, then calls it unchanged; its ctime, which no one but the system sets,
+ * still says when it was written. The file system's clock may lag by a tick, and a coarse one
+ * rounds down: a write can only look earlier than it was, never later.
+ */
+export function writtenSince(repoDir: string, paths: readonly string[], sinceMs: number, exclusions: readonly string[]): string[] {
+  const written: string[] = [];
+  for (const path of paths) {
+    if (isExcluded(path, exclusions)) continue;
+    let ctimeMs: number;
+    try {
+      ctimeMs = lstatSync(join(repoDir, path)).ctimeMs;
+    } catch {
+      continue; // Not there (a sparse checkout's, or deleted: then status names it).
+    }
+    if (ctimeMs >= sinceMs) written.push(path);
+  }
+  return written;
 }
 
 /**
@@ -228,7 +257,8 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
     linksOutOfCommit: linksOutOfCommit(repoDir, index),
-    tracks: trackedPaths(index),
+    ...trackedPaths(index),
+    writtenDuringRun: [],
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
     leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles },
   };
@@ -417,6 +447,12 @@ export function movedDuring(before: CodeState, after: CodeState): string[] {
   else if (before.headMoves !== after.headMoves) moved.push(`HEAD moved during the run and came back (${after.headMoves - before.headMoves} checkout(s) or reset(s) in the reflog)`);
   if (before.branch !== after.branch) moved.push(`the checked-out branch changed during the run (${before.branch ?? 'detached'} to ${after.branch ?? 'detached'})`);
   if (before.indexHash !== after.indexHash) moved.push('the index changed during the run');
+  const written = after.writtenDuringRun;
+  if (written.length > 0) {
+    moved.push(
+      `tracked files were written during the run (${written.slice(0, 3).join(', ')}${written.length > 3 ? ` and ${written.length - 3} more` : ''}): what the tests loaded may not be what is committed, even where the files read as committed again`,
+    );
+  }
   return moved;
 }
 

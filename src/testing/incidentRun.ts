@@ -2,7 +2,7 @@
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import { checkExclusions, codeState, contentChangedFromHead, filtersOf, exclusionsNotSuchAt, hiddenByBranchRules, leftOutThatCount, withoutExclusions, type CodeState } from '../git/codeState';
+import { checkExclusions, codeState, contentChangedFromHead, filtersOf, exclusionsNotSuchAt, hiddenByBranchRules, leftOutThatCount, withoutExclusions, writtenSince, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
@@ -76,6 +76,8 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     }
     return afterRead;
   };
+  // Anything written to a tracked file from here on was written while the tests ran.
+  const runStartMs = Date.now();
   const running = runTestCommand({
     onEnded: () => void readAfter(),
     cwd: opts.cwd,
@@ -103,6 +105,8 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   checks.catch(() => undefined);
   const outcome = await running;
   const { foreign, hidden, changed, notSuch, checked } = await checks;
+  // While git reads the code state after the run (started as the command ended).
+  const written = writtenSince(opts.repoDir, before.trackedFiles(), runStartMs, checked.paths);
   if (foreign.length > 0) {
     throw new CommandRefused(
       `this machine's git config defines a filter that converts files before git compares them with the commit (${foreign.join(', ')}): through it a changed file can look unchanged, so what ran cannot be told; remove it (git config --unset ${foreign[0]}) or run the gate where it is not set, such as CI`,
@@ -111,7 +115,7 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   const state = await readAfter();
   // What the exclusions left out, before or after, must be records in the records folder, or the log.
   const leftOut = (kind: 'dirty' | 'untracked') => leftOutThatCount(opts.repoDir, [...new Set([...before.leftOut[kind], ...state.leftOut[kind]])], notSuch);
-  const after = withChanges(state, [...hidden, ...leftOut('untracked')], [...changed, ...leftOut('dirty')]);
+  const after = { ...withChanges(state, [...hidden, ...leftOut('untracked')], [...changed, ...leftOut('dirty')]), writtenDuringRun: written };
   const recorded = await recordRun({
     repoDir: opts.repoDir,
     cwd: opts.cwd,

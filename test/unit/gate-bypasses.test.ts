@@ -157,6 +157,23 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.out, /HEAD moved during the run and came back/);
   });
 
+  it('2b. a fix written into the code while the tests load it, and put back before the run ends, is refused: the file was written during the run', async () => {
+    const setup = [
+      "const fs = require('node:fs');",
+      "const file = require('node:path').join(__dirname, '../src/vat.js');",
+      "const committed = fs.readFileSync(file, 'utf8');",
+      "before(() => fs.writeFileSync(file, 'module.exports = 1.23;\\n'));",
+      'after(() => fs.writeFileSync(file, committed));',
+    ].join('\n');
+    const repo = await regressedRepo({ 'test/00-setup.js': `${setup}\n` });
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.notEqual(r.code, 0, r.out + r.err);
+    assert.match(r.out, /tracked files were written during the run \(src\/vat\.js\)/);
+    // The file reads as committed again.
+    assert.equal(readFileSync(join(repo.dir, 'src/vat.js'), 'utf8'), 'module.exports = 1.5;\n');
+    assert.equal(await simpleGit(repo.dir).diff(['--', 'src']), '');
+  });
+
   it('3. --public-log naming a source file does not hide its uncommitted change', async () => {
     const repo = await regressedRepo();
     writeFileSync(join(repo.dir, 'src/vat.js'), 'module.exports = 1.23;\n');
