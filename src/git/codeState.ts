@@ -158,8 +158,12 @@ export function writtenSince(repoDir: string, paths: readonly string[], sinceMs:
  * an ignored build folder, or in /tmp) is carried by no commit. A link whose target is not there
  * leads nowhere, and is not listed.
  */
-function linksOutOfCommit(repoDir: string, index: readonly string[]): string[] {
-  const links = index.filter((e) => e.slice(2, 8) === '120000').map((e) => e.slice(e.indexOf('\t') + 1));
+function linksOutOfCommit(repoDir: string, index: readonly string[], exclusions: readonly string[]): string[] {
+  // The records folder (or a record, or the log) kept elsewhere through a link is not code.
+  const links = index
+    .filter((e) => e.slice(2, 8) === '120000')
+    .map((e) => e.slice(e.indexOf('\t') + 1))
+    .filter((link) => !isExcluded(link, exclusions) && !exclusions.includes(`${link}/`));
   if (links.length === 0) return [];
   const top = realpathSync(repoDir);
   const tracked = new Set<string>();
@@ -256,7 +260,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     headMoves,
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
-    linksOutOfCommit: linksOutOfCommit(repoDir, index),
+    linksOutOfCommit: linksOutOfCommit(repoDir, index, exclusions),
     ...trackedPaths(index),
     writtenDuringRun: [],
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
