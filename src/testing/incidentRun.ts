@@ -2,7 +2,7 @@
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
-import { checkExclusions, codeState, contentChangedFromHead, filtersOf, exclusionsNotSuchAt, hiddenByBranchRules, leftOutThatCount, withoutExclusions, writtenSince, type CodeState } from '../git/codeState';
+import { checkExclusions, codeState, contentChangedFromHead, exclusionsNotSuchAt, filtersOf, hiddenByBranchRules, leftOutThatCount, withoutExclusions, writtenSince, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
@@ -91,9 +91,10 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   });
   // Asked once the runner has started, one git process at a time so that the runner keeps a core:
   // whether git reads files through a filter of this machine (which could show the fix as the
-  // committed file), what the fix branch's own .gitignore lines hide (it took part in the run), and
-  // any file whose content is not HEAD's though git's stat cache says it is.
-  // And whether the records folder and the log are such at HEAD: a folder holding anything but records, or a log that is not one, is code.
+  // committed file), whether the records folder and the log are such at HEAD (a folder holding
+  // anything but records, or a log that is not one, is code), what the fix branch's own .gitignore
+  // lines hide (it took part in the run), and any file whose content is not HEAD's though git's
+  // stat cache says it is.
   const checks = (async () => {
     const foreign = await filtersOf(opts.repoDir);
     const notSuch = await exclusionsNotSuchAt(opts.repoDir, exclusions.paths, ['HEAD']);
