@@ -4,9 +4,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { WORK_DIR_NAME } from '../store/workDir';
 import { codeChanges, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
+import { relativeInside } from './repoPath';
 import { separateIndexGit, treeAsOnDiskGit } from './runner';
 
 /** The first line Incident Room writes into the public log; a file without it is not the log. */
@@ -180,9 +181,8 @@ function linksOutOfCommit(repoDir: string, index: readonly string[], exclusions:
     } catch {
       continue;
     }
-    const rel = relative(top, target);
-    const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-    if (!inside || !tracked.has(rel.split(sep).join('/'))) out.push(`${link} → ${target}`);
+    const rel = relativeInside(top, target);
+    if (!rel || !tracked.has(rel)) out.push(`${link} → ${target}`);
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // state folder, stored under the repository's git dir where they are never committed.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { defaultKeyPath, loadStateKey } from '../store/privateState';
 import type { ActionContext, RecordEdit } from '../model/edits';
 import { timelineEdit } from '../model/edits';
@@ -12,6 +12,7 @@ import { toTimestamp } from '../model/time';
 import { linkedTests } from '../model/testPlan';
 import { movedDuring, type CodeExclusions, type CodeState } from '../git/codeState';
 import { gitDirOf } from '../git/fixBranch';
+import { relativeInside } from '../git/repoPath';
 import { lookupTest, type ParsedReport } from './reports/report';
 import type { RunOutcome } from './runner';
 import { formatTestRef } from '../model/testId';
@@ -268,9 +269,9 @@ function fileNotInCommit(repoDir: string, cwd: string, state: CodeState): (file:
   const top = realpathSync(repoDir);
   const from = realpathSync(cwd);
   return (file) => {
-    const rel = relative(top, resolve(from, file));
-    if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return `${file} is outside the repository: a linked test must be one the commit carries`;
-    return state.tracks(rel.split(sep).join('/')) ? null : `git does not track ${file} (it is ignored): a linked test must be one the commit carries; commit it`;
+    const rel = relativeInside(top, resolve(from, file));
+    if (!rel) return `${file} is outside the repository: a linked test must be one the commit carries`;
+    return state.tracks(rel) ? null : `git does not track ${file} (it is ignored): a linked test must be one the commit carries; commit it`;
   };
 }
 

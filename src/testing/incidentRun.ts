@@ -1,9 +1,9 @@
 // One run of an incident's linked tests: the code state before and after, the run with
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, sep } from 'node:path';
 import { checkExclusions, codeState, contentChangedFromHead, exclusionsNotSuchAt, filtersOf, hiddenByBranchRules, leftOutThatCount, withoutExclusions, writtenSince, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
+import { relativeInside } from '../git/repoPath';
 import type { ActionContext } from '../model/edits';
 import type { Incident } from '../model/record';
 import { recordRun, type EvidenceOptions, type RecordedRun } from './evidence';
@@ -42,8 +42,7 @@ export interface IncidentRunOptions {
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
   // The tree git reads must be the one the tests run in: core.worktree (this machine's config) or
   // GIT_WORK_TREE can point git at a clean copy elsewhere while the run loads an uncommitted fix.
-  const inTree = relative(realpathSync(opts.repoDir), realpathSync(opts.cwd));
-  if (inTree === '..' || inTree.startsWith(`..${sep}`) || isAbsolute(inTree)) {
+  if (relativeInside(realpathSync(opts.repoDir), realpathSync(opts.cwd)) === null) {
     throw new CommandRefused(
       `the tests would run in ${opts.cwd}, outside the working tree git reads (${opts.repoDir}): git's core.worktree or GIT_WORK_TREE points elsewhere, so what ran could not be checked; unset it and run again`,
     );

@@ -6,7 +6,8 @@
 // only the node options known to load no code, and a run whose runner would read a
 // configuration from outside the repository is refused.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
+import { relativeInside } from '../git/repoPath';
 import type { RunnerKind } from './runnerCommand';
 
 /**
@@ -203,10 +204,7 @@ export function outsideConfigProblem(kind: RunnerKind, cwd: string, repoDir: str
   // The runner sees the working directory as the system gives it, links followed.
   const start = realpathSync(cwd);
   const top = realpathSync(repoDir);
-  const outside = (file: string) => {
-    const rel = relative(top, file);
-    return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-  };
+  const outside = (file: string) => relativeInside(top, file) === null;
   const found: string[] = [];
   if (kind === 'mocha') {
     const rc = findUp(start, MOCHA_RC);
