@@ -74,8 +74,8 @@ export interface CodeState {
   writtenDuringRun: string[];
   /** Tracked files marked skip-worktree (a sparse checkout's): absent from the tree, they take no part in a run. */
   skipWorktree: string[];
-  /** Changed and untracked files the exclusions left out: each must be a record, or the log (see leftOutThatCount). */
-  leftOut: { dirty: string[]; untracked: string[] };
+  /** Changed and untracked files the exclusions left out, and those of them new in the index (not at HEAD): each must be a record, or the log (see leftOutThatCount). */
+  leftOut: { dirty: string[]; untracked: string[]; added: string[] };
 }
 
 /** The standard Git LFS filter, as `git lfs install` configures it: its clean side stores the file, it does not rewrite it. */
@@ -211,8 +211,9 @@ async function hiddenChanges(repoDir: string, index: readonly string[], exclusio
 
 /** This machine's clean and process filters other than Git LFS's own (see foreignFilters), by their config keys. */
 export async function filtersOf(repoDir: string): Promise<string[]> {
-  // Exit 1 (no such key) is no error here: git prints nothing on stderr.
-  return foreignFilters(await treeAsOnDiskGit(repoDir).raw(['config', '-z', '--get-regexp', '^filter\\..*\\.(clean|process)$']).catch(() => ''));
+  // Asked with a key every repository's config has, so that git prints something: simple-git waits
+  // 50 ms more for a command that prints nothing. Exit 1 (no such key) is no error here.
+  return foreignFilters(await treeAsOnDiskGit(repoDir).raw(['config', '-z', '--get-regexp', '^(core\\.repositoryformatversion|filter\\..*\\.(clean|process))$']).catch(() => ''));
 }
 
 /**
@@ -250,7 +251,8 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   const workIgnores = new Set(exclusions.filter((e) => e.endsWith('/')).map((e) => `${e}${WORK_DIR_NAME}/.gitignore`));
   const files = [...status.files, ...untracked.filter((p) => !workIgnores.has(p)).map((path) => ({ path, index: '?', working_dir: '?' }))];
   const changes = codeChanges({ files }, exclusions);
-  const leftOut = codeChanges({ files: files.filter((f) => isExcluded(f.path, exclusions)) }, []);
+  const leftOutFiles = files.filter((f) => isExcluded(f.path, exclusions));
+  const leftOut = codeChanges({ files: leftOutFiles }, []);
   const hidden = await hiddenChanges(repoDir, index, exclusions);
   return {
     sha,
@@ -264,7 +266,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     ...trackedPaths(index),
     writtenDuringRun: [],
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
-    leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles },
+    leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles, added: leftOutFiles.filter((f) => f.index === 'A').map((f) => f.path) },
   };
 }
 
@@ -369,79 +371,39 @@ export async function hiddenByBranchRules(repoDir: string, base: string, exclusi
 const RECORD_SCHEMA_LINE = String.raw`^["']?schema["']?:[[:space:]]*["']?incident-room/v1["']?[[:space:]]*(#.*)?$`;
 const RECORD_SCHEMA_LINE_JS = /^["']?schema["']?:[ \t]*["']?incident-room\/v1["']?[ \t]*(#.*)?\r?$/m;
 
-/** git pathspecs for what the exclusions name: the YAML files directly in each folder, the log file itself. */
-function exclusionPathspecs(exclusions: readonly string[]): string[] {
-  const glob = (s: string) => s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
-  return exclusions.flatMap((e) => (e.endsWith('/') ? [`:(glob,icase)${glob(e)}*.yaml`, `:(glob,icase)${glob(e)}*.yml`] : [`:(literal)${e}`]));
+/**
+ * Of these files, those that at each commit declare a record's schema line or start a line with
+ * the log's heading, as "<commit>:<path>". Whoever runs the tests chooses the working tree, and
+ * so whether a file there looks like a record or the log; a folder of configuration named as the
+ * records folder, or a Markdown file the code reads named as the log, shows what it is as
+ * committed. One git process; none for no files.
+ */
+export async function declaringAt(repoDir: string, commits: readonly string[], files: readonly string[]): Promise<Set<string>> {
+  if (files.length === 0 || commits.length === 0) return new Set();
+  // -l, not -L: the records and the log print their names, so a common answer is never empty
+  // (simple-git waits 50 ms more for no output). Exit 1 (none of them matched) is no error while
+  // stderr is empty: git's hint that grafts are deprecated (every command reads none, see
+  // gitEnvironment) is turned off.
+  const out = await git(repoDir).raw(['-c', 'advice.graftFileDeprecated=false', 'grep', '-l', '-z', '-E', '-e', RECORD_SCHEMA_LINE, '-e', `^${PUBLIC_LOG_HEADING}`, ...commits, '--', ...files.map((f) => `:(literal)${f}`)]);
+  return new Set(out.split('\0').filter(Boolean));
 }
 
 /**
- * The exclusions that, at any of these commits, are not what they claim: a folder holding a YAML
- * file that is no incident record, or a public log that is not one. The working tree's files were
- * checked before the run (checkExclusions), but only as they are now, which whoever runs the
- * tests chooses: a folder of configuration, or a Markdown file the code reads, is named as the
- * records folder or the log, and the uncommitted fix in it left out. One git process, listing
- * the files with neither a record's schema line nor the log's heading.
+ * Of the files the exclusions left out, those that count as code: a file in the records folder
+ * that is no record, or a log that does not start as the log does, on disk (where it is there) or
+ * as HEAD has it (where HEAD has it: `declared` answers for those, from declaringAt).
  */
-export async function exclusionsNotSuchAt(repoDir: string, exclusions: readonly string[], commits: readonly string[]): Promise<Map<string, string[]>> {
-  const found = new Map<string, string[]>();
-  if (exclusions.length === 0 || commits.length === 0) return found;
-  // Exit 1 (every file matched) is no error when stderr is empty: git's hint that grafts are deprecated (every command reads none, see gitEnvironment) is turned off.
-  const out = await git(repoDir).raw([
-    '-c',
-    'advice.graftFileDeprecated=false',
-    'grep',
-    '-L',
-    '-z',
-    '-E',
-    '-e',
-    RECORD_SCHEMA_LINE,
-    '-e',
-    `^${PUBLIC_LOG_HEADING}`,
-    ...commits,
-    '--',
-    ...exclusionPathspecs(exclusions),
-  ]);
-  for (const line of out.split('\0')) {
-    if (!line) continue;
-    // "<commit>:<path>"; a commit id has no ":".
-    const path = line.slice(line.indexOf(':') + 1);
-    const exclusion = exclusions.find((e) => isExcluded(path, [e]));
-    if (exclusion) found.set(exclusion, [...new Set([...(found.get(exclusion) ?? []), path])]);
-  }
-  return found;
-}
-
-/**
- * Of the files the exclusions left out, those that count as code: under an exclusion that is not
- * what it claims (exclusionsNotSuchAt), or, on disk, a file in the records folder that is no
- * record, or a log that does not start as the log does. A file that is not there (deleted) is
- * judged by its exclusion alone.
- */
-export function leftOutThatCount(repoDir: string, leftOut: readonly string[], notSuch: ReadonlyMap<string, readonly string[]>): string[] {
+export function leftOutThatCount(repoDir: string, leftOut: readonly string[], atHead: { declared: ReadonlySet<string>; absent: ReadonlySet<string> }): string[] {
   return leftOut.filter((path) => {
-    if ([...notSuch.keys()].some((exclusion) => isExcluded(path, [exclusion]))) return true;
+    if (!atHead.absent.has(path) && !atHead.declared.has(`HEAD:${path}`)) return true;
     let text: string;
     try {
       text = readFileSync(join(repoDir, path), 'utf8');
     } catch {
-      return false;
+      return false; // Deleted: judged as HEAD has it.
     }
     return /\.md$/i.test(path) ? !text.startsWith(PUBLIC_LOG_HEADING) : !RECORD_SCHEMA_LINE_JS.test(text);
   });
-}
-
-/** The exclusions without those that are not what they claim, and why, for the run's evidence. */
-export function withoutExclusions(exclusions: CodeExclusions, notSuch: ReadonlyMap<string, readonly string[]>): CodeExclusions {
-  if (notSuch.size === 0) return exclusions;
-  const why = (exclusion: string, files: readonly string[]) =>
-    exclusion.endsWith('/')
-      ? `${exclusion} holds ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}, which ${files.length === 1 ? 'is' : 'are'} not an incident record, so it is not the records folder: its changes count as changes to the code`
-      : `${exclusion} does not start with "${PUBLIC_LOG_HEADING}" as committed, so it is not the public log: its changes count as changes to the code`;
-  return {
-    paths: exclusions.paths.filter((p) => !notSuch.has(p)),
-    refused: [...exclusions.refused, ...[...notSuch].map(([exclusion, files]) => why(exclusion, files))],
-  };
 }
 
 /** What moved between two reads of the code state, in words; empty when nothing did. */
@@ -466,8 +428,12 @@ export function movedDuring(before: CodeState, after: CodeState): string[] {
  */
 export async function codeChangedBetween(repoDir: string, from: string, to: string, exclusions: readonly string[]): Promise<string[]> {
   if (from === to) return [];
-  // What is left out must be the records folder and the log at both commits: a folder of configuration named as the records folder is code.
-  const [out, notSuch] = await Promise.all([git(repoDir).raw(['diff', '--name-only', '--no-renames', '-z', from, to, '--']), exclusionsNotSuchAt(repoDir, exclusions, [from, to])]);
-  const kept = exclusions.filter((e) => !notSuch.has(e));
-  return out.split('\0').filter((p) => p && !isExcluded(p, kept));
+  const fields = (await git(repoDir).raw(['diff', '--name-status', '--no-renames', '-z', from, to, '--'])).split('\0');
+  const changed: { path: string; status: string }[] = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) changed.push({ status: fields[i]!, path: fields[i + 1]! });
+  // A record or the log left out must be one at both commits it is at (one added is at `to` only, one deleted at `from` only).
+  const leftOut = changed.filter((c) => isExcluded(c.path, exclusions));
+  const declared = await declaringAt(repoDir, [from, to], leftOut.map((c) => c.path));
+  const isSuch = ({ path, status }: { path: string; status: string }) => (status === 'A' || declared.has(`${from}:${path}`)) && (status === 'D' || declared.has(`${to}:${path}`));
+  return changed.filter((c) => !isExcluded(c.path, exclusions) || !isSuch(c)).map((c) => c.path);
 }

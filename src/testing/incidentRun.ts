@@ -1,7 +1,7 @@
 // One run of an incident's linked tests: the code state before and after, the run with
 // Incident Room's reporter, and the signed evidence with the audit entry for the record.
 import { realpathSync } from 'node:fs';
-import { checkExclusions, codeState, contentChangedFromHead, exclusionsNotSuchAt, filtersOf, hiddenByBranchRules, leftOutThatCount, withoutExclusions, writtenSince, type CodeState } from '../git/codeState';
+import { checkExclusions, codeState, contentChangedFromHead, declaringAt, filtersOf, hiddenByBranchRules, leftOutThatCount, writtenSince, type CodeState } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import { relativeInside } from '../git/repoPath';
 import type { ActionContext } from '../model/edits';
@@ -90,32 +90,41 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   });
   // Asked once the runner has started, one git process at a time so that the runner keeps a core:
   // whether git reads files through a filter of this machine (which could show the fix as the
-  // committed file), whether the records folder and the log are such at HEAD (a folder holding
-  // anything but records, or a log that is not one, is code), what the fix branch's own .gitignore
-  // lines hide (it took part in the run), and any file whose content is not HEAD's though git's
-  // stat cache says it is.
+  // committed file), what the fix branch's own .gitignore lines hide (it took part in the run), any
+  // file whose content is not HEAD's though git's stat cache says it is, and whether the changed
+  // files the exclusions leave out are records, or the log, as HEAD has them.
   const checks = (async () => {
     const foreign = await filtersOf(opts.repoDir);
-    const notSuch = await exclusionsNotSuchAt(opts.repoDir, exclusions.paths, ['HEAD']);
-    const checked = withoutExclusions(exclusions, notSuch);
-    const hidden = opts.incident.fix ? await hiddenByBranchRules(opts.repoDir, opts.incident.fix.base, checked.paths) : [];
-    const content = await contentChangedFromHead(opts.repoDir, checked.paths, before.skipWorktree);
-    return { foreign, hidden, changed: [...content.changed, ...leftOutThatCount(opts.repoDir, content.leftOut, notSuch)], notSuch, checked };
+    const hidden = opts.incident.fix ? await hiddenByBranchRules(opts.repoDir, opts.incident.fix.base, exclusions.paths) : [];
+    const content = await contentChangedFromHead(opts.repoDir, exclusions.paths, before.skipWorktree);
+    const asked = [...new Set([...before.leftOut.dirty, ...content.leftOut])].filter((p) => !before.leftOut.added.includes(p));
+    return { foreign, hidden, content, asked, declared: await declaringAt(opts.repoDir, ['HEAD'], asked) };
   })();
   checks.catch(() => undefined);
   const outcome = await running;
-  const { foreign, hidden, changed, notSuch, checked } = await checks;
+  const { foreign, hidden, content, asked, declared } = await checks;
   // While git reads the code state after the run (started as the command ended).
-  const written = writtenSince(opts.repoDir, before.trackedFiles(), runStartMs, checked.paths);
+  const written = writtenSince(opts.repoDir, before.trackedFiles(), runStartMs, exclusions.paths);
   if (foreign.length > 0) {
     throw new CommandRefused(
       `this machine's git config defines a filter that converts files before git compares them with the commit (${foreign.join(', ')}): through it a changed file can look unchanged, so what ran cannot be told; remove it (git config --unset ${foreign[0]}) or run the gate where it is not set, such as CI`,
     );
   }
   const state = await readAfter();
-  // What the exclusions left out, before or after, must be records in the records folder, or the log.
-  const leftOut = (kind: 'dirty' | 'untracked') => leftOutThatCount(opts.repoDir, [...new Set([...before.leftOut[kind], ...state.leftOut[kind]])], notSuch);
-  const after = { ...withChanges(state, [...hidden, ...leftOut('untracked')], [...changed, ...leftOut('dirty')]), writtenDuringRun: written };
+  // What the exclusions left out, before, during or after the run, must be records, or the log.
+  // Untracked and newly added files are not at HEAD: they are judged on disk only.
+  const absent = new Set([...before.leftOut.added, ...state.leftOut.added, ...before.leftOut.untracked, ...state.leftOut.untracked]);
+  const askedAfter = state.leftOut.dirty.filter((p) => !asked.includes(p) && !absent.has(p));
+  for (const d of await declaringAt(opts.repoDir, ['HEAD'], askedAfter)) declared.add(d);
+  const atHead = { declared, absent };
+  const after = {
+    ...withChanges(
+      state,
+      [...hidden, ...leftOutThatCount(opts.repoDir, [...new Set([...before.leftOut.untracked, ...state.leftOut.untracked])], atHead)],
+      [...content.changed, ...leftOutThatCount(opts.repoDir, [...new Set([...before.leftOut.dirty, ...state.leftOut.dirty, ...content.leftOut])], atHead)],
+    ),
+    writtenDuringRun: written,
+  };
   const recorded = await recordRun({
     repoDir: opts.repoDir,
     cwd: opts.cwd,
@@ -124,7 +133,7 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
     commandSource: opts.test.source,
     before,
     after,
-    exclusions: checked,
+    exclusions,
     ctx: opts.ctx,
     ...(opts.evidence ? { evidence: opts.evidence } : {}),
   });

@@ -210,6 +210,23 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.doesNotMatch(r.out, /clean tree/);
   });
 
+  it('3e. the records folder proper: an edited record, a staged new one and an untracked one stay out of the clean check; a YAML file there that is no record does not', async () => {
+    const repo = await regressedRepo();
+    await commitFiles(repo.dir, { 'src/vat.js': 'module.exports = 1.23;\n' }, 'The real fix');
+    const record = readFileSync(join(repo.dir, `.incidents/${repo.id}.yaml`), 'utf8');
+    appendFileSync(join(repo.dir, `.incidents/${repo.id}.yaml`), '# a note written by hand\n');
+    writeFileSync(join(repo.dir, '.incidents/2026-01-02-staged.yaml'), record.replace(repo.id, '2026-01-02-staged'));
+    await simpleGit(repo.dir).add('.incidents/2026-01-02-staged.yaml');
+    writeFileSync(join(repo.dir, '.incidents/2026-01-03-new.yaml'), record.replace(repo.id, '2026-01-03-new'));
+    const honest = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(honest.code, 0, honest.out + honest.err);
+    assert.match(honest.out, /clean tree/);
+    writeFileSync(join(repo.dir, '.incidents/rates.yaml'), 'eu: 1.23\n');
+    const other = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(other.code, 1, other.out + other.err);
+    assert.match(other.out, /the run had untracked files \(\.incidents\/rates\.yaml\)/);
+  });
+
   it('3c. evidence made where the fix was committed in that folder does not stay fresh once a later commit takes the fix out again', async () => {
     const rates = "module.exports = Number(/eu: (.*)/.exec(require('fs').readFileSync(require('path').join(__dirname, '../config/rates.yaml'), 'utf8'))[1]);\n";
     const repo = await regressedRepo({}, { 'src/vat.js': rates, 'config/rates.yaml': 'eu: 1.5\n' });
