@@ -426,14 +426,19 @@ export function movedDuring(before: CodeState, after: CodeState): string[] {
  * Files that differ between two commits other than the exclusions: empty when the only
  * changes are to the records and the public log, so evidence made at one still counts at the other.
  */
-export async function codeChangedBetween(repoDir: string, from: string, to: string, exclusions: readonly string[]): Promise<string[]> {
+export async function codeChangedBetween(repoDir: string, from: string, to: string, exclusions: readonly string[], likelyLeftOut: readonly string[] = []): Promise<string[]> {
   if (from === to) return [];
+  // The files the commits between likely change besides code (the incident's own record, the log)
+  // are asked about at once, beside the diff; any other record it names, after it.
+  const likely = likelyLeftOut.filter((p) => isExcluded(p, exclusions));
+  const early = declaringAt(repoDir, [from, to], likely);
+  early.catch(() => undefined);
   const fields = (await git(repoDir).raw(['diff', '--name-status', '--no-renames', '-z', from, to, '--'])).split('\0');
   const changed: { path: string; status: string }[] = [];
   for (let i = 0; i + 1 < fields.length; i += 2) changed.push({ status: fields[i]!, path: fields[i + 1]! });
   // A record or the log left out must be one at both commits it is at (one added is at `to` only, one deleted at `from` only).
   const leftOut = changed.filter((c) => isExcluded(c.path, exclusions));
-  const declared = await declaringAt(repoDir, [from, to], leftOut.map((c) => c.path));
+  const declared = new Set((await Promise.all([early, declaringAt(repoDir, [from, to], leftOut.map((c) => c.path).filter((p) => !likely.includes(p)))])).flatMap((set) => [...set]));
   const isSuch = ({ path, status }: { path: string; status: string }) => (status === 'A' || declared.has(`${from}:${path}`)) && (status === 'D' || declared.has(`${to}:${path}`));
   return changed.filter((c) => !isExcluded(c.path, exclusions) || !isSuch(c)).map((c) => c.path);
 }

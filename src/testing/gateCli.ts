@@ -3,6 +3,7 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { checkExclusions, codeChangedBetween, codeState, type CodeState } from '../git/codeState';
+import { relativeInside } from '../git/repoPath';
 import { checkBranchName, codeChanges, defaultBranchOf, repositoryOf, treeStatus, type FixBranchStatus } from '../git/fixBranch';
 import type { Incident } from '../model/record';
 import { defineCommand, UsageError, type CliIo } from '../cliCommand';
@@ -277,7 +278,8 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
     const [t, l] = await Promise.all([tree, latest]);
     const run = l.run;
     if (run && t.head && incident.fix && t.branch === incident.fix.branch && run.sha !== t.head) {
-      const diff = codeChangedBetween(repoDir, run.sha, t.head, exclusions);
+      const recordPath = relativeInside(repoDir, loaded.file);
+      const diff = codeChangedBetween(repoDir, run.sha, t.head, exclusions, [...(recordPath ? [recordPath] : []), ...exclusions.filter((e) => !e.endsWith('/'))]);
       diff.catch(() => undefined);
       diffs.set(`${run.sha}..${t.head}`, diff);
     }
