@@ -21,6 +21,9 @@ describe('the runner environment', () => {
       kept: ['--max-old-space-size=4096', '--no-warnings', '--title', 'ci', '--max_semi_space_size=64'],
       withheld: ['--require ./hotfix.js', '-r', '/tmp/a.js', '--import=/tmp/b.mjs', '--inspect-brk=9229'],
     });
+    // What CI set-ups commonly pass: kept.
+    const common = '--max_old_space_size=4096 --stack-trace-limit=50 --enable-source-maps --experimental-vm-modules --openssl-legacy-provider --unhandled-rejections=strict --dns-result-order=ipv4first --disable-warning=ExperimentalWarning';
+    assert.deepEqual(harmlessNodeOptions(common), { kept: common.split(' '), withheld: [] });
     // An option that needs a value and has none is not kept: node would fail on it anyway.
     assert.deepEqual(harmlessNodeOptions('--title'), { kept: [], withheld: ['--title'] });
     // Options that choose which code runs without naming a file.
