@@ -50,8 +50,6 @@ export interface RunOutcome {
   endedAt: Date;
   report?: ParsedReport;
   reportError?: string;
-  /** What the environment had that was not passed to the runner (see runnerEnvironment.ts). */
-  withheld?: string[];
 }
 
 export class RunnerError extends Error {
@@ -103,7 +101,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   const { env, withheld } = runnerEnvironment({ ...process.env, ...opts.env });
   const startedAt = new Date();
   const finish = (partial: Pick<RunOutcome, 'exitCode' | 'signal' | 'endedBy'>): RunOutcome => {
-    const outcome: RunOutcome = { command: [...opts.command], runner, ...partial, startedAt, endedAt: new Date(), ...(withheld.length > 0 ? { withheld } : {}) };
+    const outcome: RunOutcome = { command: [...opts.command], runner, ...partial, startedAt, endedAt: new Date() };
     try {
       outcome.report = readRunnerReport(reportPath, { runner, nonce, startedAt, workspaceDir: opts.cwd, ...(opts.listOnly ? { listing: true } : {}) });
     } catch (e) {
@@ -116,6 +114,7 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   };
   if (opts.signal?.aborted) return Promise.resolve(finish({ exitCode: null, signal: null, endedBy: 'cancelled' }));
 
+  // What was withheld is said where the run's output goes: the terminal, or the Test Explorer's output.
   if (withheld.length > 0) opts.onOutput?.(withheldNotice(withheld));
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, {
