@@ -3,7 +3,7 @@
 // YAML files and the one public log are not code; every exclusion is checked to be such.
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORK_DIR_NAME } from '../store/workDir';
 import { codeChanges, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
@@ -66,6 +66,8 @@ export interface CodeState {
   trackedRunnerFiles: string[];
   /** Tracked symbolic links that lead out of what the commit carries, as "link → target" (see linksOutOfCommit). */
   linksOutOfCommit: string[];
+  /** Attribute lines through which git converts a file on check-in so that another file reads as the committed one (see hidingAttributes). */
+  hidingAttributes: string[];
   /** Whether git tracks this repository-relative path (a file in the index). */
   tracks(path: string): boolean;
   /** The index's paths. */
@@ -154,6 +156,48 @@ export function writtenSince(repoDir: string, paths: readonly string[], sinceMs:
 }
 
 /**
+ * Lines of this repository's attribute files that set a conversion git applies when it reads a
+ * file to compare it with the commit, other than line endings: `ident` collapses any
+ * "$Id: … $" on a line to "$Id$", so `/* $Id: *\/ module.exports = 1.23; /* $ *\/` reads as the
+ * committed `/* $Id$ *\/` while node runs the fix, and `git add` then makes the index agree;
+ * `working-tree-encoding` re-encodes the file. Read from the tracked .gitattributes files as
+ * they are on disk, .git/info/attributes and the user's attributes file where git looks for it by
+ * default (one named by core.attributesFile is read by attributesFileOf, and the system's is
+ * turned off for the code state's reads: see treeAsOnDiskGit). A macro that sets one is found
+ * where it is defined.
+ */
+function hidingAttributes(repoDir: string, gitDir: string, trackedFiles: readonly string[]): string[] {
+  const commonDir = (() => {
+    try {
+      return join(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+    } catch {
+      return gitDir;
+    }
+  })();
+  const configHome = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  const sources = [
+    ...trackedFiles.filter((f) => f === '.gitattributes' || f.endsWith('/.gitattributes')).map((f) => ({ file: join(repoDir, f), shown: f })),
+    { file: join(commonDir, 'info', 'attributes'), shown: '.git/info/attributes' },
+    { file: join(configHome, 'git', 'attributes'), shown: join(configHome, 'git', 'attributes') },
+  ];
+  return sources.flatMap(({ file, shown }) => attributeLinesThatHide(file).map((line) => `${shown}: ${line}`));
+}
+
+/** The lines of an attributes file (none when it cannot be read) that set ident or working-tree-encoding. */
+export function attributeLinesThatHide(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#') && /\s(?:ident|working-tree-encoding=\S+)(?=\s|$)/.test(l));
+}
+
+/**
  * Tracked symbolic links (mode 120000) that lead, every link followed, outside the repository or
  * to a file or folder git does not track: what runs through them (src/vat.js linked to a file in
  * an ignored build folder, or in /tmp) is carried by no commit. A link whose target is not there
@@ -209,11 +253,20 @@ async function hiddenChanges(repoDir: string, index: readonly string[], exclusio
   return flagged.filter((f, i) => hashes[i]?.trim() !== f.object).map((f) => f.path);
 }
 
-/** This machine's clean and process filters other than Git LFS's own (see foreignFilters), by their config keys. */
-export async function filtersOf(repoDir: string): Promise<string[]> {
+/**
+ * This machine's clean and process filters other than Git LFS's own (see foreignFilters), by
+ * their config keys, and the lines of an attributes file named by core.attributesFile that set a
+ * conversion which can hide a change (see hidingAttributes).
+ */
+export async function filtersOf(repoDir: string): Promise<{ filters: string[]; attributes: string[] }> {
   // Asked with a key every repository's config has, so that git prints something: simple-git waits
   // 50 ms more for a command that prints nothing. Exit 1 (no such key) is no error here.
-  return foreignFilters(await treeAsOnDiskGit(repoDir).raw(['config', '-z', '--get-regexp', '^(core\\.repositoryformatversion|filter\\..*\\.(clean|process))$']).catch(() => ''));
+  const listing = await treeAsOnDiskGit(repoDir).raw(['config', '-z', '--get-regexp', '^(core\\.repositoryformatversion|core\\.attributesfile|filter\\..*\\.(clean|process))$']).catch(() => '');
+  const attributesFile = listing
+    .split('\0')
+    .filter((e) => e.toLowerCase().startsWith('core.attributesfile\n'))
+    .map((e) => e.slice(e.indexOf('\n') + 1).replace(/^~(?=\/|$)/, homedir()));
+  return { filters: foreignFilters(listing), attributes: attributesFile.flatMap((file) => attributeLinesThatHide(file).map((line) => `${file}: ${line}`)) };
 }
 
 /**
@@ -254,6 +307,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   const leftOutFiles = files.filter((f) => isExcluded(f.path, exclusions));
   const leftOut = codeChanges({ files: leftOutFiles }, []);
   const hidden = await hiddenChanges(repoDir, index, exclusions);
+  const paths = trackedPaths(index);
   return {
     sha,
     branch,
@@ -263,7 +317,8 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
     linksOutOfCommit: linksOutOfCommit(repoDir, index, exclusions),
-    ...trackedPaths(index),
+    hidingAttributes: hidingAttributes(repoDir, gitDirPath, paths.trackedFiles()),
+    ...paths,
     writtenDuringRun: [],
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
     leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles, added: leftOutFiles.filter((f) => f.index === 'A').map((f) => f.path) },

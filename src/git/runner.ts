@@ -155,6 +155,8 @@ function asOnDiskInstance(repoDir: string, extra: Record<string, string>): Simpl
     env.vars[`GIT_CONFIG_VALUE_${count + i}`] = v;
   });
   env.vars.GIT_CONFIG_COUNT = String(count + settings.length);
+  // The system's gitattributes file is this machine's, and could set a conversion that hides a change (see hidingAttributes in codeState.ts).
+  env.vars.GIT_ATTR_NOSYSTEM = '1';
   // simple-git refuses any setting of core.fsmonitor unless told; this one only turns it off, and this instance's commands are the code state's own.
   return slotted(
     simpleGit({ baseDir: repoDir, maxConcurrentProcesses: GIT_CONCURRENCY, unsafe: { ...env.unsafe, allowUnsafeConfigEnvCount: true, allowUnsafeFsMonitor: true } }).env({ ...env.vars, ...extra }),

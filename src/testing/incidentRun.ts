@@ -61,6 +61,8 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
       `the commit's symbolic links lead to files no commit carries (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''}): what runs through them is not the commit's code; commit what they point at, or make them regular files`,
     );
   }
+  const attributes = before.hidingAttributes;
+  if (attributes.length > 0) throw new CommandRefused(hidingAttributesMessage(attributes));
   const notInstalled = installedRunnerProblem(opts.test.command, opts.cwd, { ...process.env, ...opts.env });
   if (notInstalled) throw new CommandRefused(notInstalled);
   const outsideConfig = outsideConfigProblem(recogniseRunner(opts.test.command), opts.cwd, opts.repoDir);
@@ -105,11 +107,12 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   const { foreign, hidden, content, asked, declared } = await checks;
   // While git reads the code state after the run (started as the command ended).
   const written = writtenSince(opts.repoDir, before.trackedFiles(), runStartMs, exclusions.paths);
-  if (foreign.length > 0) {
+  if (foreign.filters.length > 0) {
     throw new CommandRefused(
-      `this machine's git config defines a filter that converts files before git compares them with the commit (${foreign.join(', ')}): through it a changed file can look unchanged, so what ran cannot be told; remove it (git config --unset ${foreign[0]}) or run the gate where it is not set, such as CI`,
+      `this machine's git config defines a filter that converts files before git compares them with the commit (${foreign.filters.join(', ')}): through it a changed file can look unchanged, so what ran cannot be told; remove it (git config --unset ${foreign.filters[0]}) or run the gate where it is not set, such as CI`,
     );
   }
+  if (foreign.attributes.length > 0) throw new CommandRefused(hidingAttributesMessage(foreign.attributes));
   const state = await readAfter();
   // What the exclusions left out, before, during or after the run, must be records, or the log.
   // Untracked and newly added files are not at HEAD: they are judged on disk only.
@@ -144,4 +147,8 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
 function withChanges(state: CodeState, untracked: readonly string[], changed: readonly string[]): CodeState {
   const union = (a: readonly string[], b: readonly string[]) => (b.length === 0 ? [...a] : [...new Set([...a, ...b])].sort());
   return { ...state, untrackedFiles: union(state.untrackedFiles, untracked), dirtyFiles: union(state.dirtyFiles, changed) };
+}
+
+function hidingAttributesMessage(lines: readonly string[]): string {
+  return `git attributes set a conversion that git applies before it compares a file with the commit (${lines.slice(0, 3).join('; ')}${lines.length > 3 ? ` and ${lines.length - 3} more` : ''}): ident collapses "$Id: … $" to "$Id$", so a changed file can read as the committed one; remove the attribute`;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { stringify } from 'yaml';
 import type { CliIo } from '../../src/cliCommand';
+import { attributeLinesThatHide } from '../../src/git/codeState';
 import { gateCommand } from '../../src/testing/gateCli';
 import { npmOverrides } from '../../src/testing/runner';
 import type { Incident } from '../../src/model/record';
@@ -599,6 +600,23 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     const r = await gate(repo, ['--run', ...command('test/')]);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /the run had untracked files \(test\/Checkout\.test\.js\)/);
+  });
+
+  it("7k. the ident attribute of this machine's .git/info/attributes, which makes git read a fixed file as the committed one once it is added: refused", async () => {
+    const repo = await regressedRepo({ 'src/vat.js': 'module.exports = 1.5; /* $Id$ */\n' });
+    writeFileSync(join(repo.dir, '.git/info/attributes'), '*.js ident\n');
+    // git collapses "$Id: … $" to "$Id$" when it reads the file: the fix between the markers is invisible to it.
+    writeFileSync(join(repo.dir, 'src/vat.js'), 'module.exports = 1.5; /* $Id: */ module.exports = 1.23; /* $ */\n');
+    const g = simpleGit(repo.dir);
+    await g.add('src/vat.js');
+    assert.equal((await g.raw(['status', '--porcelain', '--', 'src'])).trim(), '', 'git sees no change');
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(r.err, /git attributes set a conversion .*\.git\/info\/attributes: \*\.js ident/);
+    // A macro that sets it is found where it is defined, and an attribute that unsets it is no conversion.
+    const file = join(repo.dir, 'attrs');
+    writeFileSync(file, '# *.js ident\n[attr]keep ident -text\n*.md -ident\n*.txt !ident\n*.csv working-tree-encoding=UTF-16\n*.js text eol=lf\n');
+    assert.deepEqual(attributeLinesThatHide(file), ['[attr]keep ident -text', '*.csv working-tree-encoding=UTF-16']);
   });
 
   it("9d. a sparse checkout's files that are not there are no change, every file's content compared: the honest fix may close", async () => {
