@@ -225,6 +225,9 @@ const LAZY_PARTS = {
         'src/vscode/commands/close.ts',
         'src/vscode/commands/runbookShared.ts',
         'src/vscode/commands/testPlan.ts',
+        // A run of the linked tests (the Test Explorer's, the panel's): the runner, its environment, the report's reading.
+        'src/testing/incidentRun.ts',
+        'src/testing/runner.ts',
       ],
     },
   ],
