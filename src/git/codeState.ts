@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { someOf } from '../model/plural';
 import { WORK_DIR_NAME } from '../store/workDir';
 import { codeChanges, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
 import { relativeInside } from './repoPath';
@@ -471,7 +472,7 @@ export function movedDuring(before: CodeState, after: CodeState): string[] {
   const written = after.writtenDuringRun;
   if (written.length > 0) {
     moved.push(
-      `tracked files were written during the run (${written.slice(0, 3).join(', ')}${written.length > 3 ? ` and ${written.length - 3} more` : ''}): what the tests loaded may not be what is committed, even where the files read as committed again`,
+      `tracked files were written during the run (${someOf(written, 3)}): what the tests loaded may not be what is committed, even where the files read as committed again`,
     );
   }
   return moved;

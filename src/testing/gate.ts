@@ -6,6 +6,7 @@ import { checkExclusions, codeChangedBetween } from '../git/codeState';
 import { DEFAULT_IGNORED_PATHS, fixBranchStatus, personForEmail, type FixBranchStatus, type FixBranchStatusOptions } from '../git/fixBranch';
 import { RuleViolation, timelineEdit, type ActionContext, type RecordEdit } from '../model/edits';
 import { LEVEL_TABLE } from '../model/levels';
+import { someOf } from '../model/plural';
 import type { Incident, TestRunRecord } from '../model/record';
 import { changeSeverity } from '../model/severity';
 import { linkedTests, planStatus, signoffIdentityMismatches, waiverStatus } from '../model/testPlan';
@@ -142,7 +143,7 @@ interface TestsContext {
   codeChanges?: ReadonlyMap<string, Promise<string[]>>;
 }
 
-const list = (files: readonly string[], max = 5) => `${files.slice(0, max).join(', ')}${files.length > max ? ` and ${files.length - max} more` : ''}`;
+const list = (files: readonly string[]) => someOf(files, 5);
 const sameArgv = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 async function testsCondition(incident: Incident, branch: FixBranchStatus | null, latest: LatestEvidence, ctx: TestsContext): Promise<GateCondition & { judged?: EvidenceRun }> {

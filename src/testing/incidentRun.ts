@@ -5,6 +5,7 @@ import { checkExclusions, codeState, contentChangedFromHead, declaringAt, filter
 import { DEFAULT_IGNORED_PATHS } from '../git/fixBranch';
 import { relativeInside } from '../git/repoPath';
 import type { ActionContext } from '../model/edits';
+import { someOf } from '../model/plural';
 import type { Incident } from '../model/record';
 import { recordRun, type EvidenceOptions, type RecordedRun } from './evidence';
 import { runTestCommand, type RunOutcome, type TestCommand } from './runner';
@@ -52,13 +53,13 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
   if (before.trackedRunnerFiles.length > 0) {
     const files = before.trackedRunnerFiles;
     throw new CommandRefused(
-      `the repository tracks files where the test runner is installed (${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}): a branch must not ship the runner that judges it; remove them from git and install the runner (npm ci)`,
+      `the repository tracks files where the test runner is installed (${someOf(files, 3)}): a branch must not ship the runner that judges it; remove them from git and install the runner (npm ci)`,
     );
   }
   if (before.linksOutOfCommit.length > 0) {
     const links = before.linksOutOfCommit;
     throw new CommandRefused(
-      `the commit's symbolic links lead to files no commit carries (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''}): what runs through them is not the commit's code; commit what they point at, or make them regular files`,
+      `the commit's symbolic links lead to files no commit carries (${someOf(links, 3)}): what runs through them is not the commit's code; commit what they point at, or make them regular files`,
     );
   }
   const attributes = before.hidingAttributes;
@@ -150,5 +151,5 @@ function withChanges(state: CodeState, untracked: readonly string[], changed: re
 }
 
 function hidingAttributesMessage(lines: readonly string[]): string {
-  return `git attributes set a conversion that git applies before it compares a file with the commit (${lines.slice(0, 3).join('; ')}${lines.length > 3 ? ` and ${lines.length - 3} more` : ''}): ident collapses "$Id: … $" to "$Id$", so a changed file can read as the committed one; remove the attribute`;
+  return `git attributes set a conversion that git applies before it compares a file with the commit (${someOf(lines, 3, '; ')}): ident collapses "$Id: … $" to "$Id$", so a changed file can read as the committed one; remove the attribute`;
 }
