@@ -65,10 +65,10 @@ export interface CodeState {
   indexHash: string;
   /** Tracked files where an installed test runner lives (node_modules/mocha/, .bin/, …): the branch would ship its own judge. */
   trackedRunnerFiles: string[];
-  /** Tracked symbolic links that lead out of what the commit carries, as "link → target" (see linksOutOfCommit). */
-  linksOutOfCommit: string[];
-  /** Attribute lines through which git converts a file on check-in so that another file reads as the committed one (see hidingAttributes). */
-  hidingAttributes: string[];
+  /** Tracked symbolic links that lead out of what the commit carries, as "link → target" (see linksOutOfCommit); read on first call. */
+  linksOutOfCommit(): readonly string[];
+  /** Attribute lines through which git converts a file on check-in so that another file reads as the committed one (see hidingAttributes); read on first call. */
+  hidingAttributes(): readonly string[];
   /** Whether git tracks this repository-relative path (a file in the index). */
   tracks(path: string): boolean;
   /** The index's paths. */
@@ -163,7 +163,7 @@ export function writtenSince(repoDir: string, paths: readonly string[], sinceMs:
  * committed `/* $Id$ *\/` while node runs the fix, and `git add` then makes the index agree;
  * `working-tree-encoding` re-encodes the file. Read from the tracked .gitattributes files as
  * they are on disk, .git/info/attributes and the user's attributes file where git looks for it by
- * default (one named by core.attributesFile is read by attributesFileOf, and the system's is
+ * default (one named by core.attributesFile is read by filtersOf, and the system's is
  * turned off for the code state's reads: see treeAsOnDiskGit). A macro that sets one is found
  * where it is defined.
  */
@@ -204,7 +204,7 @@ export function attributeLinesThatHide(file: string): string[] {
  * an ignored build folder, or in /tmp) is carried by no commit. A link whose target is not there
  * leads nowhere, and is not listed.
  */
-function linksOutOfCommit(repoDir: string, index: readonly string[], exclusions: readonly string[]): string[] {
+function linksOutOfCommit(repoDir: string, index: readonly string[], trackedFiles: readonly string[], exclusions: readonly string[]): string[] {
   // The records folder (or a record, or the log) kept elsewhere through a link is not code.
   const links = index
     .filter((e) => e.slice(2, 8) === '120000')
@@ -212,9 +212,9 @@ function linksOutOfCommit(repoDir: string, index: readonly string[], exclusions:
     .filter((link) => !isExcluded(link, exclusions) && !exclusions.includes(`${link}/`));
   if (links.length === 0) return [];
   const top = realpathSync(repoDir);
+  // The tracked files and the folders that hold them.
   const tracked = new Set<string>();
-  for (const entry of index) {
-    const path = entry.slice(entry.indexOf('\t') + 1);
+  for (const path of trackedFiles) {
     tracked.add(path);
     for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) tracked.add(path.slice(0, i));
   }
@@ -309,6 +309,9 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
   const leftOut = codeChanges({ files: leftOutFiles }, []);
   const hidden = await hiddenChanges(repoDir, index, exclusions);
   const paths = trackedPaths(index);
+  // Asked of the state before a run only: read when first asked, not for the state after it.
+  let links: string[] | undefined;
+  let attributes: string[] | undefined;
   return {
     sha,
     branch,
@@ -317,8 +320,8 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     headMoves,
     indexHash: createHash('sha256').update(index.join('\0')).digest('hex'),
     trackedRunnerFiles: runnerFilesIn(index),
-    linksOutOfCommit: linksOutOfCommit(repoDir, index, exclusions),
-    hidingAttributes: hidingAttributes(repoDir, gitDirPath, paths.trackedFiles()),
+    linksOutOfCommit: () => (links ??= linksOutOfCommit(repoDir, index, paths.trackedFiles(), exclusions)),
+    hidingAttributes: () => (attributes ??= hidingAttributes(repoDir, gitDirPath, paths.trackedFiles())),
     ...paths,
     writtenDuringRun: [],
     skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),

@@ -37,8 +37,9 @@ export interface IncidentRunOptions {
 /**
  * Throws CommandRefused, before anything runs, for a command outside the contract, a runner that
  * is not the runner's installed package or would read a configuration from outside the
- * repository, or a tree git does not read; and once the run has ended,
- * when git reads files through a filter of this machine's config.
+ * repository, a tree git does not read, or a committed link or git attribute that can hide what
+ * ran; and once the run has ended, when git reads files through a filter of this machine's config
+ * or an attributes file its config names.
  */
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
   // The tree git reads must be the one the tests run in: core.worktree (this machine's config) or
@@ -56,13 +57,13 @@ export async function runIncidentTests(opts: IncidentRunOptions): Promise<Record
       `the repository tracks files where the test runner is installed (${someOf(files, 3)}): a branch must not ship the runner that judges it; remove them from git and install the runner (npm ci)`,
     );
   }
-  if (before.linksOutOfCommit.length > 0) {
-    const links = before.linksOutOfCommit;
+  const links = before.linksOutOfCommit();
+  if (links.length > 0) {
     throw new CommandRefused(
       `the commit's symbolic links lead to files no commit carries (${someOf(links, 3)}): what runs through them is not the commit's code; commit what they point at, or make them regular files`,
     );
   }
-  const attributes = before.hidingAttributes;
+  const attributes = before.hidingAttributes();
   if (attributes.length > 0) throw new CommandRefused(hidingAttributesMessage(attributes));
   const notInstalled = installedRunnerProblem(opts.test.command, opts.cwd, { ...process.env, ...opts.env });
   if (notInstalled) throw new CommandRefused(notInstalled);
