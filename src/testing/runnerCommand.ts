@@ -3,7 +3,8 @@
 // reporter; a command that is not one of these runners, names a reporter or report file itself,
 // or runs in a mode that executes no test (dry run, list only) or never ends (watch) is refused.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { basename, delimiter, dirname, join, posix, resolve, sep } from 'node:path';
+import { basename, delimiter, dirname, join, parse, posix, resolve, sep } from 'node:path';
+import { findUp } from './runnerEnvironment';
 
 export type RunnerKind = 'mocha' | 'node-test' | 'jest';
 
@@ -118,11 +119,7 @@ const RUNNER_PACKAGES: Readonly<Record<Exclude<RunnerKind, 'node-test'>, readonl
 
 /** Where npx finds a project's bin: node_modules/.bin of the folder or the nearest folder above it that has one. */
 function npxBin(cwd: string, name: string): string | undefined {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const bin = join(dir, 'node_modules', '.bin', name);
-    if (existsSync(bin)) return bin;
-    if (dirname(dir) === dir) return undefined;
-  }
+  return findUp(resolve(cwd), [join('node_modules', '.bin', name)]);
 }
 
 /** Where a bare program name is found on PATH. */
@@ -164,8 +161,8 @@ export function installedRunnerProblem(command: readonly string[], cwd: string, 
     return null; // Not there: the run fails to start, and says so.
   }
   // The package holding the file: the nearest folder above it with a package.json.
-  let pkgDir = dirname(real);
-  while (!existsSync(join(pkgDir, 'package.json')) && dirname(pkgDir) !== pkgDir) pkgDir = dirname(pkgDir);
+  const packageJson = findUp(dirname(real), ['package.json']);
+  const pkgDir = packageJson ? dirname(packageJson) : parse(real).root;
   const parent = basename(dirname(pkgDir)).startsWith('@') ? dirname(dirname(pkgDir)) : dirname(pkgDir);
   const shown = `${RUNNER_NAMES[kind]} (${file === real ? real : `${file}, which is ${real}`})`;
   if (basename(parent) !== 'node_modules') {

@@ -206,8 +206,8 @@ function hasKey(packageJson: string, key: string): boolean {
   }
 }
 
-/** The first file the search finds, walking up from `start`: undefined when none. */
-function findUp(start: string, names: readonly string[]): string | undefined {
+/** The first of these names found in `start` or the nearest folder above it that has one: undefined when none. */
+export function findUp(start: string, names: readonly string[]): string | undefined {
   for (let dir = start; ; dir = dirname(dir)) {
     for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
     if (dirname(dir) === dir) return undefined;
