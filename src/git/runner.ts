@@ -31,9 +31,19 @@ const UNUSED_PROGRAM_VARIABLES = new Set([
   'git_ssh', 'git_ssh_command', 'git_proxy_command', 'git_external_diff', 'git_template_dir',
 ]);
 const CONFIG_PATH_VARIABLES = new Set(['git_config_global', 'git_config_system', 'git_config', 'git_exec_path', 'prefix']);
+/**
+ * Variables that point git at a repository, index or object store other than the one the folder
+ * is in: with GIT_DIR naming a clone where the fix is committed on the same branch, the tree on
+ * disk reads as that clone's clean commit. A git hook sets some of them for its own repository,
+ * which the folder finds as well.
+ */
+const REPOSITORY_LOCATION_VARIABLES = new Set([
+  'git_dir', 'git_work_tree', 'git_common_dir', 'git_index_file', 'git_object_directory', 'git_alternate_object_directories', 'git_namespace',
+]);
 
 /**
- * The environment of every git this runner starts: the process's own, with
+ * The environment of every git this runner starts: the process's own, without the variables
+ * that locate the repository elsewhere than the folder it is asked about, with
  * GIT_OPTIONAL_LOCKS=0 so a background `git status` never takes index.lock to refresh the index
  * (the user's own `git commit` would then fail with "index.lock: File exists"), and without
  * replace refs or grafts. simple-git refuses an explicit environment that names an editor, pager
@@ -46,7 +56,7 @@ export function gitEnvironment(source: NodeJS.ProcessEnv): { vars: Record<string
   for (const [name, value] of Object.entries(source)) {
     if (value === undefined) continue;
     const key = name.toLowerCase().trim();
-    if (UNUSED_PROGRAM_VARIABLES.has(key)) continue;
+    if (UNUSED_PROGRAM_VARIABLES.has(key) || REPOSITORY_LOCATION_VARIABLES.has(key)) continue;
     if (CONFIG_PATH_VARIABLES.has(key)) unsafe.allowUnsafeConfigPaths = true;
     if (key === 'git_config_count') unsafe.allowUnsafeConfigEnvCount = true;
     vars[name] = value;

@@ -238,7 +238,7 @@ async function gate(parsed: GateArgs, io: CliIo): Promise<number> {
   // The code state before a run is read meanwhile too; it also names the checked-out branch. Read
   // early it only widens the window in which a change shows as one made during the run. It starts
   // at once in the folder that holds the .git directory found above the working directory, the
-  // top level in all but odd set-ups (GIT_DIR, core.worktree), and is used only if git names the
+  // top level in all but odd set-ups (core.worktree), and is used only if git names the
   // same top level; otherwise it is read again there.
   const readBefore = (repoDir: string, gitDir?: Promise<string>) => codeState(repoDir, checkExclusions(repoDir, ignorePathsIn(repoDir)).paths, gitDir);
   const likelyTop = parsed.run ? likelyTopLevel(io.cwd) : undefined;

@@ -42,11 +42,11 @@ export interface IncidentRunOptions {
  * or an attributes file its config names.
  */
 export async function runIncidentTests(opts: IncidentRunOptions): Promise<RecordedRun & { outcome: RunOutcome; after: CodeState }> {
-  // The tree git reads must be the one the tests run in: core.worktree (this machine's config) or
-  // GIT_WORK_TREE can point git at a clean copy elsewhere while the run loads an uncommitted fix.
+  // The tree git reads must be the one the tests run in: core.worktree (this machine's config) can
+  // point git at a clean copy elsewhere while the run loads an uncommitted fix.
   if (relativeInside(realpathSync(opts.repoDir), realpathSync(opts.cwd)) === null) {
     throw new CommandRefused(
-      `the tests would run in ${opts.cwd}, outside the working tree git reads (${opts.repoDir}): git's core.worktree or GIT_WORK_TREE points elsewhere, so what ran could not be checked; unset it and run again`,
+      `the tests would run in ${opts.cwd}, outside the working tree git reads (${opts.repoDir}): git's core.worktree points elsewhere, so what ran could not be checked; unset it and run again`,
     );
   }
   const exclusions = checkExclusions(opts.repoDir, opts.ignorePaths ?? DEFAULT_IGNORED_PATHS);

@@ -684,4 +684,26 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.equal(committed.code, 1, committed.out + committed.err);
     assert.match(committed.out, /EU VAT > is 23% failed/);
   });
+
+  it("7l. GIT_DIR in the gate's environment naming a clone where the fix is committed on the same branch does not make the fix committed: git reads the folder's own repository", async () => {
+    const repo = await regressedRepo();
+    const clone = tempDir('clone');
+    await simpleGit().raw(['clone', '-q', repo.dir, clone]);
+    const c = simpleGit(clone);
+    await c.raw(['checkout', '-q', '-B', 'fix/eu-vat', 'origin/fix/eu-vat']);
+    await c.raw(['branch', '-f', 'main', 'origin/main']);
+    await c.raw(['remote', 'set-head', 'origin', 'main']);
+    await commitFiles(clone, { 'src/vat.js': 'module.exports = 1.23;\n' }, 'The fix, committed only in the clone');
+    writeFileSync(join(repo.dir, 'src/vat.js'), 'module.exports = 1.23;\n');
+    for (const variables of [{ GIT_DIR: join(clone, '.git') }, { GIT_DIR: join(clone, '.git'), GIT_WORK_TREE: repo.dir }]) {
+      Object.assign(process.env, variables);
+      try {
+        const r = await gate(repo, ['--run', ...command('test/')]);
+        assert.equal(r.code, 1, `${Object.keys(variables).join(', ')}: ${r.out}${r.err}`);
+        assert.match(r.out, /the run had uncommitted changes to tracked files \(src\/vat\.js\)/);
+      } finally {
+        for (const name of Object.keys(variables)) delete process.env[name];
+      }
+    }
+  });
 });
