@@ -1,5 +1,6 @@
 // The test plan: items with manual steps and linked automated tests, their results in staging
 // and production, and the sign-offs the runbook requires before an incident is declared over.
+import { createHash } from 'node:crypto';
 import { slugify } from './declare';
 import type { ActionContext, RecordEdit } from './edits';
 import { timelineEdit } from './edits';
@@ -82,16 +83,6 @@ export function unlinkTest(incident: Incident, itemId: string, ref: TestRef, ctx
   ];
 }
 
-/** Removes a plan item with its links and results; the timeline keeps that it existed. */
-export function removePlanItem(incident: Incident, itemId: string, ctx: ActionContext): RecordEdit[] {
-  const i = itemIndex(incident, itemId);
-  const item = items(incident)[i] as TestPlanItem;
-  const links = (item.automated ?? []).length;
-  const results = (item.results ?? []).length;
-  const what = [links ? `${links} linked test(s)` : '', results ? `${results} result(s)` : ''].filter(Boolean).join(' and ');
-  return [{ op: 'delete', path: ['test_plan', 'items', i] }, timelineEdit(ctx, 'plan-item-removed', `Test-plan item "${item.title}" removed${what ? ` with its ${what}` : ''}`)];
-}
-
 export function recordResult(incident: Incident, itemId: string, env: PlanEnvironment, outcome: PlanOutcome, note: string | undefined, ctx: ActionContext): RecordEdit[] {
   if (!PLAN_ENVIRONMENTS.includes(env)) throw new PlanError(`"${env}" is not staging or production`);
   if (!PLAN_OUTCOMES.includes(outcome)) throw new PlanError(`"${outcome}" is not pass, fail or skipped`);
@@ -116,10 +107,21 @@ export function signoffRole(incident: Incident, person: PersonId): Signoff['role
   return 'other';
 }
 
+/**
+ * What a sign-off approves, as a short digest: each item's id, title, manual steps, linked tests
+ * and whether it mutates customer data, in the plan's order (results are not in it: those recorded later make a
+ * sign-off stale by time). A sign-off made on another plan (a linked test swapped for one that
+ * passes, an item removed) no longer covers the plan as it is.
+ */
+export function planDigest(incident: Incident): string {
+  const shape = items(incident).map((it) => [it.id, it.title, (it.manual_steps ?? '').trim(), (it.automated ?? []).map(testKey).sort(), it.mutates_customer_data === true]);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex').slice(0, 16);
+}
+
 /** Signs the plan off as `person`; `gitEmail` is the git identity doing it, kept beside the person. */
 export function signOff(incident: Incident, person: PersonId, ctx: ActionContext, gitEmail?: string): RecordEdit[] {
   if (!incident.test_plan || items(incident).length === 0) throw new PlanError('there is no test plan to sign off yet');
-  const signoff: Signoff = { person, role: signoffRole(incident, person), at: toTimestamp(ctx.now, ctx.zone) };
+  const signoff: Signoff = { person, role: signoffRole(incident, person), at: toTimestamp(ctx.now, ctx.zone), plan: planDigest(incident) };
   if (gitEmail?.trim()) signoff.git_email = gitEmail.trim();
   const label = signoff.role === 'incident_manager' ? 'the IM' : signoff.role === 'worker' ? 'a worker' : 'a reviewer';
   return [
@@ -141,8 +143,10 @@ export interface ItemStatus {
 }
 
 export interface SignoffStatus extends Signoff {
-  /** A result was recorded after this sign-off: it no longer covers the plan as executed. */
+  /** A result was recorded after this sign-off, or the plan changed since: it no longer covers the plan as executed. */
   stale: boolean;
+  /** The plan's items or linked tests are not the ones signed off (its digest differs). */
+  planChanged: boolean;
   /** Dated after the moment the status was computed; never counted. */
   future: boolean;
   /** The role by the roles as they are now, which is what counts, not the role written in the record. */
@@ -197,9 +201,12 @@ export function planStatus(incident: Incident, now?: Date): PlanStatus {
     };
   });
   const last = lastResult as { at: Timestamp; t: number } | null;
+  const digest = planDigest(incident);
   const signoffs = (incident.test_plan?.signoffs ?? []).map((s): SignoffStatus => {
     const t = instantOrNaN(s.at);
-    return { ...s, stale: last !== null && !(t >= last.t), future: !counted(s.at), currentRole: signoffRole(incident, s.person) };
+    // A sign-off made before sign-offs carried the plan's digest is judged by time alone.
+    const planChanged = typeof s.plan === 'string' && s.plan !== digest;
+    return { ...s, stale: planChanged || (last !== null && !(t >= last.t)), planChanged, future: !counted(s.at), currentRole: signoffRole(incident, s.person) };
   });
   const valid = signoffs.filter((s) => !s.stale && !s.future);
   const any = itemStatuses.length > 0;

@@ -10,7 +10,6 @@ import {
   PLAN_OUTCOMES,
   recordNoAutomatedTest,
   recordResult,
-  removePlanItem,
   signNoAutomatedTest,
   signOff,
   signoffRole,
@@ -18,6 +17,7 @@ import {
 } from '../../model/testPlan';
 import { formatTestRef, parseTestRef } from '../../model/testId';
 import { actionContext } from '../actor';
+import { removePlanItem } from '../../model/testPlanItems';
 import { runSummary } from '../../testing/gate';
 import type { ExtensionParts } from '../context';
 import { COMMANDS } from '../ids';
@@ -260,12 +260,12 @@ export async function removePlanItemCommand(parts: ExtensionParts, target?: unkn
   const itemId = args?.item ?? itemOfNode(target) ?? (await pickPlanItem(entry, title));
   if (!itemId) return undefined;
   const item = entry.incident.test_plan?.items.find((it) => it.id === itemId);
-  if (!args && item) {
-    const results = (item.results ?? []).length;
+  // An executed item is refused by the operation itself (its results stay in the plan): nothing to confirm.
+  if (!args && item && (item.results ?? []).length === 0) {
     const links = (item.automated ?? []).length;
     const choice = await vscode.window.showWarningMessage(
       `Remove "${item.title}" from the test plan?`,
-      { modal: true, detail: `Its ${links} linked test(s) and ${results} recorded result(s) go with it; the timeline keeps that it was removed.` },
+      { modal: true, detail: `${links ? `Its ${links} linked test(s) go with it; t` : 'T'}he timeline keeps that it was removed.` },
       'Remove',
     );
     if (choice !== 'Remove') return undefined;
