@@ -359,7 +359,7 @@ export async function evaluateGate(input: GateInput): Promise<GateVerdict> {
     );
   }
   const staleOf = (role: 'incident_manager' | 'worker') =>
-    plan.signoffs.filter((s) => s.currentRole === role && (s.stale || s.future)).map((s) => `${s.person} at ${s.at} ${s.future ? 'is dated in the future' : 'is stale: results were recorded after it'}`);
+    plan.signoffs.filter((s) => s.currentRole === role && (s.stale || s.future)).map((s) => `${s.person} at ${s.at} ${s.future ? 'is dated in the future' : s.planChanged ? "is stale: the plan's items or linked tests changed after it" : 'is stale: results were recorded after it'}`);
   const signoffCondition = (id: string, ok: boolean, who: string, role: 'incident_manager' | 'worker'): GateCondition => {
     if (ok) return { id, met: true, message: `signed off by ${who}` };
     const stale = staleOf(role);

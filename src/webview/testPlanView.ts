@@ -118,7 +118,7 @@ export interface SignoffView {
   counts: boolean;
   stale: boolean;
   future: boolean;
-  /** The later result that made it stale: "“EU checkout returns 200” in staging: pass by bruno at …". */
+  /** What made it stale: a change to the plan since, or the later result ("“EU checkout returns 200” in staging: pass by bruno at …"). */
   staleBecause?: string;
 }
 
@@ -372,6 +372,7 @@ function envCell(env: PlanEnvironment, result: PlanResult | null, done: boolean,
 
 /** The first result recorded after a sign-off: what made it stale. */
 function staleCause(incident: Incident, signoff: SignoffStatus, people: readonly Person[]): string | undefined {
+  if (signoff.planChanged) return "a change to the plan's items or linked tests";
   let signedAt: number;
   try {
     signedAt = instantOf(signoff.at);

@@ -11,7 +11,7 @@ import { attributeLinesThatHide } from '../../src/git/codeState';
 import { gateCommand } from '../../src/testing/gateCli';
 import { npmOverrides } from '../../src/testing/runner';
 import type { Incident } from '../../src/model/record';
-import { recordNoAutomatedTest, signNoAutomatedTest } from '../../src/model/testPlan';
+import { recordNoAutomatedTest, signNoAutomatedTest, signOff, unlinkTest } from '../../src/model/testPlan';
 import { applyEdits, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome, writeFiles } from './helpers/testProjects';
 
 const VAT_TEST = `
@@ -705,5 +705,31 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
         for (const name of Object.keys(variables)) delete process.env[name];
       }
     }
+  });
+
+  it('11. the failing test deleted and unlinked after the IM and a worker signed off the plan (another linked test passes): their sign-offs no longer count', async () => {
+    const SMOKE = ref('test/smoke.test.js', 'shop', 'starts');
+    const repo = await regressedRepo({ 'test/smoke.test.js': "describe('shop', () => { it('starts', () => {}); });\n" });
+    const signedAt = (actor: string, iso: string) => ({ actor, now: new Date(iso), zone: 'UTC' });
+    await editRecord(repo, (record) => {
+      let r: Incident = applyEdits(record, [
+        { op: 'set', path: ['test_plan', 'items', 0, 'automated'], value: [LINKED, SMOKE] },
+        { op: 'set', path: ['test_plan', 'signoffs'], value: [] },
+      ]);
+      r = applyEdits(r, signOff(r, 'ana', signedAt('ana', '2025-01-01T12:00:00Z')));
+      return applyEdits(r, signOff(r, 'bruno', signedAt('bruno', '2025-01-01T12:01:00Z')));
+    });
+    const signed = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(signed.code, 1, signed.out + signed.err);
+    assert.match(signed.out, /EU VAT > is 23% failed/);
+    assert.match(signed.out, /\[x\] signoff-im/);
+    // The failing test goes (a change for review to catch), and its link with it.
+    await simpleGit(repo.dir).rm('test/checkout.test.js');
+    await editRecord(repo, (record) => applyEdits(record, unlinkTest(record, 'eu-checkout-200', LINKED, signedAt('bruno', '2025-01-01T12:30:00Z'))));
+    const r = await gate(repo, ['--run', ...command('test/')]);
+    assert.equal(r.code, 1, r.out + r.err);
+    assert.match(r.out, /\[x\] tests-passed/, 'the one linked test left passes');
+    assert.match(r.out, /\[ \] signoff-im: not signed off by the IM \(not counted: ana at 2025-01-01T12:00:00Z is stale: the plan's items or linked tests changed after it\)/);
+    assert.match(r.out, /\[ \] signoff-worker/);
   });
 });

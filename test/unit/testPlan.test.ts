@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ActionContext } from '../../src/model/edits';
 import type { Incident } from '../../src/model/record';
-import { addPlanItem, CUSTOMER_DATA_NOTE, linkedTests, linkTest, PlanError, planStatus, recordResult, signOff, unlinkTest } from '../../src/model/testPlan';
+import { addPlanItem, CUSTOMER_DATA_NOTE, linkedTests, linkTest, PlanError, planDigest, planStatus, recordResult, signOff, unlinkTest } from '../../src/model/testPlan';
+import { editPlanItem, removePlanItem } from '../../src/model/testPlanItems';
 import { applyEdits, readyIncident, ref } from './helpers/testProjects';
 
 const at = (iso: string, actor = 'bruno'): ActionContext => ({ actor, now: new Date(iso), zone: 'Europe/Lisbon' });
@@ -62,5 +63,52 @@ describe('test plan: items, links, results and sign-offs', () => {
     // A sign-off dated in the future would never go stale; it does not count.
     const future = applyEdits(inc, [{ op: 'append', path: ['test_plan', 'signoffs'], value: { person: 'bruno', role: 'worker', at: '2099-01-01T00:00:00Z' } }]);
     assert.equal(planStatus(future, new Date('2026-11-28T12:00:00Z')).signedByWorker, false);
+  });
+
+  it('a sign-off covers the plan it saw: a linked test swapped, an item added, removed or edited makes it stale; a result or a re-sign does not', () => {
+    const regression = ref('test/checkout.test.js', 'EU VAT', 'is 23%');
+    const smoke = ref('test/smoke.test.js', 'shop', 'starts');
+    let inc = applyEdits(readyIncident([regression, smoke]), [{ op: 'set', path: ['test_plan', 'signoffs'], value: [] }]);
+    inc = applyEdits(inc, addPlanItem(inc, { title: 'Refunds work' }, at('2026-11-28T11:59:00Z')));
+    inc = applyEdits(inc, signOff(inc, 'ana', at('2026-11-28T12:00:00Z', 'ana')));
+    inc = applyEdits(inc, signOff(inc, 'bruno', at('2026-11-28T12:01:00Z')));
+    assert.equal(inc.test_plan?.signoffs?.[0]?.plan, planDigest(inc));
+    assert.deepEqual([planStatus(inc).signedByIm, planStatus(inc).signedByWorker], [true, true]);
+    const changes: [string, (i: Incident) => Incident][] = [
+      ['the failing linked test unlinked', (i) => applyEdits(i, unlinkTest(i, 'eu-checkout-200', regression, at('2026-11-28T12:05:00Z')))],
+      ['another test linked', (i) => applyEdits(i, linkTest(i, 'eu-checkout-200', ref('test/other.test.js', 'x', 'y'), at('2026-11-28T12:05:00Z')))],
+      ['an item added', (i) => applyEdits(i, addPlanItem(i, { title: 'Invoices show VAT' }, at('2026-11-28T12:05:00Z')))],
+      ['an item removed', (i) => applyEdits(i, removePlanItem(i, 'refunds-work', at('2026-11-28T12:05:00Z')))],
+      ['the item retitled', (i) => applyEdits(i, editPlanItem(i, 'eu-checkout-200', { title: 'EU checkout loads', mutates_customer_data: false }, at('2026-11-28T12:05:00Z')))],
+      ['its manual steps changed', (i) => applyEdits(i, editPlanItem(i, 'eu-checkout-200', { title: 'EU checkout returns 200', manual_steps: 'Pay with a UK card', mutates_customer_data: false }, at('2026-11-28T12:05:00Z')))],
+      ['the item marked as changing customer data', (i) => applyEdits(i, editPlanItem(i, 'eu-checkout-200', { title: 'EU checkout returns 200', mutates_customer_data: true }, at('2026-11-28T12:05:00Z')))],
+      ['a hand edit of a link', (i) => applyEdits(i, [{ op: 'set', path: ['test_plan', 'items', 0, 'automated', 0, 'title'], value: ['EU VAT', 'is defined'] }])],
+    ];
+    for (const [what, change] of changes) {
+      const s = planStatus(change(inc));
+      assert.deepEqual(s.signoffs.map((x) => [x.stale, x.planChanged]), [[true, true], [true, true]], what);
+      assert.deepEqual([s.signedByIm, s.signedByWorker], [false, false], what);
+    }
+    // Linking again what was unlinked is the plan signed off.
+    const back = applyEdits(changes[0]![1](inc), [{ op: 'set', path: ['test_plan', 'items', 0, 'automated'], value: [smoke, regression] }]);
+    assert.equal(planStatus(back).signedByIm, true, 'the same links in another order');
+    // The IM signing the changed plan counts again; the worker's sign-off stays stale until they sign it too.
+    const changed = changes[0]![1](inc);
+    const resigned = applyEdits(changed, signOff(changed, 'ana', at('2026-11-28T12:10:00Z', 'ana')));
+    assert.deepEqual([planStatus(resigned).signedByIm, planStatus(resigned).signedByWorker], [true, false]);
+    // Results are not the plan: recording one before the sign-offs leaves them covering it.
+    assert.equal(planStatus(inc).signoffs.some((x) => x.planChanged), false);
+    // A sign-off written before sign-offs kept the digest is judged by time alone.
+    const legacy = applyEdits(changes[0]![1](inc), [{ op: 'delete', path: ['test_plan', 'signoffs', 0, 'plan'] }]);
+    assert.deepEqual(planStatus(legacy).signoffs.map((x) => x.planChanged), [false, true]);
+  });
+
+  it('an item with recorded results is not removed (edit it instead); one without is, with its links', () => {
+    const inc = readyIncident([ref('test/checkout.test.js', 'EU VAT', 'is 23%')]);
+    assert.throws(() => removePlanItem(inc, 'eu-checkout-200', at('2026-11-28T12:00:00Z')), /2 recorded results; an executed item stays in the plan/);
+    const fresh = applyEdits(inc, addPlanItem(inc, { title: 'Refunds work' }, at('2026-11-28T12:00:00Z')));
+    const removed = applyEdits(fresh, removePlanItem(fresh, 'refunds-work', at('2026-11-28T12:01:00Z')));
+    assert.deepEqual(removed.test_plan?.items.map((i) => i.id), ['eu-checkout-200']);
+    assert.equal(removed.timeline.at(-1)?.kind, 'plan-item-removed');
   });
 });

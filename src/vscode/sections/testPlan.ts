@@ -74,7 +74,7 @@ export const testPlanSection: TreeSection = {
         children: plan.signoffs.map((s, i) => ({
           key: `signoff-${i}`,
           label: `${s.person} (${s.currentRole.replace('_', ' ')})`,
-          description: `${signedWhen(s.at)}${s.stale ? ' · stale: results recorded since' : ''}`,
+          description: `${signedWhen(s.at)}${s.planChanged ? ' · stale: plan changed since' : s.stale ? ' · stale: results recorded since' : ''}`,
           icon: new vscode.ThemeIcon(s.stale || s.future ? 'warning' : 'check'),
         })),
       });
