@@ -6,10 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { privateStateDir } from '../store/privateState';
 import { LIST_ONLY_ENV, REPORT_PATH_ENV, RUN_NONCE_ENV } from './reporters/protocol';
 import { ReportError, type ParsedReport } from './reports/report';
 import { readRunnerReport } from './reports/runnerReport';
-import { commandParts, commandWithReporter, listingFlags, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
+import { commandParts, commandWithReporter, listingFlags, privateCacheOptions, recogniseRunner, reporterFile, type RunnerKind } from './runnerCommand';
 import { runnerEnvironment, withheldNotice } from './runnerEnvironment';
 
 export type { RunnerKind } from './runnerCommand';
@@ -33,6 +34,8 @@ export interface RunOptions {
   killGraceMs?: number;
   /** Where the shipped reporters are; default beside this module or bundle. */
   reportersDir?: string;
+  /** Where the runner keeps its caches (see privateCacheOptions); default Incident Room's private state. */
+  cacheDir?: string;
   /** List the tests without running them (see listingFlags); the outcomes then mean nothing. */
   listOnly?: boolean;
   /** Called once the command and everything holding its output have ended, before its report is read: what must follow the run can start meanwhile. */
@@ -97,7 +100,8 @@ export function runTestCommand(opts: RunOptions): Promise<RunOutcome> {
   const dir = mkdtempSync(join(tmpdir(), 'incident-room-run-'));
   const reportPath = join(dir, 'report.json');
   const nonce = randomBytes(16).toString('hex');
-  const [file, ...args] = commandWithReporter(opts.command, runner, reporterFile(runner, opts.reportersDir), reportPath, opts.listOnly ? listingFlags(runner) : []);
+  const ownOptions = [...privateCacheOptions(runner, opts.cacheDir ?? join(privateStateDir(), 'runner-cache')), ...(opts.listOnly ? listingFlags(runner) : [])];
+  const [file, ...args] = commandWithReporter(opts.command, runner, reporterFile(runner, opts.reportersDir), reportPath, ownOptions);
   const { env, withheld } = runnerEnvironment({ ...process.env, ...opts.env });
   const startedAt = new Date();
   const finish = (partial: Pick<RunOutcome, 'exitCode' | 'signal' | 'endedBy'>): RunOutcome => {

@@ -33,6 +33,10 @@ const REFUSED: Readonly<Record<RunnerKind, readonly { flags: string[]; why: stri
   ],
   jest: [
     { flags: ['--reporters', '--json', '--outputFile', '--testResultsProcessor'], why: 'names a reporter or report file itself; Incident Room adds its own reporter' },
+    {
+      flags: ['--cacheDirectory'],
+      why: "names jest's cache, which Incident Room chooses itself: a cache shared with other runs can hold transformed code that is not the commit's",
+    },
     { flags: ['--listTests', '--showConfig'], why: 'lists instead of running the tests' },
     { flags: ['--watch', '--watchAll'], why: 'never ends' },
   ],
@@ -108,10 +112,20 @@ export function recogniseRunner(command: readonly string[]): RunnerKind {
     throw new CommandRefused(`${shown} is not a test runner Incident Room knows: give mocha's, jest's or node --test's plain command, e.g. ${EXAMPLES}`);
   }
   for (const rule of REFUSED[kind]) {
-    const hit = args.find((a) => rule.flags.some((f) => a === f || a.startsWith(`${f}=`)));
+    const hit = args.find((a) => rule.flags.some((f) => optionName(a) === optionName(f)));
     if (hit) throw new CommandRefused(`${shown}: ${hit.split('=')[0]} ${rule.why}; give ${RUNNER_NAMES[kind]}'s plain command`);
   }
   return kind;
+}
+
+/**
+ * A long option's name as the runners read it: jest and mocha take `--list-tests` for
+ * `--listTests` (yargs), and node takes `--test_reporter` for `--test-reporter`; a short option
+ * (`-R`, `-r`) is itself.
+ */
+function optionName(arg: string): string {
+  const name = arg.split('=')[0]!;
+  return name.startsWith('--') ? `--${name.slice(2).replace(/[-_]/g, '').toLowerCase()}` : name;
 }
 
 /** The packages whose bin each runner is; an npm alias installs them under other folder names, never under other package names. */
@@ -203,6 +217,16 @@ export function commandWithReporter(command: readonly string[], kind: RunnerKind
       return [...command.slice(0, at), ...added, ...command.slice(at)];
     }
   }
+}
+
+/**
+ * Options that keep a runner's caches to Incident Room's own folder: jest's transform cache
+ * (by default in the system's temporary folder, which anyone on the machine can write) holds
+ * transformed code keyed by each file's content, so an entry written for the committed file can
+ * run the fix in its place.
+ */
+export function privateCacheOptions(kind: RunnerKind, cacheDir: string): string[] {
+  return kind === 'jest' ? [`--cacheDirectory=${join(cacheDir, 'jest')}`] : [];
 }
 
 /**

@@ -12,7 +12,7 @@ import { gateCommand } from '../../src/testing/gateCli';
 import { npmOverrides } from '../../src/testing/runner';
 import type { Incident } from '../../src/model/record';
 import { recordNoAutomatedTest, signNoAutomatedTest, signOff, unlinkTest } from '../../src/model/testPlan';
-import { applyEdits, commitFiles, initRepo, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome, writeFiles } from './helpers/testProjects';
+import { applyEdits, commitFiles, initRepo, jestCommand, mochaCommand, readyIncident, ref, tempDir, withPrivateStateHome, writeFiles } from './helpers/testProjects';
 
 const VAT_TEST = `
 const assert = require('node:assert/strict');
@@ -731,5 +731,40 @@ process.on('exit', () => execFileSync('git', ['checkout', '-q', 'fix/eu-vat']));
     assert.match(r.out, /\[x\] tests-passed/, 'the one linked test left passes');
     assert.match(r.out, /\[ \] signoff-im: not signed off by the IM \(not counted: ana at 2025-01-01T12:00:00Z is stale: the plan's items or linked tests changed after it\)/);
     assert.match(r.out, /\[ \] signoff-worker/);
+  });
+
+  it("10c. jest's shared transform cache holding the fix for the committed src/vat.js (an entry keyed by its content) is not read: the regression shows", async () => {
+    const repo = await regressedRepo();
+    const { spawnSync } = await import('node:child_process');
+    const { createHash } = await import('node:crypto');
+    const { readdirSync, rmSync, statSync } = await import('node:fs');
+    const jest = (...args: string[]) => spawnSync(jestCommand()[0]!, [...jestCommand().slice(1), ...args], { cwd: repo.dir, encoding: 'utf8' });
+    const cacheDir = (JSON.parse(jest('--showConfig').stdout) as { configs: { cacheDirectory: string }[] }).configs[0]!.cacheDirectory;
+    const started = Date.now() - 1000;
+    assert.equal(jest().status, 1, 'jest itself sees the regression');
+    // What anyone on the machine can write there: the transformed src/vat.js, with the fix, under jest's own checksum.
+    const poisoned: string[] = [];
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        const stat = statSync(path);
+        if (stat.isDirectory()) walk(path);
+        else if (/^vat_[0-9a-f]+$/.test(name) && stat.mtimeMs >= started) {
+          const code = readFileSync(path, 'utf8').slice(33).replace('module.exports = 1.5;', 'module.exports = 1.23;');
+          writeFileSync(path, `${createHash('sha1').update(code).digest('hex').slice(0, 32)}\n${code}`);
+          poisoned.push(path);
+        }
+      }
+    };
+    walk(cacheDir);
+    try {
+      assert.ok(poisoned.length > 0, `no cache entry for src/vat.js under ${cacheDir}`);
+      assert.equal(jest().status, 0, 'jest itself now runs the cached fix');
+      const r = await gate(repo, ['--run', '--command', JSON.stringify(jestCommand())]);
+      assert.equal(r.code, 1, r.out + r.err);
+      assert.match(r.out, /EU VAT > is 23% failed/);
+    } finally {
+      for (const path of poisoned) rmSync(path, { force: true });
+    }
   });
 });

@@ -251,6 +251,14 @@ describe('runner: the command contract', () => {
       [['npx', 'jest', '--json', '--outputFile=r.json'], /--json names a reporter/],
       [['npx', 'jest', '--listTests'], /--listTests lists instead of running/],
       [['npx', 'jest', '--reporters=./mine.js'], /--reporters names a reporter/],
+      [['npx', 'jest', '--cacheDirectory', '/tmp/jest_0'], /--cacheDirectory names jest's cache, which Incident Room chooses itself/],
+      // The spellings the runners read as the same option: yargs' kebab and camel case, node's underscores.
+      [['npx', 'jest', '--list-tests'], /--list-tests lists instead of running/],
+      [['npx', 'jest', '--output-file=r.json'], /--output-file names a reporter/],
+      [['npx', 'jest', '--cache-directory=/tmp/jest_0'], /--cache-directory names jest's cache/],
+      [['npx', 'mocha', '--dryRun'], /--dryRun runs no test/],
+      [['npx', 'mocha', '--listReporters'], /--listReporters lists instead/],
+      [['node', '--test', '--test_reporter=junit'], /--test_reporter names a reporter/],
       [['npx', 'mocha', 'output={report}'], /names a report file \({report}\)/],
       [[], /empty/],
       // Named like a runner, but a file of the project: it could write any report.
