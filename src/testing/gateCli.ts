@@ -133,15 +133,22 @@ async function trustedCommand(
   }
 }
 
+/** The default branch of most repositories, whose command is read before git has named the default. */
+const LIKELY_DEFAULT_BRANCH = 'main';
+
 /**
  * The command a run may take can come only from a trusted base: CI's --base, else the repository's
  * default branch. Neither needs the record, so the gate reads that branch's command as it starts,
  * beside the record; it is used when the record names that branch as its base.
  */
 function readCommandAhead(args: GateArgs, cwd: string, defaultBranch: Promise<string | null>): Promise<CommandReadAhead | null> {
+  // Most repositories' default branch is main: its package.json is read while git names the
+  // default branch, and used only if that is main (the run waits on neither in turn).
+  const guess = args.base ? undefined : baseBranchCommand(cwd, LIKELY_DEFAULT_BRANCH);
+  guess?.catch(() => undefined);
   return (args.base ? Promise.resolve(args.base) : defaultBranch).then((base) => {
     if (base === null) return null;
-    const read = baseBranchCommand(cwd, base);
+    const read = guess && base === LIKELY_DEFAULT_BRANCH ? guess : baseBranchCommand(cwd, base);
     read.catch(() => undefined);
     return { base, read };
   });
