@@ -109,9 +109,9 @@ export function signoffRole(incident: Incident, person: PersonId): Signoff['role
 
 /**
  * What a sign-off approves, as a short digest: each item's id, title, manual steps, linked tests
- * and whether it mutates customer data, in the plan's order (results are not in it: those recorded later make a
- * sign-off stale by time). A sign-off made on another plan (a linked test swapped for one that
- * passes, an item removed) no longer covers the plan as it is.
+ * and whether it mutates customer data, in the plan's order. Results are not in it: one recorded
+ * later makes a sign-off stale by time. A sign-off made on another plan (a linked test swapped for
+ * one that passes, an item removed) no longer covers the plan as it is.
  */
 export function planDigest(incident: Incident): string {
   const shape = items(incident).map((it) => [it.id, it.title, (it.manual_steps ?? '').trim(), (it.automated ?? []).map(testKey).sort(), it.mutates_customer_data === true]);
