@@ -3,7 +3,7 @@ import type { FixBranchStatus } from '../../src/git/fixBranch';
 import type { Incident } from '../../src/model/record';
 import { editPlanItem, removePlanItem } from '../../src/model/testPlanItems';
 import { buildTestPlanView, FAILURE_LINES, type TestCellView, type TestPlanFacts } from '../../src/webview/testPlanView';
-import { PlanError, recordNoAutomatedTest, signNoAutomatedTest } from '../../src/model/testPlan';
+import { PlanError, recordNoAutomatedTest, signNoAutomatedTest, signOff } from '../../src/model/testPlan';
 import type { EvidenceRun, LatestEvidence } from '../../src/testing/evidence';
 import type { ParsedReport } from '../../src/testing/reports/report';
 import { evaluateGate, type GateVerdict } from '../../src/testing/gate';
@@ -186,6 +186,11 @@ describe('test-plan view model', () => {
     assert.deepEqual([v.signedByIm, v.signedByWorker], [false, false]);
     const future = view(applyEdits(incident(), [{ op: 'append', path: ['test_plan', 'signoffs'], value: { person: 'ana', role: 'incident_manager', at: '2030-01-01T00:00:00Z' } }]), { verdict });
     assert.deepEqual([future.signoffs.at(-1)!.future, future.signoffs.at(-1)!.counts], [true, false]);
+    // Carla signed the plan as it was; a linked test unlinked since makes hers stale, naming the change.
+    const signed = applyEdits(inc, signOff(inc, 'carla', { actor: 'carla', now: new Date('2026-11-28T11:45:00+01:00'), zone: 'UTC' }));
+    const unlinked = view(applyEdits(signed, [{ op: 'delete', path: ['test_plan', 'items', 0, 'automated', 0] }]), { verdict });
+    assert.deepEqual([unlinked.signoffs.at(-1)!.stale, unlinked.signoffs.at(-1)!.counts], [true, false]);
+    assert.equal(unlinked.signoffs.at(-1)!.staleBecause, "a change to the plan's items or linked tests");
   });
 
   it('lists the newest runs first with commit, command, totals and how each ended; only the judged one on the head is current', () => {
