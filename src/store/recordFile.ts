@@ -131,7 +131,7 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
             return { ...at, message: `this quoted value is never closed: add the closing ${text[open]} on this line` };
           }
         }
-        return { line, col, message: e.message };
+        return { line, col, message: tooDeep(e.message) ?? e.message };
       }),
     };
   }
@@ -155,9 +155,17 @@ export function parseYamlFile(bytes: Buffer | string): YamlOutcome {
     value = plainValue(doc.contents);
     if (value === NOT_PLAIN) value = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    return { ok: false, reason: 'parse', text, problems: [{ line: 1, col: 1, message: (err as Error).message }] };
+    const message = (err as Error).message;
+    return { ok: false, reason: 'parse', text, problems: [{ line: 1, col: 1, message: tooDeep(message) ?? message }] };
   }
   return { ok: true, parsed: { text, doc, lineCounter, value } };
+}
+
+/** The parser's own words for nesting deeper than the stack allows, said as what is wrong with the file. */
+function tooDeep(message: string): string | undefined {
+  return /Maximum call stack size exceeded/.test(message)
+    ? 'values nest too deeply here (thousands of levels of lists or mappings); a record nests a few levels deep'
+    : undefined;
 }
 
 const NOT_PLAIN = Symbol('not plain');

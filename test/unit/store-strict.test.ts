@@ -76,6 +76,17 @@ describe('store: strictness at the door', () => {
     }
   });
 
+  it('reports values nested thousands deep as too deep, where it happens, not as a stack overflow', () => {
+    let block = `${GOOD}extra:\n`;
+    for (let i = 1; i < 3000; i++) block += `${' '.repeat(i)}a:\n`;
+    for (const text of [`${GOOD}extra: ${'['.repeat(5000)}${']'.repeat(5000)}\n`, block]) {
+      const [p] = problems(text);
+      assert.ok(p!.line >= 14, `at the nesting, line ${p!.line}`);
+      assert.match(p!.message, /nest too deeply/);
+      assert.doesNotMatch(p!.message, /call stack/);
+    }
+  });
+
   it('reports a file with CR-only line endings as such, not as empty or garbled', () => {
     const [p] = problems(GOOD.replace(/\n/g, '\r'));
     assert.match(p!.message, /carriage return only/);
