@@ -231,6 +231,16 @@ async function fiftyRuns(dir: string): Promise<void> {
   }
 }
 
+/** Whether two builds validate records by the same schema (shipped beside each command line). */
+function sameSchema(cli: string, other: string): boolean {
+  const schema = (c: string) => readFileSync(join(c, '..', 'incident-room-v1.schema.json'), 'utf8');
+  try {
+    return schema(cli) === schema(other);
+  } catch {
+    return false;
+  }
+}
+
 const wall = (xs: Timing[]) => xs.map((x) => x.wallMs);
 const cpuOf = (xs: Timing[]) => (xs.every((x) => x.cpuMs !== undefined) ? median(xs.map((x) => x.cpuMs!)) : undefined);
 const cell = (xs: Timing[]) => ` ${median(wall(xs)).toFixed(0)} (${Math.min(...wall(xs)).toFixed(0)}-${Math.max(...wall(xs)).toFixed(0)})`;
@@ -240,6 +250,11 @@ async function main(): Promise<void> {
   process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'ir-bench-state-'));
   if (process.env.GATE_BENCH_KEEP) console.log(`state: ${process.env.XDG_STATE_HOME}`);
   console.log(`gate cost: ${FILES} files x ${TESTS} tests per runner, ${RUNS} runs each, interleaved; wall ms median (min-max), CPU ms median; node ${process.version}`);
+  if (BASELINE_CLI && !sameSchema(CLI, BASELINE_CLI)) {
+    console.log(
+      "note: the baseline's record schema differs from this build's; the value cache keeps one value per record's bytes, made by one build's rules, so each build's entry is the other's miss and both re-read the record on every run: both figures are high. Read this build's own figures from a run without a baseline.",
+    );
+  }
   console.log(
     `${'runner'.padEnd(12)}${'raw command'.padStart(18)}${'cpu'.padStart(6)}${'gate --run'.padStart(18)}${'cpu'.padStart(6)}${'ratio'.padStart(7)}${'goal ≤1.10x+150'.padStart(17)}${'editor run'.padStart(18)}${'cpu'.padStart(6)}${'ratio'.padStart(7)}${'goal ≤1.10x+300'.padStart(17)}`,
   );
