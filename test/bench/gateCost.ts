@@ -16,9 +16,10 @@
 // the gate's own cost and the environment's can be told apart.
 // Run after `npm run build && npm run build:tests` as `node out/test/bench/gateCost.js [runs]`.
 // GATE_BENCH_SUITES=mocha,jest picks runners; GATE_BENCH_ONLY_PLAIN=1 measures only the plain gate.
-// GATE_BENCH_BASELINE_CLI=<another build's dist/cli.js> adds that build's gate, interleaved with
-// this one's, to compare a change before and after in one run.
-import { spawn } from 'node:child_process';
+// The command line is this tree's production build (minified, as `npm run package` ships it).
+// GATE_BENCH_BASELINE_CLI=<another build's cli.js> adds that build's gate, interleaved with this
+// one's, to compare a change before and after in one run (build it with --production too).
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,9 @@ import { baseBranchCommand } from '../../src/testing/testCommandSource';
 
 const RUNS = Math.max(3, Number(process.argv[2]) || 5);
 const root = process.cwd();
-const CLI = join(root, 'dist', 'cli.js');
+/** The command line as `npm run package` ships it (minified), built into a temp folder by main(). */
+const CLI_DIR = join(tmpdir(), `incident-room-gate-bench-cli-${process.pid}`);
+const CLI = join(CLI_DIR, 'cli.js');
 const BASELINE_CLI = process.env.GATE_BENCH_BASELINE_CLI;
 const MOCHA_BIN = require.resolve('mocha/bin/mocha.js', { paths: [root] });
 const JEST_BIN = require.resolve('jest/bin/jest', { paths: [root] });
@@ -247,6 +250,7 @@ const cell = (xs: Timing[]) => ` ${median(wall(xs)).toFixed(0)} (${Math.min(...w
 const cpuCell = (xs: Timing[]) => (cpuOf(xs) === undefined ? ' n/a' : ` ${cpuOf(xs)!.toFixed(0)}`);
 
 async function main(): Promise<void> {
+  execFileSync(process.execPath, ['esbuild.mjs', '--production', '--outdir', CLI_DIR], { cwd: root, stdio: 'ignore' });
   process.env.XDG_STATE_HOME = mkdtempSync(join(tmpdir(), 'ir-bench-state-'));
   if (process.env.GATE_BENCH_KEEP) console.log(`state: ${process.env.XDG_STATE_HOME}`);
   console.log(`gate cost: ${FILES} files x ${TESTS} tests per runner, ${RUNS} runs each, interleaved; wall ms median (min-max), CPU ms median; node ${process.version}`);
@@ -329,6 +333,7 @@ async function main(): Promise<void> {
     if (process.env.GATE_BENCH_KEEP) console.log(`kept: ${dirs.join(' ')}`);
     else for (const d of dirs) rmSync(d, { recursive: true, force: true });
     if (!process.env.GATE_BENCH_KEEP) rmSync(process.env.XDG_STATE_HOME, { recursive: true, force: true });
+    rmSync(CLI_DIR, { recursive: true, force: true });
   }
 }
 
