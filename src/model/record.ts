@@ -160,7 +160,7 @@ export interface Signoff {
   /** The git identity (user.email) that made the sign-off; one not among the person's emails is flagged. */
   git_email?: string;
   /** The digest of the plan signed off (planDigest): once the items or linked tests change, the sign-off no longer counts. */
-  plan?: string;
+  plan_digest?: string;
 }
 
 /** A sign-off of the waiver: the IM's, and a SME's, who knows whether a test is possible. */

@@ -121,7 +121,7 @@ export function planDigest(incident: Incident): string {
 /** Signs the plan off as `person`; `gitEmail` is the git identity doing it, kept beside the person. */
 export function signOff(incident: Incident, person: PersonId, ctx: ActionContext, gitEmail?: string): RecordEdit[] {
   if (!incident.test_plan || items(incident).length === 0) throw new PlanError('there is no test plan to sign off yet');
-  const signoff: Signoff = { person, role: signoffRole(incident, person), at: toTimestamp(ctx.now, ctx.zone), plan: planDigest(incident) };
+  const signoff: Signoff = { person, role: signoffRole(incident, person), at: toTimestamp(ctx.now, ctx.zone), plan_digest: planDigest(incident) };
   if (gitEmail?.trim()) signoff.git_email = gitEmail.trim();
   const label = signoff.role === 'incident_manager' ? 'the IM' : signoff.role === 'worker' ? 'a worker' : 'a reviewer';
   return [
@@ -205,7 +205,7 @@ export function planStatus(incident: Incident, now?: Date): PlanStatus {
   const signoffs = (incident.test_plan?.signoffs ?? []).map((s): SignoffStatus => {
     const t = instantOrNaN(s.at);
     // A sign-off made before sign-offs carried the plan's digest is judged by time alone.
-    const planChanged = typeof s.plan === 'string' && s.plan !== digest;
+    const planChanged = typeof s.plan_digest === 'string' && s.plan_digest !== digest;
     return { ...s, stale: planChanged || (last !== null && !(t >= last.t)), planChanged, future: !counted(s.at), currentRole: signoffRole(incident, s.person) };
   });
   const valid = signoffs.filter((s) => !s.stale && !s.future);

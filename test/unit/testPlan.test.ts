@@ -72,7 +72,7 @@ describe('test plan: items, links, results and sign-offs', () => {
     inc = applyEdits(inc, addPlanItem(inc, { title: 'Refunds work' }, at('2026-11-28T11:59:00Z')));
     inc = applyEdits(inc, signOff(inc, 'ana', at('2026-11-28T12:00:00Z', 'ana')));
     inc = applyEdits(inc, signOff(inc, 'bruno', at('2026-11-28T12:01:00Z')));
-    assert.equal(inc.test_plan?.signoffs?.[0]?.plan, planDigest(inc));
+    assert.equal(inc.test_plan?.signoffs?.[0]?.plan_digest, planDigest(inc));
     assert.deepEqual([planStatus(inc).signedByIm, planStatus(inc).signedByWorker], [true, true]);
     const changes: [string, (i: Incident) => Incident][] = [
       ['the failing linked test unlinked', (i) => applyEdits(i, unlinkTest(i, 'eu-checkout-200', regression, at('2026-11-28T12:05:00Z')))],
@@ -99,7 +99,7 @@ describe('test plan: items, links, results and sign-offs', () => {
     // Results are not the plan: recording one before the sign-offs leaves them covering it.
     assert.equal(planStatus(inc).signoffs.some((x) => x.planChanged), false);
     // A sign-off written before sign-offs kept the digest is judged by time alone.
-    const legacy = applyEdits(changes[0]![1](inc), [{ op: 'delete', path: ['test_plan', 'signoffs', 0, 'plan'] }]);
+    const legacy = applyEdits(changes[0]![1](inc), [{ op: 'delete', path: ['test_plan', 'signoffs', 0, 'plan_digest'] }]);
     assert.deepEqual(planStatus(legacy).signoffs.map((x) => x.planChanged), [false, true]);
   });
 
