@@ -7,7 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { someOf } from '../model/plural';
 import { WORK_DIR_NAME } from '../store/workDir';
-import { codeChanges, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
+import { codeChanges, commonDirOf, git, gitDirOf, isExcluded, parseTreeStatus } from './fixBranch';
 import { relativeInside } from './repoPath';
 import { separateIndexGit, treeAsOnDiskGit } from './runner';
 
@@ -168,13 +168,7 @@ export function writtenSince(repoDir: string, paths: readonly string[], sinceMs:
  * where it is defined.
  */
 function hidingAttributes(repoDir: string, gitDir: string, trackedFiles: readonly string[]): string[] {
-  const commonDir = (() => {
-    try {
-      return join(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
-    } catch {
-      return gitDir;
-    }
-  })();
+  const commonDir = commonDirOf(gitDir);
   const configHome = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
   const sources = [
     ...trackedFiles.filter((f) => f === '.gitattributes' || f.endsWith('/.gitattributes')).map((f) => ({ file: join(repoDir, f), shown: f })),

@@ -1,4 +1,6 @@
 // Facts about the fix branch, read through simple-git. Nothing here changes the record.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { sharedGit } from './runner';
 import type { FixBranch, Person } from '../model/record';
@@ -326,6 +328,15 @@ function rememberGitDir(dir: string, gitDir: Promise<string>): Promise<string> {
 /** The repository's git dir (where evidence lives, never committed); asked of git once per folder. */
 export function gitDirOf(repoDir: string): Promise<string> {
   return gitDirs.get(repoDir) ?? rememberGitDir(repoDir, git(repoDir).raw(['rev-parse', '--absolute-git-dir']).then((s) => s.trim()));
+}
+
+/** The directory holding a repository's refs and shared files: the git dir itself, or the one its `commondir` names (a linked worktree's). */
+export function commonDirOf(gitDir: string): string {
+  try {
+    return resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim());
+  } catch {
+    return gitDir;
+  }
 }
 
 /** The repository a folder is in (its top level) and its git dir, in one git process. */

@@ -1,10 +1,10 @@
 // The editor's side of the runner and the gate: git facts and signed evidence fetched in the
 // background and cached per incident (the tree never waits on git), runs of an incident's
 // linked tests, and the last report each workspace folder produced.
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkoutBranch, currentBranchOf, git, workingTreeFacts, type FixBranchStatus } from '../../git/fixBranch';
+import { checkoutBranch, commonDirOf, currentBranchOf, git, workingTreeFacts, type FixBranchStatus } from '../../git/fixBranch';
 import { isOpen } from '../../model/lifecycle';
 import type { Incident } from '../../model/record';
 import { findGitDir } from '../../store/summaryCache';
@@ -284,15 +284,6 @@ export class IncidentTesting implements vscode.Disposable {
 
   dispose(): void {
     this.disposables.dispose();
-  }
-}
-
-/** The directory holding a repository's refs: the git dir itself, or the one its `commondir` names. */
-function commonDirOf(gitDir: string): string {
-  try {
-    return path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim());
-  } catch {
-    return gitDir;
   }
 }
 
