@@ -111,12 +111,15 @@ function foreignFilters(listing: string): string[] {
  */
 const RUNNER_PACKAGE_DIRS = /(^|\/)node_modules\/((\.bin|mocha|jest|jest-cli)\/|(@[^/]+\/)?[^/]+\/bin\/(_?mocha|jest)(\.c?js)?$)/;
 
+/** The path of an `ls-files --stage -v -z` entry: all after the tab (a path may hold any other character). */
+const pathOfEntry = (entry: string): string => entry.slice(entry.indexOf('\t') + 1);
+
 /** Tracked paths among an `ls-files --stage -v -z` listing's entries that lie where an installed runner's files are. */
 function runnerFilesIn(index: readonly string[]): string[] {
   const found: string[] = [];
   for (const entry of index) {
     if (!entry.includes('node_modules/')) continue;
-    const path = entry.slice(entry.indexOf('\t') + 1);
+    const path = pathOfEntry(entry);
     if (RUNNER_PACKAGE_DIRS.test(path)) found.push(path);
   }
   return found;
@@ -129,7 +132,7 @@ const INDEX_ENTRY = /^(\S) [0-7]{6} ([0-9a-f]+) \d\t([\s\S]*)$/;
 function trackedPaths(index: readonly string[]): Pick<CodeState, 'tracks' | 'trackedFiles'> {
   let list: string[] | undefined;
   let set: Set<string> | undefined;
-  const trackedFiles = () => (list ??= index.map((e) => e.slice(e.indexOf('\t') + 1)));
+  const trackedFiles = () => (list ??= index.map(pathOfEntry));
   return { trackedFiles, tracks: (path) => (set ??= new Set(trackedFiles())).has(path) };
 }
 
@@ -202,7 +205,7 @@ function linksOutOfCommit(repoDir: string, index: readonly string[], trackedFile
   // The records folder (or a record, or the log) kept elsewhere through a link is not code.
   const links = index
     .filter((e) => e.slice(2, 8) === '120000')
-    .map((e) => e.slice(e.indexOf('\t') + 1))
+    .map(pathOfEntry)
     .filter((link) => !isExcluded(link, exclusions) && !exclusions.includes(`${link}/`));
   if (links.length === 0) return [];
   const top = realpathSync(repoDir);
@@ -318,7 +321,7 @@ export async function codeState(repoDir: string, exclusions: readonly string[], 
     hidingAttributes: () => (attributes ??= hidingAttributes(repoDir, gitDirPath, paths.trackedFiles())),
     ...paths,
     writtenDuringRun: [],
-    skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map((e) => e.slice(e.indexOf('\t') + 1)),
+    skipWorktree: index.filter((e) => e[0] === 'S' || e[0] === 's').map(pathOfEntry),
     leftOut: { dirty: leftOut.dirtyFiles, untracked: leftOut.untrackedFiles, added: leftOutFiles.filter((f) => f.index === 'A').map((f) => f.path) },
   };
 }
